@@ -1,0 +1,44 @@
+"""All configuration in one place: defaults, overridable by environment variables and CLI options."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SCHEMA_ID = "lagebild.report/1"
+SUPPORTED_LANGUAGES = ("de", "en")
+
+# Extractor components appended, in this order, after each language's base pipeline.
+DEFAULT_EXTRACTORS = (
+    "lagebild_entities",
+    "lagebild_times",
+    "lagebild_quantities",
+    "lagebild_quotes",
+    "lagebild_events",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run-time settings; build one with `Settings.from_env()` and pass it down."""
+
+    db_path: Path = Path("lagebild.duckdb")
+    languages: tuple[str, ...] = SUPPORTED_LANGUAGES
+    default_language: str = "de"
+    extractors: tuple[str, ...] = DEFAULT_EXTRACTORS
+    batch_size: int = 64
+    store_batch_size: int = 500
+    max_text_chars: int = 1_000_000
+    data_dir: Path = field(default_factory=lambda: Path(__file__).resolve().parents[3] / "shared" / "data")
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> "Settings":
+        """Defaults, then LAGEBILD_* environment variables, then explicit overrides."""
+        env: dict[str, object] = {}
+        if "LAGEBILD_DB" in os.environ:
+            env["db_path"] = Path(os.environ["LAGEBILD_DB"])
+        if "LAGEBILD_DATA" in os.environ:
+            env["data_dir"] = Path(os.environ["LAGEBILD_DATA"])
+        env.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**env)  # type: ignore[arg-type]

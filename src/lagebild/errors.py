@@ -1,0 +1,47 @@
+"""Coded errors and reject reasons, in the spirit of spaCy's E-codes."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class RejectCode(str, Enum):
+    """Why an input record did not become a report."""
+
+    EMPTY_TEXT = "R001"
+    UNDECODABLE = "R002"
+    MALFORMED_JSON = "R003"
+    MALFORMED_CSV = "R004"
+    UNKNOWN_FORMAT = "R005"
+    MISSING_FIELD = "R006"
+    BAD_DATE = "R007"
+    UNSUPPORTED_LANGUAGE = "R008"
+    UNREADABLE = "R009"
+    NO_MAIN_TEXT = "R010"
+    BAD_FIELD = "R011"
+
+
+class LagebildError(Exception):
+    """An error with a code and a message meant for the user, never a traceback."""
+
+    code = "E000"
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        if code:
+            self.code = code
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.args[0]}"
+
+
+class InputNotFound(LagebildError):
+    code = "E001"
+
+
+class StoreError(LagebildError):
+    code = "E002"
+
+
+class BadOption(LagebildError):
+    code = "E003"

@@ -1,0 +1,23 @@
+"""Extractors: spaCy components, registered by name, that turn a Doc into the lists of a report.
+
+Each component reads the Doc (and `doc._.article`, the Article being analysed) and writes
+plain dicts shaped like the schema items into `claims(doc)[<list name>]`.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+REPORT_LISTS = ("entities", "times", "quantities", "quotes", "events")
+
+if not Doc.has_extension("article"):
+    Doc.set_extension("article", default=None)
+if not Doc.has_extension("claims"):
+    Doc.set_extension("claims", default=None)
+
+
+def claims(doc: Doc) -> dict[str, list[dict]]:
+    """The report lists collected on this Doc so far (created empty on first use)."""
+    if doc._.claims is None:
+        doc._.claims = {name: [] for name in REPORT_LISTS}
+    return doc._.claims

@@ -1,0 +1,15 @@
+"""Assemble a Report from an analysed Doc."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from ..model import Article, Report
+from . import claims
+
+
+def build_report(doc: Doc) -> Report:
+    """The report for one analysed article: its metadata plus every list the extractors filled."""
+    article: Article = doc._.article
+    found = claims(doc)
+    return Report.model_validate({"schema": "lagebild.report/1", "article": article, **found})

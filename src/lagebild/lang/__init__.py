@@ -1,0 +1,64 @@
+"""Per-language pipelines: a trained base shipped in `lang/<code>/pipeline`, plus the extractors."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from functools import cached_property
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from .. import extract  # noqa: F401  (registers the Doc extensions)
+from ..config import Settings
+
+LANG_DIR = Path(__file__).parent
+
+
+def language_data(lang: str, name: str) -> Path:
+    """Path of a per-language data file (lexicons, patterns) shipped in `lang/<code>/`."""
+    return LANG_DIR / lang / name
+
+
+def base_pipeline(lang: str) -> Language:
+    """The trained pipeline shipped for `lang`, or a blank one with a rule-based sentencizer."""
+    if importlib.util.find_spec(f"{__name__}.{lang}") is not None:
+        importlib.import_module(f"{__name__}.{lang}")  # registers the language's own functions
+    trained = LANG_DIR / lang / "pipeline"
+    if (trained / "config.cfg").exists():
+        return spacy.load(trained)
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def _register_extractors() -> None:
+    for module in ("entities", "times", "quantities", "quotes", "events"):
+        if importlib.util.find_spec(f"lagebild.extract.{module}") is not None:
+            importlib.import_module(f"lagebild.extract.{module}")
+
+
+class Pipelines:
+    """Loads each language's full pipeline once, on first use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._loaded: dict[str, Language] = {}
+
+    def get(self, lang: str) -> Language:
+        if lang not in self._loaded:
+            self._loaded[lang] = self.build(lang)
+        return self._loaded[lang]
+
+    def build(self, lang: str) -> Language:
+        _register_extractors()
+        nlp = base_pipeline(lang)
+        for name in self.settings.extractors:
+            if Language.has_factory(name) and name not in nlp.pipe_names:
+                nlp.add_pipe(name)
+        return nlp
+
+    @cached_property
+    def supported(self) -> frozenset[str]:
+        return frozenset(self.settings.languages)
