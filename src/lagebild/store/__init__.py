@@ -1,0 +1,5 @@
+"""The embedded DuckDB store."""
+
+from .store import Store
+
+__all__ = ["Store"]

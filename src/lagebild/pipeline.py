@@ -1,0 +1,47 @@
+"""From Articles to Reports: batch the stream, run each language's pipeline, build the reports."""
+
+from __future__ import annotations
+
+from itertools import islice
+from typing import Iterable, Iterator
+
+from .config import Settings
+from .extract.report import build_report
+from .ingest.base import Reject
+from .lang import Pipelines
+from .model import Article, Report
+
+
+class Extractor:
+    """Runs articles through the per-language pipelines, in batches, keeping input order."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self.pipelines = Pipelines(self.settings)
+
+    def report(self, article: Article) -> Report:
+        """The report for one article."""
+        return next(self.reports([article]))  # type: ignore[return-value]
+
+    def reports(self, items: Iterable[Article | Reject]) -> Iterator[Report | Reject]:
+        """Reports for the articles of a stream; rejects pass through in place."""
+        iterator = iter(items)
+        while batch := list(islice(iterator, self.settings.batch_size)):
+            yield from self._run_batch(batch)
+
+    def _run_batch(self, batch: list[Article | Reject]) -> list[Report | Reject]:
+        results: list[Report | Reject | None] = [item if isinstance(item, Reject) else None for item in batch]
+        by_lang: dict[str, list[int]] = {}
+        for index, item in enumerate(batch):
+            if isinstance(item, Article):
+                by_lang.setdefault(item.lang, []).append(index)
+        for lang, indices in by_lang.items():
+            nlp = self.pipelines.get(lang)
+            docs = []
+            for index in indices:
+                doc = nlp.make_doc(batch[index].text)  # type: ignore[union-attr]
+                doc._.article = batch[index]
+                docs.append(doc)
+            for index, doc in zip(indices, nlp.pipe(docs, batch_size=self.settings.batch_size)):
+                results[index] = build_report(doc)
+        return results  # type: ignore[return-value]

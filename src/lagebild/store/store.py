@@ -1,0 +1,181 @@
+"""DuckDB store: idempotent, transactional writes of reports; parameterised reads."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Iterable, Sequence
+
+import duckdb
+import numpy as np
+
+from ..errors import StoreError
+from ..ingest.base import Reject
+from ..model import Report
+
+SCHEMA_SQL = Path(__file__).with_name("schema.sql")
+STORE_LAYOUT_VERSION = "1"
+
+# Column order of each table, and how a report fills it.
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "articles": ("id", "lang", "source", "url", "title", "text", "text_hash", "published_text", "published_value",
+                 "published_earliest", "published_latest", "published_granularity", "report", "ingested_at"),
+    "entities": ("article_id", "id", "label", "name", "aliases", "mentions", "place_name", "country", "lat", "lon",
+                 "geonames_id", "place_kind"),
+    "times": ("article_id", "id", "start", "end", "text", "value", "earliest", "latest", "granularity"),
+    "quantities": ("article_id", "id", "start", "end", "text", "value", "low", "high", "approximate", "unit",
+                   "category"),
+    "quotes": ("article_id", "id", "start", "end", "text", "kind", "speaker", "speaker_text", "cue"),
+    "events": ("article_id", "id", "type", "mode", "trigger_start", "trigger_end", "trigger_text", "sentence_start",
+               "sentence_end", "actors", "targets", "location", "time", "quantities", "source_kind", "source_entity",
+               "source_text", "modality"),
+}
+CLAIM_TABLES = ("entities", "times", "quantities", "quotes", "events")
+
+
+def text_hash(text: str) -> str:
+    """Fingerprint of an article's text, to tell an unchanged re-ingest from an update."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def report_rows(report: dict[str, Any], ingested_at: datetime) -> dict[str, list[tuple]]:
+    """The rows a JSON-ready report adds to each table."""
+    article = report["article"]
+    published = article.get("published") or {}
+    aid = article["id"]
+    rows: dict[str, list[tuple]] = {
+        "articles": [(aid, article["lang"], article.get("source"), article.get("url"), article.get("title"),
+                      article["text"], text_hash(article["text"]), published.get("text"), published.get("value"),
+                      published.get("earliest"), published.get("latest"), published.get("granularity"),
+                      json.dumps(report, ensure_ascii=False), ingested_at)],
+    }
+    rows["entities"] = [
+        (aid, e["id"], e["label"], e["name"], json.dumps(e["aliases"], ensure_ascii=False),
+         json.dumps(e["mentions"], ensure_ascii=False), *_place_columns(e.get("place")))
+        for e in report["entities"]]
+    rows["times"] = [(aid, t["id"], t["start"], t["end"], t["text"], t["value"], t.get("earliest"), t.get("latest"),
+                      t["granularity"]) for t in report["times"]]
+    rows["quantities"] = [(aid, q["id"], q["start"], q["end"], q["text"], q["value"], q["low"], q["high"],
+                           q["approximate"], q.get("unit"), q["category"]) for q in report["quantities"]]
+    rows["quotes"] = [(aid, q["id"], q["start"], q["end"], q["text"], q["kind"], q.get("speaker"),
+                       q.get("speaker_text"), q.get("cue")) for q in report["quotes"]]
+    rows["events"] = [
+        (aid, ev["id"], ev["type"], ev.get("mode"), ev["trigger"]["start"], ev["trigger"]["end"], ev["trigger"]["text"],
+         ev["sentence"]["start"], ev["sentence"]["end"], json.dumps(ev["actors"]), json.dumps(ev["targets"]),
+         ev.get("location"), ev.get("time"), json.dumps(ev["quantities"]), ev["source"]["kind"],
+         ev["source"].get("entity"), ev["source"].get("text"), ev["modality"])
+        for ev in report["events"]]
+    return rows
+
+
+def _place_columns(place: dict | None) -> tuple:
+    if not place:
+        return (None,) * 6
+    return (place["name"], place.get("country"), place.get("lat"), place.get("lon"), place.get("geonames_id"),
+            place.get("kind"))
+
+
+class Store:
+    """A lagebild store in one DuckDB file; use as a context manager."""
+
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise StoreError(f"no store at {self.path}; run `lagebild ingest` first (or pass --db)")
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as err:
+            raise StoreError(f"cannot open the store {self.path}: {err}") from err
+        self._types: dict[str, dict[str, str]] = {}
+        if not read_only:
+            self._create_schema()
+        self._check_layout()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def _create_schema(self) -> None:
+        self.con.execute(SCHEMA_SQL.read_text())
+        self.con.execute("INSERT OR IGNORE INTO meta VALUES ('layout', ?)", [STORE_LAYOUT_VERSION])
+
+    def _check_layout(self) -> None:
+        try:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'layout'").fetchone()
+        except duckdb.CatalogException as err:
+            raise StoreError(f"{self.path} is not a lagebild store") from err
+        if not row or row[0] != STORE_LAYOUT_VERSION:
+            raise StoreError(f"{self.path} has store layout {row[0] if row else '?'}; this lagebild reads layout "
+                             f"{STORE_LAYOUT_VERSION}")
+
+    def known_hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        """Text hashes of the stored articles among `ids`."""
+        if not ids:
+            return {}
+        rows = self.con.execute("SELECT id, text_hash FROM articles WHERE id IN (SELECT unnest(?))", [list(ids)])
+        return dict(rows.fetchall())
+
+    def write(self, reports: Iterable[Report], rejects: Iterable[Reject] = ()) -> int:
+        """Store reports (replacing earlier versions of the same articles) and rejects in one transaction."""
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        tables: dict[str, list[tuple]] = {name: [] for name in TABLE_COLUMNS}
+        ids: list[str] = []
+        for report in reports:
+            ids.append(report.article.id)
+            for name, rows in report_rows(report.to_json_dict(), now).items():
+                tables[name].extend(rows)
+        reject_rows = [(r.origin, r.code.value, r.reason, now) for r in rejects]
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            if ids:
+                self.con.execute("CREATE OR REPLACE TEMP TABLE batch_ids AS SELECT unnest(?::VARCHAR[]) AS id", [ids])
+                for name in CLAIM_TABLES:
+                    self.con.execute(f"DELETE FROM {name} WHERE article_id IN (SELECT id FROM batch_ids)")
+                self.con.execute("DELETE FROM articles WHERE id IN (SELECT id FROM batch_ids)")
+            for name, rows in tables.items():
+                self._insert(name, TABLE_COLUMNS[name], rows)
+            self._insert("rejects", ("origin", "code", "reason", "rejected_at"), reject_rows)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return len(ids)
+
+    def _insert(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        if not rows:
+            return
+        frame = {f"c{i}": np.array([row[i] for row in rows], dtype=object) for i in range(len(columns))}
+        self.con.register("incoming", frame)
+        try:
+            types = self._column_types(table)
+            select = ", ".join(f"c{i}::{types[col]}" for i, col in enumerate(columns))
+            quoted = ", ".join(f'"{col}"' for col in columns)
+            self.con.execute(f"INSERT INTO {table} ({quoted}) SELECT {select} FROM incoming")
+        finally:
+            self.con.unregister("incoming")
+
+    def _column_types(self, table: str) -> dict[str, str]:
+        if table not in self._types:
+            rows = self.con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?", [table])
+            self._types[table] = dict(rows.fetchall())
+        return self._types[table]
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Rows of a parameterised query as dicts."""
+        cursor = self.con.execute(sql, list(params))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def counts(self) -> dict[str, int]:
+        """Row count of each table."""
+        return {name: self.con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]  # type: ignore[index]
+                for name in (*TABLE_COLUMNS, "rejects")}
