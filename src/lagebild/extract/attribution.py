@@ -1,0 +1,366 @@
+"""Attribution: reporting cues, speaker phrases, source kinds and modality, driven by `lang/<code>/attribution.json`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.tokens import Doc, Span, Token
+
+from ..lang import language_data
+
+PUNCT_BREAKS = frozenset({",", ";", ":", "(", ")", "–", "—"})
+QUOTE_CHARS = frozenset("„“”»«\"‚‘›‹'")
+SENT_END = frozenset({".", "!", "?"})
+
+
+@dataclass(frozen=True)
+class AttributionLexicon:
+    """Everything language-specific that attribution needs, read once from the data file."""
+
+    quote_pairs: tuple[tuple[str, str], ...]
+    min_direct_words: int
+    cue_verbs: frozenset[str]
+    cue_particles: dict[str, frozenset[str]]
+    impersonal_cues: frozenset[str]
+    postposition_cues: frozenset[str]
+    preposition_cues: frozenset[str]
+    nach_cues: frozenset[str]
+    nach_word: str
+    so_cue: str
+    wie_cue: str
+    complementizers: frozenset[str]
+    determiners: frozenset[str]
+    genitive_links: frozenset[str]
+    np_stop_words: frozenset[str]
+    skip_after_cue: frozenset[str]
+    prepositions_before_np: frozenset[str]
+    sentence_adverbs: frozenset[str]
+    person_pronouns: frozenset[str]
+    source_kinds: tuple[tuple[str, frozenset[str], tuple[str, ...]], ...]
+    konjunktiv_forms: frozenset[str]
+    konjunktiv_strong: frozenset[str]
+    modality_words: dict[str, frozenset[str]]
+    reportative: frozenset[str]
+    future_markers: frozenset[str]
+    perfect_aux: frozenset[str]
+    clause_breaks: frozenset[str]
+
+    @classmethod
+    def load(cls, lang: str) -> "AttributionLexicon":
+        """Read `lang/<lang>/attribution.json`."""
+        return cls.from_dict(json.loads(Path(language_data(lang, "attribution.json")).read_text("utf-8")))
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "AttributionLexicon":
+        """Build the lexicon from the parsed data file."""
+        fs = lambda key: frozenset(w.lower() for w in d.get(key, []))  # noqa: E731
+        mod = d["modality"]
+        order = ("rumor", "witness", "media", "official")
+        kinds = tuple(
+            (k, frozenset(d["source_kinds"][k].get("words", [])), tuple(d["source_kinds"][k].get("suffixes", [])))
+            for k in order if k in d["source_kinds"]
+        )
+        return cls(
+            quote_pairs=tuple((a, b) for a, b in d["quote_pairs"]),
+            min_direct_words=int(d.get("min_direct_words", 3)),
+            cue_verbs=fs("cue_verbs"),
+            cue_particles={k: frozenset(v) for k, v in d.get("cue_particles", {}).items()},
+            impersonal_cues=fs("impersonal_cues"),
+            postposition_cues=fs("postposition_cues"),
+            preposition_cues=fs("preposition_cues"),
+            nach_cues=fs("nach_cues"),
+            nach_word=d.get("nach_word", "nach"),
+            so_cue=d.get("so_cue", ""),
+            wie_cue=d.get("wie_cue", ""),
+            complementizers=fs("complementizers"),
+            determiners=fs("determiners"),
+            genitive_links=fs("genitive_links"),
+            np_stop_words=fs("np_stop_words"),
+            skip_after_cue=fs("skip_after_cue"),
+            prepositions_before_np=fs("prepositions_before_np"),
+            sentence_adverbs=fs("sentence_adverbs"),
+            person_pronouns=fs("person_pronouns"),
+            source_kinds=kinds,
+            konjunktiv_forms=fs("konjunktiv_forms"),
+            konjunktiv_strong=fs("konjunktiv_strong"),
+            modality_words={k: frozenset(v["words"]) for k, v in mod.items() if isinstance(v, dict)},
+            reportative=frozenset(mod.get("reportative", [])),
+            future_markers=frozenset(mod.get("future_markers", [])),
+            perfect_aux=frozenset(mod.get("perfect_aux", [])),
+            clause_breaks=frozenset(mod.get("clause_breaks", [])),
+        )
+
+
+@dataclass
+class Cue:
+    """A reporting cue in a sentence: its tokens, the speaker phrase and the reported content (token ranges)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # verb | prep | post | nach | so | impersonal
+    speaker: tuple[int, int] | None = None
+    content: tuple[int, int] | None = None
+    tokens: list[int] = field(default_factory=list)
+
+
+def is_break(tok: Token) -> bool:
+    """True for punctuation that ends a clause or a noun phrase."""
+    return tok.text in PUNCT_BREAKS or tok.text in SENT_END or all(c in QUOTE_CHARS for c in tok.text)
+
+
+def _is_cap(tok: Token) -> bool:
+    return tok.text[:1].isupper() or tok.text[:1].isdigit()
+
+
+def _np_word(tok: Token, lex: AttributionLexicon, sent_start: int) -> bool:
+    """Could this token be inside a speaker noun phrase?"""
+    low = tok.lower_
+    if is_break(tok) or low in lex.np_stop_words:
+        return False
+    if low in lex.determiners or low in lex.genitive_links:
+        return True
+    if tok.pos_ in ("NOUN", "PROPN", "ADJ", "DET", "NUM"):
+        return True
+    if tok.pos_ and tok.pos_ not in ("X", "SPACE", ""):
+        return False
+    if _is_cap(tok):
+        return not (tok.i == sent_start and low in lex.sentence_adverbs)
+    # lowercase adjectives inside an NP: "der frühere Ministerpräsident"
+    return low.endswith(("e", "en", "er", "es", "em")) and low not in lex.cue_verbs and low not in lex.konjunktiv_forms
+
+
+def _trim_np(doc: Doc, start: int, end: int, lex: AttributionLexicon) -> tuple[int, int] | None:
+    """Strip dangling determiners/links from both ends; None if no capitalised head remains."""
+    while start < end and (doc[end - 1].lower_ in (lex.determiners | lex.genitive_links) or not _is_cap(doc[end - 1])):
+        end -= 1
+    while start < end and not (_is_cap(doc[start]) or doc[start].lower_ in lex.determiners
+                               or doc[start].lower_ in lex.person_pronouns):
+        start += 1
+    if start >= end:
+        return None
+    if not any(_is_cap(doc[i]) or doc[i].lower_ in lex.person_pronouns for i in range(start, end)):
+        return None
+    return start, end
+
+
+def forward_np(doc: Doc, i: int, limit: int, lex: AttributionLexicon, sent_start: int) -> tuple[int, int] | None:
+    """The noun phrase (or pronoun) starting at token i, ending before `limit`."""
+    if i >= limit:
+        return None
+    if doc[i].lower_ in lex.person_pronouns:
+        return i, i + 1
+    j = i
+    while j < limit and _np_word(doc[j], lex, sent_start):
+        j += 1
+    return _trim_np(doc, i, j, lex)
+
+
+def backward_np(doc: Doc, i: int, floor: int, lex: AttributionLexicon, sent_start: int) -> tuple[int, int] | None:
+    """The noun phrase (or pronoun) ending just before token i, not reaching below `floor`."""
+    if i - 1 < floor:
+        return None
+    if doc[i - 1].lower_ in lex.person_pronouns:
+        return i - 1, i
+    j = i
+    while j - 1 >= floor and _np_word(doc[j - 1], lex, sent_start):
+        j -= 1
+    if j - 1 >= floor and doc[j - 1].lower_ in lex.prepositions_before_np:
+        return None
+    span = _trim_np(doc, j, i, lex)
+    if span and span[1] - span[0] == 1 and doc[span[0]].i == sent_start and doc[span[0]].lower_ in lex.sentence_adverbs:
+        return None
+    return span
+
+
+def clause_bounds(doc: Doc, i: int, sent: Span) -> tuple[int, int]:
+    """Token range of the clause around token i, delimited by clause punctuation or quote marks."""
+    s = i
+    while s > sent.start and not is_break(doc[s - 1]):
+        s -= 1
+    e = i + 1
+    while e < sent.end and not is_break(doc[e]):
+        e += 1
+    return s, e
+
+
+def _content_end(sent: Span) -> int:
+    e = sent.end
+    while e > sent.start and (doc_text := sent.doc[e - 1].text) and (doc_text in SENT_END or all(c in QUOTE_CHARS for c in doc_text)):
+        e -= 1
+    return e
+
+
+def has_konjunktiv(doc: Doc, start: int, end: int, lex: AttributionLexicon, strong: bool = False) -> bool:
+    """Does the token range contain a Konjunktiv form (morphology when present, else the word-form list)?"""
+    forms = lex.konjunktiv_strong if strong else lex.konjunktiv_forms
+    for tok in doc[start:end]:
+        if "Sub" in tok.morph.get("Mood") and (not strong or tok.lower_ not in ("würde", "würden", "wäre", "wären")):
+            return True
+        if tok.lower_ in forms:
+            return True
+    return False
+
+
+def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
+    """All reporting cues in a sentence, with speaker and content token ranges."""
+    cues: list[Cue] = []
+    toks = list(sent)
+    s0, s1 = sent.start, sent.end
+    for tok in toks:
+        low = tok.lower_
+        lemma = tok.lemma_.lower() if tok.lemma_ else ""
+        i = tok.i
+        if low in lex.preposition_cues and i + 1 < s1:
+            sp = forward_np(doc, i + 1, s1, lex, s0)
+            if sp:
+                cues.append(Cue(i, i + 1, tok.text, "prep", sp, _rest(doc, sent, i, sp[1], lex)))
+        elif low in lex.postposition_cues:
+            sp = backward_np(doc, i, s0, lex, s0)
+            if sp:
+                cues.append(Cue(i, i + 1, tok.text, "post", sp, _rest(doc, sent, sp[0], i + 1, lex)))
+        elif low == lex.nach_word and i + 1 < s1:
+            k = next((k for k in range(i + 1, min(i + 4, s1)) if doc[k].lower_ in lex.nach_cues), None)
+            if k is not None:
+                sp = forward_np(doc, i + 1, s1, lex, s0) or (i + 1, k + 1)
+                end = max(sp[1], k + 1)
+                speaker = (k + 2, end) if end > k + 2 and doc[k + 1].lower_ in lex.genitive_links else (i + 1, end)
+                cues.append(Cue(i, i + 1, tok.text, "nach", speaker, _rest(doc, sent, i, end, lex)))
+        elif low == lex.so_cue and i > s0 and doc[i - 1].text == "," and i + 1 < s1:
+            sp = forward_np(doc, i + 1, s1, lex, s0)
+            if sp and (sp[1] >= s1 or is_break(doc[sp[1]])):
+                cues.append(Cue(i, i + 1, tok.text, "so", sp, _before(doc, sent, i - 1)))
+        elif low in lex.cue_verbs or (lemma and tok.pos_ in ("VERB", "AUX") and lemma in lex.cue_verbs and low not in lex.konjunktiv_forms):
+            cue = _verb_cue(doc, sent, tok, lex)
+            if cue:
+                cues.append(cue)
+    return cues
+
+
+def _rest(doc: Doc, sent: Span, a: int, b: int, lex: AttributionLexicon) -> tuple[int, int] | None:
+    """Content of a phrase cue: the sentence without the cue phrase [a, b)."""
+    end = _content_end(sent)
+    left = (sent.start, a)
+    right = (b + 1 if b < end and doc[b].text == "," else b, end)
+    best = max((left, right), key=lambda r: r[1] - r[0])
+    return best if best[1] - best[0] >= 3 else None
+
+
+def _before(doc: Doc, sent: Span, comma: int) -> tuple[int, int] | None:
+    s = sent.start
+    return (s, comma) if comma - s >= 3 else None
+
+
+def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue | None:
+    """A reporting verb, with its particle if separable, its subject and its complement clause."""
+    i, s0, s1 = tok.i, sent.start, sent.end
+    low = tok.lower_
+    cs, ce = clause_bounds(doc, i, sent)
+    toks = [i]
+    if low in lex.cue_particles:
+        part = next((k for k in range(i + 1, ce) if doc[k].lower_ in lex.cue_particles[low]), None)
+        if part is None:
+            return None
+        toks.append(part)
+    text = " ".join(doc[k].text for k in toks)
+    impersonal = low in lex.impersonal_cues
+    # subject: after the verb when the verb opens its clause or follows a fronted element, else before it
+    j = i + 1
+    while j < ce and (doc[j].lower_ in lex.skip_after_cue or (doc[j - 1].lower_ == "am" and _is_cap(doc[j]))):
+        j += 1
+    fwd = forward_np(doc, j, ce, lex, s0)
+    bwd = backward_np(doc, i, cs, lex, s0)
+    verb_first = i == cs or (i > s0 and doc[i - 1].text in PUNCT_BREAKS | QUOTE_CHARS)
+    if impersonal:
+        speaker = fwd if fwd and j > i + 1 else None
+        # "hieß es aus Regierungskreisen"
+        if speaker is None:
+            k = next((k for k in range(i + 1, ce) if doc[k].lower_ == "aus"), None)
+            speaker = forward_np(doc, k + 1, ce, lex, s0) if k is not None else None
+    elif verb_first:
+        speaker = fwd
+    else:
+        speaker = bwd or fwd
+        if bwd and cs > s0 and doc[cs - 1].text == "," and doc[cs].lower_ in ("der", "die", "das", "welche", "welcher"):
+            speaker = fwd  # relative clause "..., die der Sender berichtete"
+    # content: the other side of the cue clause
+    end = _content_end(sent)
+    content: tuple[int, int] | None = None
+    if ce < end and doc[ce].text in (",", ":"):
+        a = ce + 1
+        if a < end and not all(c in QUOTE_CHARS for c in doc[a].text):
+            has_conj = doc[a].lower_ in lex.complementizers or has_konjunktiv(doc, a, end, lex)
+            clause_final = max(toks) == ce - 1 or (speaker is not None and speaker[1] == ce)
+            if has_conj or clause_final:
+                content = (a, end)
+    if content is None and cs > s0 and doc[cs - 1].text == "," and (verb_first or (cs > s0 + 1 and doc[cs].lower_ == lex.wie_cue)):
+        a, b = s0, cs - 1
+        while a < b and all(c in QUOTE_CHARS for c in doc[a].text):
+            a += 1
+        while b > a and all(c in QUOTE_CHARS for c in doc[b - 1].text):
+            b -= 1
+        if b - a >= 3:
+            content = (a, b)
+    if content is None and cs == s0 and doc[cs].lower_ == lex.wie_cue and ce < end and doc[ce].text == ",":
+        content = (ce + 1, end)
+    if speaker is None and not impersonal:
+        return None
+    return Cue(min(toks), max(toks) + 1, text, "impersonal" if impersonal else "verb", speaker, content, toks)
+
+
+def source_kind(text: str, lex: AttributionLexicon, *, is_person: bool = False) -> str:
+    """Classify a speaker phrase as rumor, witness, media, official or named."""
+    words = [w.strip(".,;:„“\"»«()").lower() for w in text.split()]
+    words = [w for w in words if w]
+    found: dict[str, bool] = {}
+    for kind, exact, suffixes in lex.source_kinds:
+        found[kind] = any(w in exact or (suffixes and w.endswith(suffixes)) for w in words)
+    if found.get("rumor"):
+        return "rumor"
+    if found.get("witness"):
+        return "witness"
+    if found.get("media"):
+        return "media"
+    if is_person:
+        return "named"
+    if found.get("official"):
+        return "official"
+    return "named"
+
+
+def clause_window(doc: Doc, i: int, sent: Span, lex: AttributionLexicon) -> tuple[int, int]:
+    """The clause around token i for modality: bounded by commas, colons, 'dass' and the like."""
+    s = i
+    while s > sent.start and doc[s - 1].lower_ not in lex.clause_breaks and not all(c in QUOTE_CHARS for c in doc[s - 1].text):
+        s -= 1
+    e = i + 1
+    while e < sent.end and doc[e].lower_ not in lex.clause_breaks and not all(c in QUOTE_CHARS for c in doc[e].text):
+        e += 1
+    return s, e
+
+
+def modality(doc: Doc, i: int, sent: Span, lex: AttributionLexicon, *, attributed: bool, rumor: bool) -> str:
+    """Modality of the event whose trigger is token i: negated > ordered > planned > hypothetical > rumored > reported > asserted."""
+    s, e = clause_window(doc, i, sent, lex)
+    words = [t.lower_ for t in doc[s:e] if not t.is_punct]
+    trig = doc[i].lower_
+    mw = lex.modality_words
+    if any(w in mw.get("negated", ()) for w in words) or trig.startswith(("nicht", "kein")):
+        return "negated"
+    sent_words = [t.lower_ for t in sent]
+    if any(w in mw.get("ordered", ()) for w in words) or any(w in mw.get("ordered", ()) for w in sent_words[: max(0, i - sent.start)]):
+        return "ordered"
+    reportative = any(w in lex.reportative for w in words)
+    perfect = len(words) > 1 and words[-1] in lex.perfect_aux
+    future = any(w in lex.future_markers for w in words)
+    if any(w in mw.get("planned", ()) for w in words) or (reportative and future):
+        return "planned"
+    if any(w in mw.get("hypothetical", ()) for w in words):
+        return "hypothetical"
+    if rumor or any(w in mw.get("rumored", ()) for w in words) or (reportative and (perfect or not attributed)):
+        return "rumored"
+    if attributed or reportative:
+        return "reported"
+    return "asserted"

@@ -1,0 +1,232 @@
+"""Quotes: direct quotes (quotation marks, "Name:" announcements, across paragraphs) and indirect speech, with speakers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..lang import language_data
+from . import claims
+from .attribution import AttributionLexicon, Cue, backward_np, find_cues, has_konjunktiv
+
+if not Doc.has_extension("quote_speaker_spans"):
+    Doc.set_extension("quote_speaker_spans", default=None)
+
+SYMMETRIC = frozenset({'"', "'"})
+MAX_QUOTE_CHARS = 4000
+
+
+@dataclass
+class Speaker:
+    """A resolved speaker: what the report shows, plus the char spans it rests on (local mention, antecedent)."""
+
+    text: str | None
+    entity: str | None
+    spans: list[tuple[int, int]]
+    is_person: bool = False
+
+
+def direct_spans(text: str, pairs: tuple[tuple[str, str], ...]) -> list[tuple[int, int]]:
+    """Char spans (marks included) of quotations, continuing a quote whose next paragraph reopens it."""
+    closers: dict[str, list[str]] = {}
+    for a, b in pairs:
+        closers.setdefault(a, []).append(b)
+    out: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in closers and _can_open(text, i):
+            end = _find_close(text, i, closers[ch])
+            if end is not None:
+                out.append((i, end))
+                i = end
+                continue
+        i += 1
+    return out
+
+
+def _can_open(text: str, i: int) -> bool:
+    ch = text[i]
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if nxt.isspace() or nxt == ch:
+        return False
+    if ch in SYMMETRIC:
+        prev = text[i - 1] if i > 0 else " "
+        return prev.isspace() or prev in "([/–-:"
+    return True
+
+
+def _find_close(text: str, i: int, closers: list[str]) -> int | None:
+    opener = text[i]
+    j, n = i + 1, min(len(text), i + MAX_QUOTE_CHARS)
+    while j < n:
+        ch = text[j]
+        if ch == "\n":
+            k = j
+            while k < n and text[k].isspace():
+                k += 1
+            if k < n and text[k] == opener and opener not in closers:
+                j = k + 1  # the quote goes on in the next paragraph
+                continue
+            return None
+        if ch in closers and not (opener in SYMMETRIC and ch == opener and _symmetric_inside(text, j)):
+            if ch == opener and opener not in SYMMETRIC and ch not in closers:
+                return None
+            return j + 1
+        if ch == opener and opener not in closers:
+            return None  # reopened without closing: unbalanced
+        j += 1
+    return None
+
+
+def _symmetric_inside(text: str, j: int) -> bool:
+    """A symmetric mark at j that cannot close (glued to a following letter, as in an apostrophe)."""
+    nxt = text[j + 1] if j + 1 < len(text) else " "
+    prev = text[j - 1] if j > 0 else " "
+    return nxt.isalnum() or prev.isspace()
+
+
+class QuoteExtractor:
+    """Finds quotes and their speakers; one instance per pipeline, lexicon loaded once."""
+
+    def __init__(self, lang: str) -> None:
+        self.lex = AttributionLexicon.load(lang) if language_data(lang, "attribution.json").exists() else None
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = claims(doc)
+        if self.lex is None:
+            found["quotes"] = []
+            return doc
+        quotes, spans = self.extract(doc, found.get("entities") or [])
+        found["quotes"] = quotes
+        doc._.quote_speaker_spans = spans
+        return doc
+
+    def extract(self, doc: Doc, entities: list[dict]) -> tuple[list[dict], dict[str, list[tuple[int, int]]]]:
+        """Quotes as schema dicts, plus the speaker char spans of each (for evaluation)."""
+        lex = self.lex
+        assert lex is not None
+        mentions = sorted(
+            (m["start"], m["end"], e["id"], e["label"], m["text"]) for e in entities for m in e.get("mentions", [])
+        )
+        directs: list[tuple[int, int, int, int]] = []
+        for cs, ce in direct_spans(doc.text, lex.quote_pairs):
+            span = doc.char_span(cs, ce, alignment_mode="expand")
+            if span is None or sum(1 for t in span if t.is_alpha) < lex.min_direct_words:
+                continue
+            directs.append((cs, ce, span.start, span.end))
+        items: list[tuple[int, int, str, Speaker, str | None]] = []
+        state: dict[str, Speaker | None] = {"last": None, "active": None}
+        done_direct: set[int] = set()
+        sents = list(doc.sents)
+        for si, sent in enumerate(sents):
+            in_sent = [d for d in directs if d[2] < sent.end and d[3] > sent.start]
+            inside = lambda t: any(d[2] <= t < d[3] for d in in_sent)  # noqa: E731
+            cues = [c for c in find_cues(doc, sent, lex) if not inside(c.start)]
+            resolved: list[tuple[Cue, Speaker | None]] = []
+            for cue in cues:
+                sp = self._speaker(doc, cue.speaker, mentions, state) if cue.speaker else None
+                resolved.append((cue, sp))
+                if cue.content:
+                    a, b = doc[cue.content[0]].idx, doc[cue.content[1] - 1].idx + len(doc[cue.content[1] - 1])
+                    covered = sum(max(0, min(b, d[1]) - max(a, d[0])) for d in in_sent)
+                    if covered < 0.5 * (b - a) and sp is not None:
+                        items.append((a, b, "indirect", sp, cue.text))
+                if sp is not None:
+                    state["active"] = sp
+            for d in in_sent:
+                if d[2] in done_direct:
+                    continue
+                done_direct.add(d[2])
+                sp, cue_text = self._direct_speaker(doc, d, sents, si, resolved, mentions, state)
+                items.append((d[0], d[1], "direct", sp or Speaker(None, None, []), cue_text))
+                if sp is not None:
+                    state["active"] = sp
+            if not cues and not in_sent:
+                active = state["active"]
+                if active is not None and has_konjunktiv(doc, sent.start, sent.end, lex, strong=True):
+                    items.append((sent.start_char, sent.end_char, "indirect", active, None))
+                else:
+                    state["active"] = None
+        items.sort(key=lambda x: (x[0], x[1]))
+        quotes: list[dict] = []
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for n, (a, b, kind, sp, cue_text) in enumerate(items, 1):
+            qid = f"qt{n}"
+            quotes.append({"id": qid, "start": a, "end": b, "text": doc.text[a:b], "kind": kind,
+                           "speaker": sp.entity, "speaker_text": sp.text, "cue": cue_text})
+            spans[qid] = sp.spans
+        return quotes, spans
+
+    def _direct_speaker(self, doc: Doc, d: tuple[int, int, int, int], sents: list[Span], si: int,
+                        resolved: list[tuple[Cue, Speaker | None]], mentions: list, state: dict) -> tuple[Speaker | None, str | None]:
+        """Speaker of a direct quote: a cue in its sentences, a "Name:" lead-in, or the running speaker."""
+        lex = self.lex
+        assert lex is not None
+        _, _, ts, te = d
+        cands: list[tuple[int, Cue, Speaker | None]] = [
+            (min(abs(c.start - ts), abs(c.start - te)), c, sp) for c, sp in resolved if sp is not None
+        ]
+        # cues in the following sentences the quote runs into
+        k = si + 1
+        while k < len(sents) and sents[k].start < te:
+            for c in find_cues(doc, sents[k], lex):
+                if not (ts <= c.start < te) and c.speaker:
+                    sp = self._speaker(doc, c.speaker, mentions, state)
+                    cands.append((abs(c.start - te), c, sp))
+            k += 1
+        if cands:
+            _, cue, sp = min(cands, key=lambda x: x[0])
+            return sp, cue.text
+        # "Name:" right before the quote (same line or the line before)
+        j = ts - 1
+        while j >= 0 and doc[j].is_space:
+            j -= 1
+        if j >= 0 and doc[j].text == ":":
+            line_start = j
+            while line_start > 0 and "\n" not in doc[line_start - 1].text_with_ws and not doc[line_start - 1].is_space:
+                line_start -= 1
+            np = backward_np(doc, j, line_start, lex, line_start)
+            if np:
+                return self._speaker(doc, np, mentions, state), None
+        active = state.get("active")
+        if active is not None and si > 0:
+            return active, None
+        return None, None
+
+    def _speaker(self, doc: Doc, span: tuple[int, int], mentions: list, state: dict) -> Speaker:
+        """Resolve a speaker token range: pronouns to the last person, names to the covering entity."""
+        lex = self.lex
+        assert lex is not None
+        a, b = span
+        cs, ce = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
+        if b - a == 1 and doc[a].lower_ in lex.person_pronouns:
+            per = [m for m in mentions if m[1] <= cs and m[3] == "PER"]
+            if per:
+                m = per[-1]
+                sp = Speaker(m[4], m[2], [(cs, ce), (m[0], m[1])], True)
+            elif state.get("last") is not None:
+                last = state["last"]
+                sp = Speaker(last.text, last.entity, [(cs, ce)] + last.spans[:1], last.is_person)
+            else:
+                sp = Speaker(doc.text[cs:ce], None, [(cs, ce)])
+            return sp
+        best = None
+        for m in mentions:
+            ov = min(ce, m[1]) - max(cs, m[0])
+            if ov > 0:
+                score = (m[3] == "PER", m[3] == "ORG", ov)
+                if best is None or score > best[0]:
+                    best = (score, m)
+        is_person = bool(best and best[1][3] == "PER") or (b - a >= 2 and all(doc[k].text[:1].isupper() for k in range(b - 2, b)))
+        sp = Speaker(doc.text[cs:ce], best[1][2] if best else None, [(cs, ce)], is_person)
+        state["last"] = sp
+        return sp
+
+
+@Language.factory("lagebild_quotes")
+def make_quotes(nlp: Language, name: str) -> QuoteExtractor:
+    """The quote extractor for the pipeline's language."""
+    return QuoteExtractor(nlp.lang)
