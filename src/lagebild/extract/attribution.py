@@ -27,6 +27,8 @@ class AttributionLexicon:
     postposition_cues: frozenset[str]
     preposition_cues: frozenset[str]
     nach_cues: frozenset[str]
+    nach_cue_suffixes: tuple[str, ...]
+    auxiliaries: frozenset[str]
     nach_word: str
     so_cue: str
     wie_cue: str
@@ -71,6 +73,8 @@ class AttributionLexicon:
             postposition_cues=fs("postposition_cues"),
             preposition_cues=fs("preposition_cues"),
             nach_cues=fs("nach_cues"),
+            nach_cue_suffixes=tuple(d.get("nach_cue_suffixes", [])),
+            auxiliaries=fs("auxiliaries"),
             nach_word=d.get("nach_word", "nach"),
             so_cue=d.get("so_cue", ""),
             wie_cue=d.get("wie_cue", ""),
@@ -118,18 +122,22 @@ def _is_cap(tok: Token) -> bool:
 def _np_word(tok: Token, lex: AttributionLexicon, sent_start: int) -> bool:
     """Could this token be inside a speaker noun phrase?"""
     low = tok.lower_
-    if is_break(tok) or low in lex.np_stop_words:
+    if is_break(tok) or low in lex.np_stop_words or low in lex.auxiliaries:
         return False
     if low in lex.determiners or low in lex.genitive_links:
         return True
-    if tok.pos_ in ("NOUN", "PROPN", "ADJ", "DET", "NUM"):
-        return True
     if tok.pos_ and tok.pos_ not in ("X", "SPACE", ""):
-        return False
+        return tok.pos_ in ("NOUN", "PROPN", "ADJ", "DET", "NUM")
     if _is_cap(tok):
         return not (tok.i == sent_start and low in lex.sentence_adverbs)
-    # lowercase adjectives inside an NP: "der frühere Ministerpräsident"
-    return low.endswith(("e", "en", "er", "es", "em")) and low not in lex.cue_verbs and low not in lex.konjunktiv_forms
+    # lowercase adjective inside an NP: "der frühere Ministerpräsident"
+    if not low.endswith(("e", "en", "er", "es", "em")) or low in lex.cue_verbs or low in lex.konjunktiv_forms:
+        return False
+    doc = tok.doc
+    prev_ok = tok.i > 0 and (doc[tok.i - 1].lower_ in lex.determiners or doc[tok.i - 1].lower_ in lex.genitive_links
+                             or (not _is_cap(doc[tok.i - 1]) and doc[tok.i - 1].lower_.endswith(("e", "en", "er"))))
+    next_ok = tok.i + 1 < len(doc) and _is_cap(doc[tok.i + 1]) and not is_break(doc[tok.i + 1])
+    return prev_ok or next_ok
 
 
 def _trim_np(doc: Doc, start: int, end: int, lex: AttributionLexicon) -> tuple[int, int] | None:
@@ -222,7 +230,8 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
             if sp:
                 cues.append(Cue(i, i + 1, tok.text, "post", sp, _rest(doc, sent, sp[0], i + 1, lex)))
         elif low == lex.nach_word and i + 1 < s1:
-            k = next((k for k in range(i + 1, min(i + 4, s1)) if doc[k].lower_ in lex.nach_cues), None)
+            k = next((k for k in range(i + 1, min(i + 4, s1))
+                      if doc[k].lower_ in lex.nach_cues or (lex.nach_cue_suffixes and doc[k].lower_.endswith(lex.nach_cue_suffixes))), None)
             if k is not None:
                 sp = forward_np(doc, i + 1, s1, lex, s0) or (i + 1, k + 1)
                 end = max(sp[1], k + 1)
@@ -240,12 +249,18 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
 
 
 def _rest(doc: Doc, sent: Span, a: int, b: int, lex: AttributionLexicon) -> tuple[int, int] | None:
-    """Content of a phrase cue: the sentence without the cue phrase [a, b)."""
+    """Content of a phrase cue: the sentence without the cue phrase [a, b) when it opens or closes the sentence."""
     end = _content_end(sent)
-    left = (sent.start, a)
-    right = (b + 1 if b < end and doc[b].text == "," else b, end)
-    best = max((left, right), key=lambda r: r[1] - r[0])
-    return best if best[1] - best[0] >= 3 else None
+    s = sent.start
+    while s < end and all(c in QUOTE_CHARS for c in doc[s].text):
+        s += 1
+    if a <= s:
+        rng = (b + 1 if b < end and doc[b].text == "," else b, end)
+    elif b >= end:
+        rng = (s, a - 1 if a > s and doc[a - 1].text == "," else a)
+    else:
+        rng = (s, end)
+    return rng if rng[1] - rng[0] >= 3 else None
 
 
 def _before(doc: Doc, sent: Span, comma: int) -> tuple[int, int] | None:
@@ -271,7 +286,12 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     while j < ce and (doc[j].lower_ in lex.skip_after_cue or (doc[j - 1].lower_ == "am" and _is_cap(doc[j]))):
         j += 1
     fwd = forward_np(doc, j, ce, lex, s0)
-    bwd = backward_np(doc, i, cs, lex, s0)
+    b = i
+    while b - 1 > cs and (doc[b - 1].lower_ in lex.skip_after_cue or doc[b - 1].lower_ in lex.auxiliaries):
+        b -= 1
+    bwd = backward_np(doc, b, cs, lex, s0)
+    if bwd is None and b < i:
+        bwd = _first_np(doc, cs, b, lex, s0)
     verb_first = i == cs or (i > s0 and doc[i - 1].text in PUNCT_BREAKS | QUOTE_CHARS)
     if impersonal:
         speaker = fwd if fwd and j > i + 1 else None
@@ -281,6 +301,8 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
             speaker = forward_np(doc, k + 1, ce, lex, s0) if k is not None else None
     elif verb_first:
         speaker = fwd
+        if speaker is None and cs > s0:
+            speaker = _first_np(doc, s0, cs, lex, s0)
     else:
         speaker = bwd or fwd
         if bwd and cs > s0 and doc[cs - 1].text == "," and doc[cs].lower_ in ("der", "die", "das", "welche", "welcher"):
@@ -308,6 +330,19 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     if speaker is None and not impersonal:
         return None
     return Cue(min(toks), max(toks) + 1, text, "impersonal" if impersonal else "verb", speaker, content, toks)
+
+
+def _first_np(doc: Doc, a: int, b: int, lex: AttributionLexicon, s0: int) -> tuple[int, int] | None:
+    """The first noun phrase in [a, b) that is not governed by a preposition."""
+    for p in range(a, b):
+        tok = doc[p]
+        if tok.lower_ in lex.prepositions_before_np or (p > a and doc[p - 1].lower_ in lex.prepositions_before_np):
+            continue
+        if tok.lower_ in lex.person_pronouns or tok.lower_ in lex.determiners or (_is_cap(tok) and not (p == s0 and tok.lower_ in lex.sentence_adverbs)):
+            np = forward_np(doc, p, b, lex, s0)
+            if np:
+                return np
+    return None
 
 
 def source_kind(text: str, lex: AttributionLexicon, *, is_person: bool = False) -> str:

@@ -118,7 +118,7 @@ class QuoteExtractor:
                 continue
             directs.append((cs, ce, span.start, span.end))
         items: list[tuple[int, int, str, Speaker, str | None]] = []
-        state: dict[str, Speaker | None] = {"last": None, "active": None}
+        state: dict[str, Speaker | None] = {"last": None, "active": None, "person": None}
         done_direct: set[int] = set()
         sents = list(doc.sents)
         for si, sent in enumerate(sents):
@@ -141,6 +141,8 @@ class QuoteExtractor:
                     continue
                 done_direct.add(d[2])
                 sp, cue_text = self._direct_speaker(doc, d, sents, si, resolved, mentions, state)
+                if cue_text is None and sp is None and self._title_like(doc.text[d[0]:d[1]]):
+                    continue
                 items.append((d[0], d[1], "direct", sp or Speaker(None, None, []), cue_text))
                 if sp is not None:
                     state["active"] = sp
@@ -196,6 +198,16 @@ class QuoteExtractor:
             return active, None
         return None, None
 
+    @staticmethod
+    def _title_like(text: str) -> bool:
+        """A short quoted name or title rather than speech: no sentence punctuation, few words or mostly capitalised."""
+        inner = text[1:-1].strip()
+        if any(c in inner for c in ".!?:;"):
+            return False
+        words = inner.split()
+        caps = sum(1 for w in words if w[:1].isupper())
+        return len(words) < 6 or caps >= 0.6 * len(words)
+
     def _speaker(self, doc: Doc, span: tuple[int, int], mentions: list, state: dict) -> Speaker:
         """Resolve a speaker token range: pronouns to the last person, names to the covering entity."""
         lex = self.lex
@@ -208,7 +220,7 @@ class QuoteExtractor:
                 m = per[-1]
                 sp = Speaker(m[4], m[2], [(cs, ce), (m[0], m[1])], True)
             elif state.get("last") is not None:
-                last = state["last"]
+                last = state.get("person") or state["last"]
                 sp = Speaker(last.text, last.entity, [(cs, ce)] + last.spans[:1], last.is_person)
             else:
                 sp = Speaker(doc.text[cs:ce], None, [(cs, ce)])
@@ -223,6 +235,8 @@ class QuoteExtractor:
         is_person = bool(best and best[1][3] == "PER") or (b - a >= 2 and all(doc[k].text[:1].isupper() for k in range(b - 2, b)))
         sp = Speaker(doc.text[cs:ce], best[1][2] if best else None, [(cs, ce)], is_person)
         state["last"] = sp
+        if is_person:
+            state["person"] = sp
         return sp
 
 
