@@ -351,9 +351,7 @@ def main() -> None:
         stderr.print(f"[red]error[/] {err.strerror or err}: {err.filename or ''}", highlight=False)
         sys.exit(EXIT_ERROR)
     except Exception as err:  # noqa: BLE001
-        import click
-
-        if isinstance(err, click.ClickException):
+        if hasattr(err, "show") and hasattr(err, "exit_code"):  # a usage error from typer's click
             err.show()
             sys.exit(err.exit_code)
         if os.environ.get("LAGEBILD_DEBUG"):

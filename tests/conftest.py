@@ -1,0 +1,37 @@
+"""Shared fixtures: isolated settings, the dataset root (skip when absent), and the --runslow flag."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lagebild.config import Settings
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--runslow", action="store_true", help="also run slow tests (training, full evaluations)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--runslow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --runslow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings with a store in a temporary directory."""
+    return Settings.from_env(db_path=tmp_path / "test.duckdb")
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """The shared dataset root; tests that need it skip cleanly when it is absent."""
+    root = Settings.from_env().data_dir
+    if not root.is_dir():
+        pytest.skip(f"datasets not present at {root}")
+    return root
