@@ -48,6 +48,7 @@ class AttributionLexicon:
     future_markers: frozenset[str]
     perfect_aux: frozenset[str]
     clause_breaks: frozenset[str]
+    konjunktiv_substitutes: frozenset[str]
 
     @classmethod
     def load(cls, lang: str) -> "AttributionLexicon":
@@ -94,6 +95,7 @@ class AttributionLexicon:
             future_markers=frozenset(mod.get("future_markers", [])),
             perfect_aux=frozenset(mod.get("perfect_aux", [])),
             clause_breaks=frozenset(mod.get("clause_breaks", [])),
+            konjunktiv_substitutes=frozenset(mod.get("konjunktiv_substitutes", [])),
         )
 
 
@@ -384,15 +386,19 @@ def modality(doc: Doc, i: int, sent: Span, lex: AttributionLexicon, *, attribute
     mw = lex.modality_words
     if any(w in mw.get("negated", ()) for w in words) or trig.startswith(("nicht", "kein")):
         return "negated"
-    sent_words = [t.lower_ for t in sent]
-    if any(w in mw.get("ordered", ()) for w in words) or any(w in mw.get("ordered", ()) for w in sent_words[: max(0, i - sent.start)]):
+    if s > sent.start and ("zu" in words or "zu" in trig[2:-2]):
+        # "plant, das Internet abzuschalten": the governing clause before carries the modality
+        ps, _ = clause_window(doc, s - 1, sent, lex) if s - 1 > sent.start else (sent.start, s)
+        words = words + [t.lower_ for t in doc[ps:s] if not t.is_punct]
+    if any(w in mw.get("ordered", ()) for w in words):
         return "ordered"
     reportative = any(w in lex.reportative for w in words)
     perfect = len(words) > 1 and words[-1] in lex.perfect_aux
     future = any(w in lex.future_markers for w in words)
     if any(w in mw.get("planned", ()) for w in words) or (reportative and future):
         return "planned"
-    if any(w in mw.get("hypothetical", ()) for w in words):
+    hypo = [w for w in words if w in mw.get("hypothetical", ())]
+    if hypo and not (attributed and all(w in lex.konjunktiv_substitutes for w in hypo)):
         return "hypothetical"
     if rumor or any(w in mw.get("rumored", ()) for w in words) or (reportative and (perfect or not attributed)):
         return "rumored"
