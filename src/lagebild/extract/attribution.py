@@ -381,7 +381,7 @@ def clause_window(doc: Doc, i: int, sent: Span, lex: AttributionLexicon) -> tupl
 def modality(doc: Doc, i: int, sent: Span, lex: AttributionLexicon, *, attributed: bool, rumor: bool) -> str:
     """Modality of the event whose trigger is token i: negated > ordered > planned > hypothetical > rumored > reported > asserted."""
     s, e = clause_window(doc, i, sent, lex)
-    words = [t.lower_ for t in doc[s:e] if not t.is_punct]
+    words = [t.lower_ for t in doc[s:e] if not t.is_punct and t.i != i]
     trig = doc[i].lower_
     mw = lex.modality_words
     if any(w in mw.get("negated", ()) for w in words) or trig.startswith(("nicht", "kein")):

@@ -16,6 +16,9 @@ from . import claims
 from .attribution import AttributionLexicon, clause_window, modality, source_kind
 
 
+DETERMINERS = frozenset({"der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "the", "a", "an"})
+
+
 @dataclass(frozen=True)
 class TriggerRule:
     """One lexicon entry: a PLOVER type and mode for tokens matching a pattern."""
@@ -125,17 +128,25 @@ class EventExtractor:
         sents = list(doc.sents)
         events: list[dict] = []
         for si, sent in enumerate(sents):
-            seen: set[tuple[str, str | None]] = set()
+            seen: dict[str, dict] = {}
             rumor_sent = any(t.lower_ in att.modality_words.get("rumored", ()) for t in sent)
             for tok in sent:
                 if not tok.is_alpha:
                     continue
                 rule = self._rule_for(doc, tok.i, sent)
-                if rule is None or (rule.type, rule.mode) in seen:
+                if rule is None:
                     continue
-                seen.add((rule.type, rule.mode))
                 ev = self._event(doc, tok.i, sent, si, sents, rule, mentions, times, quantities, quotes, rumor_sent)
+                prior = seen.get(rule.type)
+                if prior is not None:
+                    # one event per type and sentence; a trigger with a mode refines one without
+                    if prior["mode"] is None and rule.mode is not None:
+                        ev["id"] = prior["id"]
+                        events[events.index(prior)] = ev
+                        seen[rule.type] = ev
+                    continue
                 ev["id"] = f"ev{len(events) + 1}"
+                seen[rule.type] = ev
                 events.append(ev)
         return events
 
@@ -220,7 +231,7 @@ def _is_person(quote: dict, mentions: list) -> bool:
     if ent is not None:
         return any(m[2] == ent and m[3] == "PER" for m in mentions)
     words = (quote.get("speaker_text") or "").split()
-    return len(words) >= 2 and all(w[:1].isupper() for w in words[-2:])
+    return len(words) >= 2 and all(w[:1].isupper() and w.lower() not in DETERMINERS for w in words[-2:])
 
 
 def _prev_word(doc: Doc, char: int) -> str:
