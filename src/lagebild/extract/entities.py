@@ -1,27 +1,410 @@
-"""Entities: named-entity spans grouped into one entity per name within the article."""
+"""Entities: the article's name mentions merged into entities, with role phrases and places.
+
+Rules (role words, determiners, genitive endings live in `lang/<code>/roles.json` and `grammar.json`):
+- A name's core is its span without leading determiners, honorifics, role words and lower-case
+  words ("Präsident Ruslan Abdyrachmanow" -> "Ruslan Abdyrachmanow"); word forms that differ
+  only by a genitive ending ("Abdyrachmanows") are the same word.
+- PER: full names with the same surname and compatible given names merge; a surname alone
+  joins the one person with that surname (several: the one mentioned last before it).
+  ORG, MISC: same core, or an abbreviation defined in the text ("Organisation für
+  Zusammenarbeit (SOZ, englisch SCO)"), whose later uses join the entity even where the
+  recogniser missed them. LOC: same core, or the same resolved place (Kiew, Kyjiw).
+- The canonical name is the longest core, with genitive endings undone where the article
+  also has the plain form.
+- A role phrase with a determiner ("der Staatschef", "des Präsidenten") that names no one is
+  a mention of the one person introduced earlier with a role of the same group ("Präsident
+  Ruslan Abdyrachmanow", "Abdyrachmanow, der Präsident"); with none or several such people
+  it links to no one.
+"""
 
 from __future__ import annotations
 
-from spacy.language import Language
-from spacy.tokens import Doc
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
 
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..lang import language_data
 from . import claims
+from .places import PlaceRecord, PlaceResolver
 
 LABEL_MAP = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "MISC": "MISC"}
+ABBREVIATION = re.compile(r"^[A-ZÄÖÜ][A-Za-zÄÖÜäöü0-9&.-]{0,11}$")
+PAREN_AFTER = re.compile(r"^\s*\(([^()]{1,80})\)")
+MAX_ADJECTIVES = 2
+FOLLOWING_CHARS = 40
 
 
-@Language.component("lagebild_entities")
-def entities_component(doc: Doc) -> Doc:
-    """Group `doc.ents` by label and surface form into report entities."""
-    by_key: dict[tuple[str, str], dict] = {}
-    for ent in doc.ents:
+@dataclass(frozen=True)
+class LanguageRules:
+    """A language's role words, determiners, honorifics and grammar hints."""
+
+    determiners: frozenset[str]
+    honorifics: frozenset[str]
+    role_forms: dict[tuple[str, ...], str]
+    role_suffixes: tuple[str, ...]
+    abbreviation_markers: tuple[str, ...]
+    genitive_suffixes: tuple[str, ...]
+
+    @classmethod
+    def load(cls, lang: str) -> "LanguageRules":
+        """Read `roles.json` and `grammar.json` of a language (empty rules where missing)."""
+        roles = _read_json(language_data(lang, "roles.json"))
+        grammar = _read_json(language_data(lang, "grammar.json"))
+        forms: dict[tuple[str, ...], str] = {}
+        for word in roles.get("role_words", []):
+            forms[tuple(word.casefold().split())] = ""
+        for group, words in roles.get("role_groups", {}).items():
+            for word in words:
+                forms[tuple(word.casefold().split())] = group
+        return cls(
+            determiners=frozenset(w.casefold() for w in roles.get("determiners", [])),
+            honorifics=frozenset(w.casefold() for w in roles.get("honorifics", [])),
+            role_forms=forms,
+            role_suffixes=tuple(s.casefold() for s in roles.get("role_suffixes", [])),
+            abbreviation_markers=tuple(m.casefold() for m in roles.get("abbreviation_markers", [])),
+            genitive_suffixes=tuple(grammar.get("genitive_suffixes", [])),
+        )
+
+    @property
+    def longest_role(self) -> int:
+        """Number of words in the longest role form."""
+        return max((len(form) for form in self.role_forms), default=1)
+
+    def role_at(self, words: list[str], start: int) -> tuple[int, str] | None:
+        """(end, group) of the longest role form starting at `words[start]`, or None."""
+        for length in range(min(self.longest_role, len(words) - start), 0, -1):
+            form = tuple(w.casefold() for w in words[start:start + length])
+            if form in self.role_forms:
+                return start + length, self.role_forms[form]
+        word = words[start].casefold() if start < len(words) else ""
+        if len(word) > 4 and any(word.endswith(suffix) for suffix in self.role_suffixes):
+            return start + 1, ""
+        return None
+
+    def same_word(self, a: str, b: str) -> bool:
+        """Whether two words differ at most by a genitive ending."""
+        if a == b:
+            return True
+        long, short = (a, b) if len(a) > len(b) else (b, a)
+        return any(long == short + suffix for suffix in self.genitive_suffixes)
+
+
+def _read_json(path: Any) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+@dataclass
+class Mention:
+    """One name mention: the recognised span and its core name words."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    words: list[str]
+    role_group: str | None = None
+    place: PlaceRecord | None = None
+    is_role_phrase: bool = False
+
+    @property
+    def core(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass
+class Cluster:
+    """The mentions of one entity."""
+
+    label: str
+    mentions: list[Mention] = field(default_factory=list)
+    abbreviations: list[str] = field(default_factory=list)
+    place: PlaceRecord | None = None
+
+    @property
+    def first(self) -> int:
+        return min(m.start for m in self.mentions)
+
+    @property
+    def names(self) -> list[Mention]:
+        return [m for m in self.mentions if not m.is_role_phrase]
+
+
+class EntityLinker:
+    """Builds the report's entities from `doc.ents`: merging, abbreviations, role phrases, places."""
+
+    def __init__(self, resolver: PlaceResolver | None = None, default_lang: str = "de") -> None:
+        self.resolver = resolver or PlaceResolver()
+        self.default_lang = default_lang
+        self._rules: dict[str, LanguageRules] = {}
+
+    def rules(self, lang: str) -> LanguageRules:
+        """The rules of one language, read once."""
+        if lang not in self._rules:
+            self._rules[lang] = LanguageRules.load(lang)
+        return self._rules[lang]
+
+    def __call__(self, doc: Doc) -> Doc:
+        claims(doc)["entities"] = self.entities(doc)
+        return doc
+
+    def doc_lang(self, doc: Doc) -> str:
+        """The article's language, else the Doc's, else the default."""
+        article = getattr(doc._, "article", None)
+        return getattr(article, "lang", None) or doc.lang_ or self.default_lang
+
+    # ----- pipeline --------------------------------------------------------------------
+
+    def entities(self, doc: Doc) -> list[dict[str, Any]]:
+        """Report entity dicts for one Doc."""
+        lang = self.doc_lang(doc)
+        rules = self.rules(lang)
+        mentions = [m for ent in doc.ents if (m := self.mention(ent, rules)) is not None]
+        self.resolve_places(doc, mentions, lang)
+        clusters = self.cluster(mentions, rules)
+        self.add_abbreviations(doc, clusters, rules)
+        self.link_role_phrases(doc, clusters, rules)
+        clusters.sort(key=lambda c: c.first)
+        return [self.entity_dict(f"ent{i}", c, rules) for i, c in enumerate(clusters, start=1)]
+
+    def mention(self, ent: Span, rules: LanguageRules) -> Mention | None:
+        """A Mention with its core words and any role that introduces it; None if no name is left."""
         label = LABEL_MAP.get(ent.label_, "MISC")
-        key = (label, ent.text)
-        entity = by_key.get(key)
-        if entity is None:
-            entity = {"id": f"ent{len(by_key) + 1}", "label": label, "name": ent.text,
-                      "aliases": [], "mentions": [], "place": None}
-            by_key[key] = entity
-        entity["mentions"].append({"start": ent.start_char, "end": ent.end_char, "text": ent.text})
-    claims(doc)["entities"] = list(by_key.values())
-    return doc
+        words = [t.text for t in ent]
+        role_group: str | None = None
+        while words:
+            lowered = words[0].casefold()
+            role = rules.role_at(words, 0)
+            if role is not None:
+                role_group = role[1] or role_group
+                words = words[role[0]:]
+            elif lowered in rules.determiners or lowered in rules.honorifics or (
+                    words[0][:1].islower() and len(words) > 1):
+                words = words[1:]
+            else:
+                break
+        if not words:
+            return None
+        mention = Mention(ent.start_char, ent.end_char, ent.text, label, words, role_group)
+        if label == "PER" and mention.role_group is None:
+            mention.role_group = self.role_before(ent, rules) or self.role_after(ent, rules)
+        return mention
+
+    def role_before(self, ent: Span, rules: LanguageRules) -> str | None:
+        """The group of a role phrase right before a name ("Präsident Ruslan ...")."""
+        doc = ent.doc
+        for length in range(min(rules.longest_role, ent.start), 0, -1):
+            words = [t.text for t in doc[ent.start - length:ent.start]]
+            found = rules.role_at(words, 0)
+            if found is not None and found[0] == length and found[1]:
+                return found[1]
+        return None
+
+    def role_after(self, ent: Span, rules: LanguageRules) -> str | None:
+        """The group of an apposition right after a name ("Abdyrachmanow, der Präsident")."""
+        doc = ent.doc
+        if ent.end + 1 >= len(doc) or doc[ent.end].text != ",":
+            return None
+        phrase = self.role_phrase_at(doc, ent.end + 1, rules)
+        return phrase[1] if phrase else None
+
+    def role_phrase_at(self, doc: Doc, i: int, rules: LanguageRules) -> tuple[int, str] | None:
+        """(end token, group) of 'determiner adjective* role' starting at token i, or None."""
+        if i >= len(doc) or doc[i].text.casefold() not in rules.determiners:
+            return None
+        words = [t.text for t in doc[i:i + 1 + MAX_ADJECTIVES + rules.longest_role]]
+        position = 1
+        while position < len(words):
+            found = rules.role_at(words, position)
+            if found is not None and found[1]:
+                return i + found[0], found[1]
+            if position > MAX_ADJECTIVES or not _is_adjective(doc[i + position]):
+                return None
+            position += 1
+        return None
+
+    def resolve_places(self, doc: Doc, mentions: list[Mention], lang: str) -> None:
+        """Attach GeoNames records to LOC mentions, the article's places as context."""
+        located = [m for m in mentions if m.label == "LOC"]
+        if not located:
+            return
+        queries = [(m.core, doc.text[m.end:m.end + FOLLOWING_CHARS]) for m in located]
+        for mention, record in zip(located, self.resolver.resolve_mentions(queries, doc.text, lang)):
+            mention.place = record
+
+    # ----- merging ---------------------------------------------------------------------
+
+    def cluster(self, mentions: list[Mention], rules: LanguageRules) -> list[Cluster]:
+        """Merge mentions into entities, full names first so that short forms find them."""
+        clusters: list[Cluster] = []
+        ordered = sorted(mentions, key=lambda m: (-len(m.words), m.start))
+        for mention in ordered:
+            matches = [c for c in clusters if self.belongs(mention, c, rules)]
+            if not matches:
+                clusters.append(Cluster(mention.label, [mention], place=mention.place))
+                continue
+            target = matches[0] if len(matches) == 1 else _nearest_before(matches, mention.start)
+            target.mentions.append(mention)
+            target.place = target.place or mention.place
+        return clusters
+
+    def belongs(self, mention: Mention, cluster: Cluster, rules: LanguageRules) -> bool:
+        """Whether a mention names the entity of a cluster."""
+        if mention.label != cluster.label:
+            return False
+        if mention.label == "LOC" and mention.place is not None and cluster.place is not None:
+            return mention.place is cluster.place
+        for other in cluster.names:
+            if mention.label == "PER" and _person_compatible(mention.words, other.words, rules):
+                return True
+            if len(mention.words) == len(other.words) and all(
+                    rules.same_word(a, b) for a, b in zip(mention.words, other.words)):
+                return True
+        return False
+
+    def add_abbreviations(self, doc: Doc, clusters: list[Cluster], rules: LanguageRules) -> None:
+        """Abbreviations defined after a name become aliases; their other uses join that entity."""
+        for cluster in list(clusters):
+            if cluster.label not in ("ORG", "MISC", "LOC"):
+                continue
+            for mention in list(cluster.names):
+                match = PAREN_AFTER.match(doc.text[mention.end:mention.end + 90])
+                if match:
+                    for abbreviation in _abbreviations(match.group(1), rules):
+                        if abbreviation not in cluster.abbreviations and abbreviation != mention.core:
+                            cluster.abbreviations.append(abbreviation)
+        for cluster in [c for c in clusters if c.abbreviations]:
+            for other in list(clusters):
+                if other is not cluster and all(
+                        any(rules.same_word(m.core, a) for a in cluster.abbreviations) for m in other.mentions):
+                    cluster.mentions.extend(other.mentions)
+                    clusters.remove(other)
+            self.add_unrecognised_uses(doc, cluster, clusters, rules)
+
+    def add_unrecognised_uses(self, doc: Doc, cluster: Cluster, clusters: list[Cluster],
+                              rules: LanguageRules) -> None:
+        """Whole-word uses of a defined abbreviation that the recogniser left out."""
+        taken = [(m.start, m.end) for c in clusters for m in c.mentions]
+        taken += [(e.start_char, e.end_char) for e in doc.ents]
+        for abbreviation in cluster.abbreviations:
+            suffixes = "|".join(re.escape(s) for s in rules.genitive_suffixes)
+            pattern = rf"(?<![\w-]){re.escape(abbreviation)}(?:{suffixes})?(?![\w-])" if suffixes else \
+                rf"(?<![\w-]){re.escape(abbreviation)}(?![\w-])"
+            for found in re.finditer(pattern, doc.text):
+                if any(start < found.end() and found.start() < end for start, end in taken):
+                    continue
+                cluster.mentions.append(Mention(found.start(), found.end(), found.group(), cluster.label,
+                                                [abbreviation]))
+                taken.append((found.start(), found.end()))
+
+    # ----- role phrases ----------------------------------------------------------------
+
+    def link_role_phrases(self, doc: Doc, clusters: list[Cluster], rules: LanguageRules) -> None:
+        """Add 'der Staatschef'-style phrases to the one person introduced earlier with that role."""
+        introductions = [(m.start, m.role_group, c) for c in clusters if c.label == "PER"
+                         for m in c.mentions if m.role_group]
+        if not introductions:
+            return
+        in_entity = {t.i for ent in doc.ents for t in ent}
+        i = 0
+        while i < len(doc):
+            phrase = self.role_phrase_at(doc, i, rules)
+            if phrase is None or any(j in in_entity for j in range(i, phrase[0] + 1)):
+                i += 1
+                continue
+            end, group = phrase
+            start_char = doc[i].idx
+            holders = {id(c): c for pos, g, c in introductions if g == group and pos < start_char}
+            if len(holders) == 1:
+                holder = next(iter(holders.values()))
+                span = doc[i:end]
+                holder.mentions.append(Mention(span.start_char, span.end_char, span.text, "PER",
+                                               [t.text for t in span], is_role_phrase=True))
+            i = end
+
+    # ----- output ----------------------------------------------------------------------
+
+    def canonical_name(self, cluster: Cluster, rules: LanguageRules) -> str:
+        """The longest core, with genitive endings undone where the article has the plain word."""
+        names = cluster.names
+        best = max(names, key=lambda m: (len(m.words), len(m.core), -m.start))
+        plain_words = {w for m in names for w in m.words}
+        words = []
+        for word in best.words:
+            stems = [word[: -len(s)] for s in rules.genitive_suffixes if word.endswith(s) and len(word) > len(s) + 2]
+            words.append(next((stem for stem in stems if stem in plain_words), word))
+        name = " ".join(words)
+        if cluster.label == "LOC" and cluster.place is not None and name == best.core:
+            name = self.resolver_base_form(name, rules)
+        return name
+
+    def resolver_base_form(self, name: str, rules: LanguageRules) -> str:
+        """A place name without a genitive ending when only the plain form is a known place."""
+        if self.resolver.index.get(name):
+            return name
+        for suffix in rules.genitive_suffixes:
+            if name.endswith(suffix) and self.resolver.index.get(name[: -len(suffix)]):
+                return name[: -len(suffix)]
+        return name
+
+    def entity_dict(self, entity_id: str, cluster: Cluster, rules: LanguageRules) -> dict[str, Any]:
+        """One report entity."""
+        name = self.canonical_name(cluster, rules)
+        name_words = name.split()
+        aliases: list[str] = []
+        for mention in sorted(cluster.names, key=lambda m: m.start):
+            core = mention.core
+            is_part = all(any(rules.same_word(w, n) for n in name_words) for w in mention.words)
+            if core != name and not is_part and core not in aliases:
+                aliases.append(core)
+        aliases += [a for a in cluster.abbreviations if a not in aliases and a != name]
+        mentions = sorted({(m.start, m.end): m for m in cluster.mentions}.values(), key=lambda m: m.start)
+        return {"id": entity_id, "label": cluster.label, "name": name, "aliases": aliases,
+                "mentions": [{"start": m.start, "end": m.end, "text": m.text} for m in mentions],
+                "place": cluster.place.to_place() if cluster.place else None}
+
+
+def _is_adjective(token: Token) -> bool:
+    return token.is_alpha and token.text[:1].islower()
+
+
+def _nearest_before(clusters: list[Cluster], position: int) -> Cluster:
+    """The cluster with the latest mention before `position` (else the earliest one)."""
+    def last_before(cluster: Cluster) -> int:
+        return max((m.start for m in cluster.mentions if m.start < position), default=-1)
+
+    return max(clusters, key=last_before)
+
+
+def _person_compatible(words: list[str], other: list[str], rules: LanguageRules) -> bool:
+    """Same surname, and the shorter name's other words (or initials) all occur in the longer one."""
+    if not rules.same_word(words[-1], other[-1]):
+        return False
+    shorter, longer = (words, other) if len(words) <= len(other) else (other, words)
+    for word in shorter[:-1]:
+        if not any(rules.same_word(word, w) or (word.endswith(".") and w.startswith(word[:-1]))
+                   for w in longer[:-1]):
+            return False
+    return True
+
+
+def _abbreviations(body: str, rules: LanguageRules) -> list[str]:
+    """Abbreviations in the text of a parenthesis: '(SOZ, englisch SCO)' -> ['SOZ', 'SCO']."""
+    found: list[str] = []
+    for part in re.split(r"[,;]|\s+(?:bzw\.|oder|or)\s+", body):
+        words = part.split()
+        while words and any(" ".join(words[:n]).casefold() in rules.abbreviation_markers for n in (1, 2)):
+            drop = 2 if " ".join(words[:2]).casefold() in rules.abbreviation_markers else 1
+            words = words[drop:]
+        if len(words) == 1 and ABBREVIATION.match(words[0]) and sum(c.isupper() for c in words[0]) >= 2:
+            found.append(words[0])
+    return found
+
+
+@Language.factory("lagebild_entities", default_config={"min_city_population": 15000})
+def make_entities(nlp: Language, name: str, min_city_population: int) -> EntityLinker:
+    """The `lagebild_entities` pipeline component."""
+    return EntityLinker(PlaceResolver(min_city_population=min_city_population), default_lang=nlp.lang)
