@@ -185,7 +185,9 @@ class EventExtractor:
                 continue
             if quote is not None and quote.get("speaker") == m[2] and not any(a <= m[0] < b for a, b in src_spans):
                 continue
-            if prev in lex.target_prepositions or (m[0] > tc and prev not in lex.actor_prepositions):
+            inverted = (tok.text[:1].islower() and m[0] > tc and not actors
+                        and len(doc.text[tc + len(tok.text):m[0]].split()) <= 1)  # V2: "nahm die Polizei … fest"
+            if prev in lex.target_prepositions or (m[0] > tc and prev not in lex.actor_prepositions and not inverted):
                 bucket = targets
             else:
                 bucket = actors

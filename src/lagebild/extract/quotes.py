@@ -198,6 +198,21 @@ class QuoteExtractor:
             return active, None
         return None, None
 
+    def _last_name_run(self, doc: Doc, before: int) -> tuple[int, int] | None:
+        """Char span of the last run of two or more capitalised words (a name without NER) before token `before`."""
+        lex = self.lex
+        assert lex is not None
+        name = lambda t: t.is_alpha and t.text[:1].isupper() and t.lower_ not in lex.determiners and not (t.is_sent_start and t.lower_ in lex.sentence_adverbs)  # noqa: E731
+        k = before - 1
+        while k > 0 and not (name(doc[k]) and name(doc[k - 1])):
+            k -= 1
+        if k <= 0:
+            return None
+        j = k - 1
+        while j > 0 and name(doc[j - 1]):
+            j -= 1
+        return doc[j].idx, doc[k].idx + len(doc[k])
+
     @staticmethod
     def _title_like(text: str) -> bool:
         """A short quoted name or title rather than speech: no sentence punctuation, few words or mostly capitalised."""
@@ -216,7 +231,11 @@ class QuoteExtractor:
         cs, ce = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
         if b - a == 1 and doc[a].lower_ in lex.person_pronouns:
             per = [m for m in mentions if m[1] <= cs and m[3] == "PER"]
-            if per:
+            run = None if per else self._last_name_run(doc, a)
+            person = state.get("person")
+            if run is not None and (person is None or person.spans[0][0] < run[0]):
+                sp = Speaker(doc.text[run[0]:run[1]], None, [(cs, ce), run], True)
+            elif per:
                 m = per[-1]
                 sp = Speaker(m[4], m[2], [(cs, ce), (m[0], m[1])], True)
             elif state.get("last") is not None:

@@ -1,0 +1,41 @@
+"""Scorers for quotes and events on tiny hand-made cases."""
+
+from __future__ import annotations
+
+from lagebild.eval.events import score_gold
+from lagebild.eval.quotes import match, prf, score, speaker_correct
+
+
+def gold(a: int, b: int, sp: tuple[int, int] | None = None, text: str = "") -> dict:
+    return {"chars": set(range(a, b)), "type": "Direct", "speaker_spans": [sp] if sp else [], "speaker_text": text}
+
+
+def pred(i: int, a: int, b: int, speaker_text: str | None = None) -> dict:
+    return {"id": f"qt{i}", "start": a, "end": b, "speaker_text": speaker_text}
+
+
+def test_half_coverage_matches_one_to_one() -> None:
+    g = [gold(0, 10), gold(20, 30)]
+    p = [pred(1, 0, 5), pred(2, 0, 4), pred(3, 24, 40)]
+    assert sorted(match(g, p)) == [(0, 0), (1, 2)]
+    assert match([gold(0, 10)], [pred(1, 0, 4)]) == []
+
+
+def test_prf_and_speaker() -> None:
+    g = [gold(0, 10, (12, 20), "Lena Hartwig"), gold(30, 40, (42, 44), "Er")]
+    p = [pred(1, 0, 10, "Außenministerin Lena Hartwig"), pred(2, 30, 40, "Paul Reiter"), pred(3, 50, 60)]
+    spans = {"qt1": [(70, 80)], "qt2": [(42, 44), (0, 5)], "qt3": []}
+    c = score(g, p, spans)
+    assert c == {"gold": 2, "pred": 3, "match": 2, "judged": 2, "correct": 2}
+    pr, r, f = prf(c)
+    assert (round(pr, 3), r, round(f, 3)) == (0.667, 1.0, 0.8)
+    assert not speaker_correct(g[0], pred(1, 0, 10, "Paul Reiter"), [(70, 80)])
+
+
+def test_event_gold_scorer() -> None:
+    row = {"text": "x", "events": [{"trigger": "a", "start": 0, "end": 4, "type": "COERCE", "mode": "curfew",
+                                    "source": "author", "modality": "ordered"}]}
+    p = [{"trigger": {"start": 1, "end": 3}, "type": "COERCE", "mode": "curfew", "source": {"kind": "author"}, "modality": "asserted"},
+         {"trigger": {"start": 8, "end": 9}, "type": "FIGHT", "mode": None, "source": {"kind": "author"}, "modality": "asserted"}]
+    c = score_gold([row], [p])
+    assert c == {"gold": 1, "pred": 2, "trigger": 1, "type": 1, "mode": 1, "source": 1, "modality": 0}

@@ -1,0 +1,93 @@
+"""Quotes and speakers on hand-written German agency-style sentences."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from lagebild.config import Settings
+from lagebild.extract import claims
+from lagebild.extract.quotes import direct_spans
+from lagebild.lang import Pipelines
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return Pipelines(Settings.from_env()).get("de")
+
+
+def quotes(nlp: Language, text: str) -> list[dict]:
+    return claims(nlp(text))["quotes"]
+
+
+def test_direct_quote_with_role_speaker_after(nlp: Language) -> None:
+    qs = quotes(nlp, "„Wir werden die Grenze nicht schließen“, sagte Außenministerin Lena Hartwig am Montag in Berlin.")
+    assert len(qs) == 1
+    q = qs[0]
+    assert q["kind"] == "direct" and q["text"].startswith("„Wir") and q["text"].endswith("“")
+    assert q["speaker_text"] == "Außenministerin Lena Hartwig" and q["cue"] == "sagte"
+
+
+def test_pronoun_speaker_resolves_to_last_person(nlp: Language) -> None:
+    text = ("Innenminister Paul Reiter besuchte am Dienstag die Grenzregion. "
+            "Er sagte: »Die Lage ist unter Kontrolle, niemand muss sich Sorgen machen.«")
+    q = quotes(nlp, text)[-1]
+    assert q["kind"] == "direct" and q["speaker_text"] == "Innenminister Paul Reiter"
+
+
+def test_quote_across_two_paragraphs(nlp: Language) -> None:
+    text = ("Der Polizeisprecher Jonas Berger erklärte am Abend:\n\n"
+            "„Wir haben die Lage unter Kontrolle. Die Straßen sind wieder frei.\n\n"
+            "„Niemand muss sich Sorgen machen, die Einsatzkräfte bleiben die ganze Nacht vor Ort.“\n\n"
+            "Danach verließ er den Saal.")
+    qs = [q for q in quotes(nlp, text) if q["kind"] == "direct"]
+    assert len(qs) == 1
+    assert "Straßen" in qs[0]["text"] and "Einsatzkräfte" in qs[0]["text"]
+    assert qs[0]["speaker_text"] == "Der Polizeisprecher Jonas Berger"
+
+
+def test_name_colon_announced_quote(nlp: Language) -> None:
+    text = "Innenminister Paul Reiter:\n„Die Grenze bleibt bis auf Weiteres geschlossen, das gilt für alle Übergänge.“"
+    q = quotes(nlp, text)[0]
+    assert q["kind"] == "direct" and q["speaker_text"] == "Innenminister Paul Reiter"
+
+
+def test_indirect_speech_and_konjunktiv_continuation(nlp: Language) -> None:
+    text = ("Das Staatsradio meldete, 14 Menschen seien getötet und mehr als 700 festgenommen worden. "
+            "Es habe zudem schwere Kämpfe in der Hauptstadt gegeben. Die Regierung kündigte Neuwahlen an.")
+    qs = quotes(nlp, text)
+    assert [q["kind"] for q in qs] == ["indirect", "indirect"]
+    assert qs[0]["text"].startswith("14 Menschen seien") and qs[0]["cue"] == "meldete"
+    assert qs[1]["text"].startswith("Es habe zudem") and qs[1]["speaker_text"] == "Das Staatsradio"
+    assert all(q["speaker_text"] == "Das Staatsradio" for q in qs)
+
+
+def test_phrase_cues_name_the_source(nlp: Language) -> None:
+    qs = quotes(nlp, "Laut dem Innenministerium wurden mehr als 200 Demonstranten festgenommen.")
+    assert qs[0]["speaker_text"] == "dem Innenministerium" and qs[0]["cue"] == "Laut"
+    qs = quotes(nlp, "Nach Angaben der Polizei blieb es in der Nacht ruhig.")
+    assert qs[0]["speaker_text"] == "Polizei"
+    qs = quotes(nlp, "Wie die Nachrichtenagentur berichtete, sollen die Einheiten nicht an der Grenze eingesetzt werden.")
+    assert qs[0]["speaker_text"] == "die Nachrichtenagentur" and qs[0]["text"].startswith("sollen die Einheiten")
+
+
+def test_speaker_links_to_entity_by_offsets(nlp: Language) -> None:
+    doc = nlp.make_doc("„Wir bleiben hier und helfen den Menschen“, sagte Lena Hartwig.")
+    claims(doc)["entities"] = [{"id": "ent1", "label": "PER", "name": "Lena Hartwig", "aliases": [],
+                                "mentions": [{"start": 50, "end": 62, "text": "Lena Hartwig"}], "place": None}]
+    for name, proc in nlp.pipeline:
+        if name == "sentencizer":
+            doc = proc(doc)
+    doc = nlp.get_pipe("lagebild_quotes")(doc)
+    assert claims(doc)["quotes"][0]["speaker"] == "ent1"
+
+
+def test_quote_marks_and_titles() -> None:
+    pairs = (("„", "“"), ("»", "«"), ('"', '"'), ("'", "'"))
+    text = 'Er sagte: "Das ist gut." Sie sagte: \'Wir gehen jetzt nach Hause.\' Das ist\'s.'
+    spans = direct_spans(text, pairs)
+    assert [text[a:b] for a, b in spans] == ['"Das ist gut."', "'Wir gehen jetzt nach Hause.'"]
+
+
+def test_short_titles_are_not_quotes(nlp: Language) -> None:
+    assert quotes(nlp, "Der Film „Eine stille Nacht“ läuft ab Donnerstag in den Kinos.") == []
