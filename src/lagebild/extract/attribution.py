@@ -293,7 +293,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         b -= 1
     bwd = backward_np(doc, b, cs, lex, s0)
     if bwd is None and b < i:
-        bwd = _first_np(doc, cs, b, lex, s0)
+        bwd = first_np(doc, cs, b, lex, s0)
     verb_first = i == cs or (i > s0 and doc[i - 1].text in PUNCT_BREAKS | QUOTE_CHARS)
     if impersonal:
         speaker = fwd if fwd and j > i + 1 else None
@@ -304,7 +304,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     elif verb_first:
         speaker = fwd
         if speaker is None and cs > s0:
-            speaker = _first_np(doc, s0, cs, lex, s0)
+            speaker = first_np(doc, s0, cs, lex, s0)
     else:
         speaker = bwd or fwd
         if bwd and cs > s0 and doc[cs - 1].text == "," and doc[cs].lower_ in ("der", "die", "das", "welche", "welcher"):
@@ -334,7 +334,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     return Cue(min(toks), max(toks) + 1, text, "impersonal" if impersonal else "verb", speaker, content, toks)
 
 
-def _first_np(doc: Doc, a: int, b: int, lex: AttributionLexicon, s0: int) -> tuple[int, int] | None:
+def first_np(doc: Doc, a: int, b: int, lex: AttributionLexicon, s0: int) -> tuple[int, int] | None:
     """The first noun phrase in [a, b) that is not governed by a preposition."""
     for p in range(a, b):
         tok = doc[p]

@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Span
 
 from ..lang import language_data
 from . import claims
-from .attribution import AttributionLexicon, Cue, backward_np, find_cues, has_konjunktiv
+from .attribution import AttributionLexicon, Cue, first_np, backward_np, find_cues, has_konjunktiv
 
 if not Doc.has_extension("quote_speaker_spans"):
     Doc.set_extension("quote_speaker_spans", default=None)
@@ -148,10 +148,13 @@ class QuoteExtractor:
                     state["active"] = sp
             if not cues and not in_sent:
                 active = state["active"]
-                if active is not None and has_konjunktiv(doc, sent.start, sent.end, lex, strong=True):
+                if active is not None and has_konjunktiv(doc, sent.start, sent.end, lex):
                     items.append((sent.start_char, sent.end_char, "indirect", active, None))
                 else:
                     state["active"] = None
+                    fallback = self._dass_clause(doc, sent, mentions, state)
+                    if fallback is not None:
+                        items.append(fallback)
         items.sort(key=lambda x: (x[0], x[1]))
         quotes: list[dict] = []
         spans: dict[str, list[tuple[int, int]]] = {}
@@ -212,6 +215,26 @@ class QuoteExtractor:
         while j > 0 and name(doc[j - 1]):
             j -= 1
         return doc[j].idx, doc[k].idx + len(doc[k])
+
+    def _dass_clause(self, doc: Doc, sent: Span, mentions: list, state: dict) -> tuple | None:
+        """Uncued reported content: "X schließen daraus, dass …" or a Konjunktiv I clause after a comma; speaker = first NP."""
+        lex = self.lex
+        assert lex is not None
+        for k in range(sent.start + 2, sent.end - 3):
+            if doc[k - 1].text != ",":
+                continue
+            if doc[k].lower_ in lex.complementizers or has_konjunktiv(doc, k, min(sent.end, k + 4), lex, strong=True):
+                if any(t.text == "," for t in doc[sent.start:k - 1]):
+                    return None
+                np = first_np(doc, sent.start, k - 1, lex, sent.start)
+                if np is None:
+                    return None
+                sp = self._speaker(doc, np, mentions, state)
+                end = sent.end
+                while end > k and (doc[end - 1].is_punct):
+                    end -= 1
+                return (doc[k].idx, doc[end - 1].idx + len(doc[end - 1]), "indirect", sp, None)
+        return None
 
     @staticmethod
     def _title_like(text: str) -> bool:
