@@ -9,8 +9,8 @@ Rules (role words, determiners, genitive endings live in `lang/<code>/roles.json
   ORG, MISC: same core, or an abbreviation defined in the text ("Organisation für
   Zusammenarbeit (SOZ, englisch SCO)"), whose later uses join the entity even where the
   recogniser missed them. LOC: same core, or the same resolved place (Kiew, Kyjiw).
-- The canonical name is the longest core, with genitive endings undone where the article
-  also has the plain form.
+- The canonical name is the longest core (for places: the most used one), with genitive
+  endings undone where the article also has the plain form.
 - A role phrase with a determiner ("der Staatschef", "des Präsidenten") that names no one is
   a mention of the one person introduced earlier with a role of the same group ("Präsident
   Ruslan Abdyrachmanow", "Abdyrachmanow, der Präsident"); with none or several such people
@@ -330,7 +330,10 @@ class EntityLinker:
     def canonical_name(self, cluster: Cluster, rules: LanguageRules) -> str:
         """The longest core, with genitive endings undone where the article has the plain word."""
         names = cluster.names
-        best = max(names, key=lambda m: (len(m.words), len(m.core), -m.start))
+        if cluster.label == "LOC":  # exonyms are not longer or shorter forms: the most used wins
+            best = max(names, key=lambda m: (sum(n.core == m.core for n in names), -m.start))
+        else:
+            best = max(names, key=lambda m: (len(m.words), len(m.core), -m.start))
         plain_words = {w for m in names for w in m.words}
         words = []
         for word in best.words:

@@ -33,6 +33,7 @@ CYRILLIC = {
     "ұ": "u",
 }
 CYRILLIC_VOWELS = set("аеёєиіїоөуүўыэюяәұ")
+UKRAINIAN_LETTERS = set("іїєґ")
 
 # Latin spellings, longest first, per convention.
 GERMAN_RULES = (
@@ -55,12 +56,19 @@ DOUBLED = re.compile(r"(.)\1+")
 
 
 def romanise_cyrillic(text: str) -> str:
-    """Cyrillic letters to placeholder-Latin; е after a vowel or at a word start becomes `ie`."""
+    """Cyrillic letters to placeholder-Latin; е after a vowel or at a word start becomes `ie`.
+
+    Words with Ukrainian letters (і, ї, є, ґ) read г as h, as Ukrainian romanisations do.
+    """
     out: list[str] = []
     previous = ""
-    for char in text.lower():
+    lowered = text.lower()
+    ukrainian = any(char in UKRAINIAN_LETTERS for char in lowered)
+    for char in lowered:
         if char == "е" and (not previous.isalpha() or previous in CYRILLIC_VOWELS):
             out.append("Ie")
+        elif char == "г" and ukrainian:
+            out.append("h")
         else:
             out.append(CYRILLIC.get(char, char))
         previous = char

@@ -1,0 +1,116 @@
+"""Place resolution: exonyms, context decides ambiguous names, the unresolvable stays null."""
+
+from __future__ import annotations
+
+import pytest
+
+from lagebild.extract.places import PlaceIndex, PlaceRecord, PlaceResolver, fold_place
+
+
+@pytest.fixture(scope="module")
+def resolver() -> PlaceResolver:
+    return PlaceResolver()
+
+
+def resolve(resolver: PlaceResolver, text: str, *names: str, lang: str = "de") -> list[PlaceRecord | None]:
+    """Resolve the given names as they occur (first occurrence) in `text`."""
+    mentions = []
+    for name in names:
+        end = text.index(name) + len(name)
+        mentions.append((name, text[end:end + 40]))
+    return resolver.resolve_mentions(mentions, text, lang)
+
+
+@pytest.mark.parametrize(("exonym", "name", "country", "kind"), [
+    ("Kiew", "Kyiv", "UA", "capital"),
+    ("Kyjiw", "Kyiv", "UA", "capital"),
+    ("Moskau", "Moscow", "RU", "capital"),
+    ("Bischkek", "Bishkek", "KG", "capital"),
+    ("Bishkek", "Bishkek", "KG", "capital"),
+    ("Tiflis", "Tbilisi", "GE", "capital"),
+    ("Tbilissi", "Tbilisi", "GE", "capital"),
+    ("Peking", "Beijing", "CN", "capital"),
+    ("Warschau", "Warsaw", "PL", "capital"),
+    ("Kirgistan", "Kyrgyzstan", "KG", "country"),
+    ("Kirgisistan", "Kyrgyzstan", "KG", "country"),
+    ("Russlands", "Russia", "RU", "country"),
+    ("Kischinau", "Chisinau", "MD", "capital"),
+    ("Sachsen-Anhalt", "Saxony-Anhalt", "DE", "region"),
+])
+def test_german_exonyms_resolve(resolver: PlaceResolver, exonym: str, name: str, country: str, kind: str) -> None:
+    (record,) = resolve(resolver, f"Die Nachricht kam aus {exonym}.", exonym)
+    assert record is not None
+    assert (record.name, record.country, record.kind) == (name, country, kind)
+
+
+def test_city_record_carries_geonames_id_and_coordinates(resolver: PlaceResolver) -> None:
+    (record,) = resolve(resolver, "Proteste in Kiew.", "Kiew")
+    place = record.to_place()
+    assert place["geonames_id"] == 703448
+    assert place["lat"] == pytest.approx(50.45, abs=0.05) and place["lon"] == pytest.approx(30.52, abs=0.05)
+
+
+def test_english_names_and_aliases(resolver: PlaceResolver) -> None:
+    text = "Protesters gathered in Kyiv while officials in the US and the UK said little."
+    kyiv, us, uk = resolve(resolver, text, "Kyiv", "US", "UK", lang="en")
+    assert kyiv.name == "Kyiv" and us.country == "US" and uk.country == "GB"
+
+
+def test_osch_with_kyrgyzstan_in_the_article(resolver: PlaceResolver) -> None:
+    text = "In Osch, der zweitgrößten Stadt Kirgistans, blieb es ruhig."
+    osch, kirgistan = resolve(resolver, text, "Osch", "Kirgistans")
+    assert (osch.name, osch.country) == ("Osh", "KG")
+    assert kirgistan.kind == "country"
+
+
+def test_frankfurt_is_decided_by_the_article(resolver: PlaceResolver) -> None:
+    oder = "Die Polizei in Brandenburg meldete, in Frankfurt seien drei Männer festgenommen worden."
+    frankfurt, _ = resolve(resolver, oder, "Frankfurt", "Brandenburg")
+    assert frankfurt.name == "Frankfurt (Oder)" and frankfurt.admin1 == "11"
+    river = "Auf der Stadtbrücke über die Oder bei Frankfurt staute sich der Verkehr."
+    (frankfurt,) = resolve(resolver, river, "Frankfurt")
+    assert frankfurt.name == "Frankfurt (Oder)"
+    qualified = "In Frankfurt an der Oder demonstrierten am Samstag Hunderte."
+    (frankfurt,) = resolve(resolver, qualified, "Frankfurt")
+    assert frankfurt.name == "Frankfurt (Oder)"
+    main = "An der Börse in Frankfurt am Main fielen die Kurse; in Hessen sprach man von Panik."
+    (frankfurt,) = resolve(resolver, main, "Frankfurt")
+    assert frankfurt.name == "Frankfurt am Main"
+
+
+def test_donezk_follows_the_country_of_the_article(resolver: PlaceResolver) -> None:
+    ukraine = "Aus Donezk im Osten der Ukraine wurden Explosionen gemeldet."
+    donezk, _ = resolve(resolver, ukraine, "Donezk", "Ukraine")
+    assert donezk.country == "UA"
+    russia = "Die Kleinstadt Donezk im Süden Russlands liegt am Sewerski Donez."
+    donezk, _ = resolve(resolver, russia, "Donezk", "Russlands")
+    assert donezk.country == "RU"
+
+
+def test_halle_is_left_open_without_context(resolver: PlaceResolver) -> None:
+    # Halle (Belgium), Halle (Westfalen) and Halle (Saale): no record stands out, so null.
+    (halle,) = resolve(resolver, "In Halle wurde ein neuer Bürgermeister gewählt.", "Halle")
+    assert halle is None
+    text = "In Halle wurde ein neuer Bürgermeister gewählt, teilte das Land Sachsen-Anhalt mit."
+    halle, _ = resolve(resolver, text, "Halle", "Sachsen-Anhalt")
+    assert halle.name == "Halle (Saale)"
+
+
+def test_unknown_adjectival_and_lowercase_names_stay_null(resolver: PlaceResolver) -> None:
+    text = "Die kirgisische Regierung schickte Helfer nach Xyzabadistan und in den Westen."
+    assert resolve(resolver, text, "kirgisische", "Xyzabadistan", "Westen") == [None, None, None]
+    assert resolver.candidates("Kirgisische", "de") == []
+
+
+def test_fold_place_ignores_case_accents_and_dashes() -> None:
+    assert fold_place("Chişinău") == fold_place("CHISINAU")
+    assert fold_place("Dschalal-Abad") == fold_place("Dschalal  Abad")
+
+
+def test_index_is_built_lazily_once_per_instance(monkeypatch: pytest.MonkeyPatch) -> None:
+    builds: list[int] = []
+    monkeypatch.setattr(PlaceResolver, "build_index", lambda self: builds.append(1) or PlaceIndex())
+    resolver = PlaceResolver()
+    assert builds == []
+    assert resolver.candidates("Kiew", "de") == [] and resolver.candidates("Moskau", "de") == []
+    assert builds == [1]
