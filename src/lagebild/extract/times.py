@@ -35,6 +35,7 @@ from . import claims
 from .timex_values import UNIT_GRANULARITY, Resolved, duration_value, mask, resolved, shift_value
 
 Interval = tuple[date, date]
+CLOCK = re.compile(r"\d{1,2}(?:[.:]\d{2})?\s*(?:uhr|h)\b", re.IGNORECASE)
 STRIP_SIGNALS = re.compile(r"(?:(?:im|in|am|an|zum|zur|vom|von|seit|ab|bis|des|der|den|dem|die|das|über|übers|"
                            r"während|gegen)\s+)+", re.IGNORECASE)
 
@@ -92,6 +93,8 @@ class Context:
     tense: str
     narrative: bool
     sentence_initial: bool
+    same_sentence: bool = True
+    clock_follows: bool = False
 
     def deictic(self) -> Interval | None:
         """Anchor for expressions relative to the speaker's now."""
@@ -131,6 +134,24 @@ def weekday_date(day: date, weekday: int, direction: int) -> date:
     return day - timedelta(days=back or (7 if direction == -2 else 0))
 
 
+def nearest_year(day: date, month: int, dom: int | None, direction: int | None) -> int:
+    """The year of a day-month (or month) near `day`: -1 latest not after it, +1 first not before it,
+    0 the same year unless that is more than half a year away, None the same year."""
+    if direction is None:
+        return day.year
+    here = (day.month, day.day if dom is not None else 0)
+    there = (month, dom or 0)
+    if direction < 0:
+        return day.year if there <= here else day.year - 1
+    if direction > 0:
+        return day.year if there >= here else day.year + 1
+    if month - day.month > 6:
+        return day.year - 1
+    if day.month - month > 6:
+        return day.year + 1
+    return day.year
+
+
 class TimeTagger:
     """Finds and normalises temporal expressions; writes `claims(doc)["times"]`."""
 
@@ -166,11 +187,13 @@ class TimeTagger:
         published = getattr(article, "published", None) if article is not None else None
         dct = (published.earliest, published.latest) if published is not None else None
         last: Resolved | None = None
+        last_sentence = -1
         out: list[dict] = []
         for _, _, t_start, t_end, match in self.candidates(doc.text):
             t_start, t_end = self._strip(doc.text, t_start, t_end)
-            tense, initial = self._sentence_info(doc, t_start, t_end)
-            ctx = Context(dct, last, tense, self.narrative, initial)
+            tense, initial, sentence = self._sentence_info(doc, t_start, t_end)
+            ctx = Context(dct, last, tense, self.narrative, initial, sentence == last_sentence,
+                          bool(CLOCK.search(doc.text, t_end, t_end + 40)))
             groups = {k: v for k, v in match.groupdict().items() if v is not None}
             result = self.interpret(groups, ctx, doc.text[t_start:t_end])
             if result is None:
@@ -178,6 +201,7 @@ class TimeTagger:
             if result.interval and result.granularity in ("day", "month", "year", "week") \
                     and re.match(r"^\d{4}", result.value):
                 last = result
+                last_sentence = sentence
             out.append({"id": f"t{len(out) + 1}", "start": t_start, "end": t_end, "text": doc.text[t_start:t_end],
                         "value": result.value,
                         "earliest": result.earliest.isoformat() if result.earliest else None,
@@ -193,11 +217,11 @@ class TimeTagger:
             start = m.end()
         return start, end
 
-    def _sentence_info(self, doc: Doc, start: int, end: int) -> tuple[str, bool]:
-        """The tense nearest to the expression in its sentence, and whether it opens the sentence."""
+    def _sentence_info(self, doc: Doc, start: int, end: int) -> tuple[str, bool, int]:
+        """The tense nearest to the expression in its sentence, whether it opens it, and the sentence start."""
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or len(span) == 0:
-            return "unknown", False
+            return "unknown", False, -1
         if doc.has_annotation("SENT_START"):
             sent = span.sent
         else:
@@ -219,7 +243,7 @@ class TimeTagger:
             if best is None or distance < best[0]:
                 best = (distance, kind)
         initial = span.start == sent.start or all(not t.is_alpha for t in doc[sent.start:span.start])
-        return (best[1] if best else "present"), initial
+        return (best[1] if best else "present"), initial, sent.start
 
     # -- interpretation -------------------------------------------------------------------------
 
@@ -298,6 +322,9 @@ class TimeTagger:
             return resolved(f"{century - 1:02d}", self._part(g)) if 1 <= century <= 21 else None
         if "decade" in g:
             return self._decade(g, ctx)
+        if "decadeword" in g:
+            tens = int(self.lex.get("DECADE_WORD", g["decadeword"]))  # type: ignore[arg-type]
+            return self._decade({**g, "decade": f"{tens}0"}, ctx)
         if "season" in g:
             return self._season(g, ctx)
         if "year" in g:
@@ -339,7 +366,7 @@ class TimeTagger:
 
     @staticmethod
     def _direction(ctx: Context) -> int:
-        return -1 if ctx.tense in ("past", "unknown") else 1
+        return 1 if ctx.tense == "future" else -1
 
     def _offset(self, g: dict[str, str], ctx: Context) -> Resolved | None:
         amount = self._number(g["num"])
@@ -397,7 +424,11 @@ class TimeTagger:
                 return resolved(date(year, month, day).isoformat())
             except ValueError:
                 return None
-        return over(ctx.year_anchor(), lambda d: f"{d.year:04d}-{month:02d}-{day:02d}", f"XXXX-{month:02d}-{day:02d}")
+        if day > 29 and month == 2 or day > 30 and month in (4, 6, 9, 11):
+            return None
+        direction = None if self.narrative else {"past": -1, "future": 1}.get(ctx.tense, 0)
+        return over(ctx.year_anchor(), lambda d: f"{nearest_year(d, month, day, direction):04d}-{month:02d}-{day:02d}",
+                    f"XXXX-{month:02d}-{day:02d}")
 
     def _weekday(self, g: dict[str, str], ctx: Context) -> Resolved:
         weekday = int(self.lex.get("WEEKDAY", g["weekday"]))  # type: ignore[arg-type]
@@ -413,13 +444,15 @@ class TimeTagger:
         part = self.lex.get("DAYPART", g.get("daypart"))
         if offset == 1 and part is None and text[:1].isupper() and not ctx.sentence_initial:
             return None  # "Morgen" inside a sentence is the morning, not tomorrow
+        if offset == 0 and part is None and ctx.tense == "present" and not ctx.clock_follows:
+            return Resolved("PRESENT_REF", *(ctx.dct or (None, None)), "unknown")  # "heute" as "nowadays"
         suffix = f"T{part}" if part else ""
         return over(ctx.dct, lambda d: (d + timedelta(days=offset)).isoformat() + suffix, "XXXX-XX-XX" + suffix)
 
     def _on_anchor_day(self, ctx: Context, suffix: str) -> Resolved:
         anchor = ctx.anaphoric()
-        if ctx.last is not None and ctx.last.granularity != "day":
-            anchor = ctx.dct
+        if ctx.last is not None and (ctx.last.granularity != "day" or not (ctx.narrative or ctx.same_sentence)):
+            anchor = ctx.dct or anchor
         return over(anchor, lambda d: d.isoformat() + suffix, "XXXX-XX-XX" + suffix)
 
     def _time(self, g: dict[str, str], ctx: Context) -> Resolved | None:
@@ -434,7 +467,9 @@ class TimeTagger:
         mod = self._part(g)
         if "year" in g:
             return resolved(f"{int(g['year']):04d}-{month:02d}", mod)
-        return over(ctx.year_anchor(), lambda d: f"{d.year:04d}-{month:02d}", f"XXXX-{month:02d}", mod)
+        direction = None if self.narrative else {"past": -1, "future": 1}.get(ctx.tense, 0)
+        return over(ctx.year_anchor(), lambda d: f"{nearest_year(d, month, None, direction):04d}-{month:02d}",
+                    f"XXXX-{month:02d}", mod)
 
     def _decade(self, g: dict[str, str], ctx: Context) -> Resolved:
         digits = g["decade"]
