@@ -329,6 +329,8 @@ class TimeTagger:
             return self._season(g, ctx)
         if "year" in g:
             return resolved(f"{int(g['year']):04d}", self._part(g))
+        if "bcyear" in g:
+            return Resolved(f"BC{int(g['bcyear']):04d}", None, None, "year")
         return None
 
     def _part(self, g: dict[str, str]) -> str | None:
@@ -444,7 +446,7 @@ class TimeTagger:
         part = self.lex.get("DAYPART", g.get("daypart"))
         if offset == 1 and part is None and text[:1].isupper() and not ctx.sentence_initial:
             return None  # "Morgen" inside a sentence is the morning, not tomorrow
-        if offset == 0 and part is None and ctx.tense == "present" and not ctx.clock_follows:
+        if offset == 0 and part is None and (ctx.narrative or ctx.tense == "present" and not ctx.clock_follows):
             return Resolved("PRESENT_REF", *(ctx.dct or (None, None)), "unknown")  # "heute" as "nowadays"
         suffix = f"T{part}" if part else ""
         return over(ctx.dct, lambda d: (d + timedelta(days=offset)).isoformat() + suffix, "XXXX-XX-XX" + suffix)
