@@ -44,8 +44,9 @@ QUALIFIER_WORD = re.compile(r"[A-ZÄÖÜ][^\W\d_]{2,}")
 def fold_place(text: str) -> str:
     """Index key of a place name: case-, accent-, dash- and space-insensitive."""
     plain = text.casefold()
-    if not plain.isascii():
-        plain = "".join(c for c in unicodedata.normalize("NFKD", plain) if not unicodedata.combining(c))
+    if plain.isascii():
+        return " ".join(plain.replace("-", " ").split())
+    plain = "".join(c for c in unicodedata.normalize("NFKD", plain) if not unicodedata.combining(c))
     return " ".join(DASHES.sub(" ", plain).split())
 
 
