@@ -1,0 +1,121 @@
+"""The German temporal tagger: values relative to the publication date, partial dates, tense."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from lagebild.dates import parse_partial_date
+from lagebild.extract import claims
+from lagebild.extract import times as _times  # noqa: F401  (registers the factory)
+from lagebild.model import Article, Time
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    pipeline = spacy.blank("de")
+    pipeline.add_pipe("sentencizer")
+    pipeline.add_pipe("lagebild_times")
+    return pipeline
+
+
+def tag(nlp, text: str, published: str | None = "2023-03-17") -> list[dict]:
+    """Times found in `text` for an article published on `published` (a Friday by default)."""
+    doc = nlp.make_doc(text)
+    doc._.article = Article(id="a", lang="de", text=text,
+                            published=parse_partial_date(published) if published else None)
+    found = claims(nlp(doc))["times"]
+    for item in found:
+        Time.model_validate(item)
+        assert text[item["start"]:item["end"]] == item["text"]
+    return found
+
+
+def one(nlp, text: str, published: str | None = "2023-03-17") -> dict:
+    found = tag(nlp, text, published)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_weekday_in_past_sentence_is_most_recent(nlp):
+    t = one(nlp, "Die Polizei nahm am Mittwoch drei Verdächtige fest.")
+    assert (t["text"], t["value"], t["granularity"]) == ("Mittwoch", "2023-03-15", "day")
+
+
+def test_weekday_in_future_sentence_is_next(nlp):
+    assert one(nlp, "Der Prozess wird am Montag fortgesetzt.")["value"] == "2023-03-20"
+
+
+def test_weekday_with_day_part(nlp):
+    t = one(nlp, "Am Mittwochabend kam es in der Innenstadt zu Ausschreitungen.")
+    assert t["value"] == "2023-03-15TEV" and t["earliest"] == t["latest"] == "2023-03-15"
+
+
+def test_night_to_thursday_is_wednesday_night(nlp):
+    t = one(nlp, "In der Nacht zum Donnerstag wurden mehrere Autos angezündet.")
+    assert t["value"] == "2023-03-15TNI"
+    assert (t["earliest"], t["latest"]) == ("2023-03-15", "2023-03-16")
+
+
+def test_heute_morgen_is_this_morning_not_tomorrow(nlp):
+    t = one(nlp, "Heute Morgen teilte das Innenministerium mit, die Lage sei ruhig.")
+    assert t["value"] == "2023-03-17TMO"
+
+
+def test_lowercase_morgen_is_tomorrow(nlp):
+    assert one(nlp, "Die Gespräche sollen morgen fortgesetzt werden.")["value"] == "2023-03-18"
+
+
+def test_ago(nlp):
+    assert one(nlp, "Vor zwei Tagen hatte die Regierung den Ausnahmezustand verhängt.")["value"] == "2023-03-15"
+
+
+def test_start_of_month_narrows_interval(nlp):
+    t = one(nlp, "Anfang Januar waren die Proteste erstmals eskaliert.")
+    assert (t["value"], t["earliest"], t["latest"], t["granularity"]) == ("2023-01", "2023-01-01", "2023-01-10", "month")
+
+
+def test_since_year(nlp):
+    t = one(nlp, "Der Oppositionelle sitzt seit 2019 in Haft.")
+    assert (t["text"], t["value"], t["granularity"]) == ("2019", "2019", "year")
+
+
+def test_full_date_and_last_year(nlp):
+    found = tag(nlp, "Am 17. März 2022 begann der Prozess. Im vergangenen Jahr starben 40 Menschen.")
+    assert [t["value"] for t in found] == ["2022-03-17", "2022"]
+
+
+def test_duration_and_set(nlp):
+    found = tag(nlp, "Die Demonstranten blockierten drei Tage lang die Straße. Sie treffen sich jeden Montag.")
+    assert [(t["value"], t["earliest"]) for t in found] == [("P3D", None), ("XXXX-WXX-1", None)]
+
+
+def test_day_month_without_year_in_past_sentence_is_last_occurrence(nlp):
+    assert one(nlp, "Die Wahl hatte am 5. Dezember stattgefunden.", "2023-01-10")["value"] == "2022-12-05"
+
+
+def test_clock_time_takes_the_date_of_its_sentence(nlp):
+    found = tag(nlp, "Am Dienstag gegen 14.30 Uhr wurde der Mann festgenommen.")
+    assert [t["value"] for t in found] == ["2023-03-14", "2023-03-14T14:30"]
+
+
+def test_friday_with_month_publication_date_is_an_honest_interval(nlp):
+    t = one(nlp, "Die Polizei nahm am Freitag mehrere Personen fest.", "2023-03")
+    assert t["granularity"] == "day"
+    assert t["value"] == "2023-XX-XX"  # convention: fields the candidates disagree on are X
+    assert (t["earliest"], t["latest"]) == ("2023-02-24", "2023-03-31")
+
+
+def test_relative_day_with_year_publication_date(nlp):
+    t = one(nlp, "Gestern wurde der Minister vereidigt.", "2023")
+    assert (t["value"], t["earliest"], t["latest"]) == ("XXXX-XX-XX", "2022-12-31", "2023-12-30")
+
+
+def test_no_publication_date_masks_value(nlp):
+    t = one(nlp, "Die Polizei nahm am Freitag mehrere Personen fest.", None)
+    assert t["value"] == "XXXX-WXX-5" and t["earliest"] is None
+
+
+def test_present_ref_and_last_weekend(nlp):
+    found = tag(nlp, "Derzeit ist die Lage ruhig, am vergangenen Wochenende gab es Krawalle.", "2023-03-20")
+    assert [t["value"] for t in found] == ["PRESENT_REF", "2023-W11-WE"]
