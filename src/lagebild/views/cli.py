@@ -335,6 +335,12 @@ def schema() -> None:
     typer.echo(json.dumps(report_json_schema(), indent=2, ensure_ascii=False))
 
 
+from .tasks import evaluate, train  # noqa: E402
+
+app.command("eval")(evaluate)
+app.command("train")(train)
+
+
 def main() -> None:
     """Entry point: run the app; errors become one readable line and an exit status, not a traceback."""
     try:

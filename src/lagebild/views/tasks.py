@@ -1,0 +1,100 @@
+"""The `eval` and `train` commands: evaluations on ../shared/data and the German training recipe."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import time
+from datetime import datetime, timezone
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..config import Settings
+from ..errors import BadOption
+from .progress import stderr
+
+EVALUATIONS = ("ner", "tags", "timex", "quotes", "events", "fuse")
+
+
+class Language(str, Enum):
+    de = "de"
+
+
+def evaluate(
+    tasks: Optional[list[str]] = typer.Argument(None, help=f"Which evaluations: {', '.join(EVALUATIONS)} [default: all]"),
+    limit: Optional[int] = typer.Option(None, min=1, help="Score only the first N gold documents/sentences (quick look)"),
+    out: Path = typer.Option(Path("docs/evaluation.md"), "--out", help="Write the table here (and .json beside it)"),
+) -> None:
+    """Run every evaluation whose data is present in ../shared/data and print one table."""
+    from ..lang import Pipelines
+
+    chosen = tasks or list(EVALUATIONS)
+    unknown = sorted(set(chosen) - set(EVALUATIONS))
+    if unknown:
+        raise BadOption(f"unknown evaluation {', '.join(unknown)}; choose from {', '.join(EVALUATIONS)}")
+    settings = Settings.from_env()
+    pipelines = Pipelines(settings)
+    rows: list[dict] = []
+    for task in chosen:
+        try:
+            module = importlib.import_module(f"lagebild.eval.{task}")
+        except ModuleNotFoundError:
+            stderr.print(f"[yellow]skip[/] {task}: not built yet")
+            continue
+        started = time.perf_counter()
+        with stderr.status(f"evaluating {task} …"):
+            found = module.run(pipelines, settings.data_dir, limit=limit)
+        if not found:
+            stderr.print(f"[yellow]skip[/] {task}: its data is not in {settings.data_dir}")
+        stderr.print(f"{task}: {len(found)} scores in {time.perf_counter() - started:.1f}s")
+        rows.extend(found)
+    _print_table(rows)
+    _write(rows, out, chosen, limit)
+
+
+def _print_table(rows: list[dict]) -> None:
+    table = Table(title="lagebild evaluation", title_justify="left")
+    for column in ("dataset", "task", "metric", "score", "anchor", "n"):
+        table.add_column(column, justify="right" if column in ("score", "anchor", "n") else "left")
+    for row in rows:
+        anchor = row.get("anchor")
+        table.add_row(row["dataset"], row["task"], row["metric"], f"{row['score']:.3f}",
+                      "" if anchor is None else f"{anchor:.3f}", str(row.get("n", "")))
+    Console().print(table)
+
+
+def _write(rows: list[dict], out: Path, tasks: list[str], limit: Optional[int]) -> None:
+    command = "lagebild eval " + " ".join(tasks) + (f" --limit {limit}" if limit else "")
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [f"# Evaluation results\n\nProduced by `{command}` on {stamp}. "
+             "Anchor: the reference system's score on the same data, where known.\n",
+             "| dataset | task | metric | score | anchor | n |", "|---|---|---|---:|---:|---:|"]
+    for row in rows:
+        anchor = row.get("anchor")
+        lines.append(f"| {row['dataset']} | {row['task']} | {row['metric']} | {row['score']:.3f} | "
+                     f"{'' if anchor is None else f'{anchor:.3f}'} | {row.get('n', '')} |")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out.with_suffix(".json").write_text(json.dumps({"command": command, "at": stamp, "rows": rows}, indent=1) + "\n")
+    stderr.print(f"written to {out}")
+
+
+def train(
+    lang: Language = typer.Argument(..., help="Language whose base pipeline to train"),
+    sample: bool = typer.Option(False, "--sample", help="A few hundred sentences, one epoch: checks the recipe"),
+    out: Optional[Path] = typer.Option(None, "--out", help="Where to write the pipeline [default: ship it in "
+                                                            "lagebild/lang/de/pipeline]"),
+) -> None:
+    """Rebuild the shipped base pipeline from the open training data in ../shared/data (long)."""
+    from ..train import DEFAULT_OUT_DE, train_de
+
+    settings = Settings.from_env()
+    if not settings.data_dir.is_dir():
+        raise BadOption(f"training data not found at {settings.data_dir}; set LAGEBILD_DATA")
+    path = train_de(settings.data_dir, out or DEFAULT_OUT_DE, sample=sample)
+    stderr.print(f"pipeline written to {path}")
