@@ -29,6 +29,7 @@ from spacy.tokens import Doc
 
 from ..lang import language_data
 from . import claims
+from .sentences import SentenceIndex
 
 DIGITS = r"\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?(?!\d)|\d+(?:,\d+)?"
 WORD = re.compile(r"[^\W\d_][\w\-]*|[%€$]", re.UNICODE)
@@ -146,7 +147,8 @@ class QuantityTagger:
 
     def extract(self, doc: Doc) -> list[dict]:
         """The quantities of a Doc as schema dicts, in text order."""
-        text = doc.text
+        sentences = SentenceIndex(doc)
+        text = sentences.text
         times = [(t["start"], t["end"], t.get("granularity")) for t in (doc._.claims or {}).get("times", [])]
         taken: list[tuple[int, int]] = []
         found: list[dict] = []
@@ -155,7 +157,7 @@ class QuantityTagger:
                 start, end = match.span()
                 if any(start < e and s < end for s, e in taken):
                     continue
-                item = self.build(doc, match, times)
+                item = self.build(doc, match, times, sentences)
                 if item is None:
                     continue
                 taken.append((start, end))
@@ -165,10 +167,11 @@ class QuantityTagger:
             item["id"] = f"q{index}"
         return found
 
-    def build(self, doc: Doc, match: re.Match[str], times: list[tuple[int, int, str | None]]) -> dict | None:
+    def build(self, doc: Doc, match: re.Match[str], times: list[tuple[int, int, str | None]],
+              sentences: SentenceIndex) -> dict | None:
         """One quantity from a match, or None when it is not a count."""
         g = {k: v for k, v in match.groupdict().items() if v is not None}
-        text = doc.text
+        text = sentences.text
         start, end = match.span()
         num_start = match.start("num") if "num" in g else start
         if "num" in g and "num2" not in g and "scale" not in g and "qual" not in g:
@@ -177,7 +180,7 @@ class QuantityTagger:
                 return None
         if self._skip(text, num_start, end):
             return None
-        noun, noun_end, modifiers = self._counted_noun(doc, end)
+        noun, noun_end, modifiers = self._counted_noun(doc, sentences, end)
         value, low, high, approximate = self._bounds(g)
         if value is None and low is None and high is None:
             return None
@@ -189,7 +192,8 @@ class QuantityTagger:
                 and "num2" not in g and not known_noun):
             return None  # a bare year
         unit = self._unit(text, start, end, noun)
-        category = "other" if unit in set(self.lex.units.values()) else self._category(doc, start, end, noun, modifiers)
+        category = "other" if unit in set(self.lex.units.values()) else self._category(doc, sentences, start, end, noun,
+                                                                                        modifiers)
         span_end = noun_end if noun is not None else end
         return {"id": "", "start": start, "end": span_end, "text": text[start:span_end], "value": value,
                 "low": low, "high": high, "approximate": approximate, "unit": unit, "category": category}
@@ -218,12 +222,12 @@ class QuantityTagger:
             return True
         return False
 
-    def _counted_noun(self, doc: Doc, end: int) -> tuple[str | None, int, list[str]]:
+    def _counted_noun(self, doc: Doc, sentences: SentenceIndex, end: int) -> tuple[str | None, int, list[str]]:
         """The noun right after the number (allowing up to two adjectives), its end, and the adjectives."""
         modifiers: list[str] = []
         position = end
         for _ in range(4):
-            m = WORD.match(doc.text, self._skip_space(doc.text, position))
+            m = WORD.match(sentences.text, self._skip_space(sentences.text, position))
             if m is None:
                 return None, end, modifiers
             word = m.group()
@@ -309,7 +313,8 @@ class QuantityTagger:
                 return category
         return None
 
-    def _category(self, doc: Doc, start: int, end: int, noun: str | None, modifiers: list[str]) -> str:
+    def _category(self, doc: Doc, sentences: SentenceIndex, start: int, end: int, noun: str | None,
+                  modifiers: list[str]) -> str:
         """The category: modifier, outcome noun, verb cue in the clause, group noun, else other."""
         for category in self.lex.categories:
             if any(m in category.modifiers for m in modifiers):
@@ -319,22 +324,20 @@ class QuantityTagger:
             return noun_category.name
         personal = noun is None or noun_category is not None or noun.lower() in self.lex.person_nouns
         if personal:
-            cue = self._cue(doc, start, end, noun is None)
+            cue = self._cue(doc, sentences, start, end)
             if cue is not None:
                 return cue
         if noun_category is not None:
             return noun_category.name
         return "other"
 
-    def _clause(self, doc: Doc, start: int, end: int) -> tuple[int, int, int, int]:
+    def _clause(self, doc: Doc, sentences: SentenceIndex, start: int, end: int) -> tuple[int, int, int, int]:
         """(sentence start, clause start, clause end, sentence end) around a span, in characters."""
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is not None and doc.has_annotation("SENT_START"):
-            s_start, s_end = span.sent.start_char, span.sent.end_char
-        else:
-            s_start, s_end = max(0, start - 300), min(len(doc.text), end + 300)
+        s_start, s_end = sentences.around(start)
+        if len(sentences.bounds) == 1:
+            s_start, s_end = max(0, start - 300), min(len(sentences.text), end + 300)
         c_start, c_end = s_start, s_end
-        for m in self.lex.clause_break.finditer(doc.text, s_start, s_end):
+        for m in self.lex.clause_break.finditer(sentences.text, s_start, s_end):
             if m.end() <= start:
                 c_start = m.end()
             elif m.start() >= end:
@@ -342,11 +345,11 @@ class QuantityTagger:
                 break
         return s_start, c_start, c_end, s_end
 
-    def _cue(self, doc: Doc, start: int, end: int, nounless: bool) -> str | None:
+    def _cue(self, doc: Doc, sentences: SentenceIndex, start: int, end: int) -> str | None:
         """The category of the nearest cue: after the number in its clause, then before, then earlier in the sentence."""
-        s_start, c_start, c_end, _ = self._clause(doc, start, end)
+        s_start, c_start, c_end, _ = self._clause(doc, sentences, start, end)
         hits: list[tuple[int, int, str]] = []  # (rank, distance, category)
-        lowered = doc.text.lower()
+        lowered = sentences.lowered
         for category in self.lex.categories:
             if category.cues is not None:
                 for m in category.cues.finditer(lowered, s_start, c_end):

@@ -32,6 +32,7 @@ from spacy.tokens import Doc
 
 from ..lang import language_data
 from . import claims
+from .sentences import SentenceIndex
 from .timex_values import UNIT_GRANULARITY, Resolved, duration_value, mask, resolved, shift_value
 
 Interval = tuple[date, date]
@@ -188,21 +189,23 @@ class TimeTagger:
         dct = (published.earliest, published.latest) if published is not None else None
         last: Resolved | None = None
         last_sentence = -1
+        sentences = SentenceIndex(doc)
+        text = sentences.text
         out: list[dict] = []
-        for _, _, t_start, t_end, match in self.candidates(doc.text):
-            t_start, t_end = self._strip(doc.text, t_start, t_end)
-            tense, initial, sentence = self._sentence_info(doc, t_start, t_end)
+        for _, _, t_start, t_end, match in self.candidates(text):
+            t_start, t_end = self._strip(text, t_start, t_end)
+            tense, initial, sentence = self._sentence_info(doc, sentences, t_start, t_end)
             ctx = Context(dct, last, tense, self.narrative, initial, sentence == last_sentence,
-                          bool(CLOCK.search(doc.text, t_end, t_end + 40)))
+                          bool(CLOCK.search(text, t_end, t_end + 40)))
             groups = {k: v for k, v in match.groupdict().items() if v is not None}
-            result = self.interpret(groups, ctx, doc.text[t_start:t_end])
+            result = self.interpret(groups, ctx, text[t_start:t_end])
             if result is None:
                 continue
             if result.interval and result.granularity in ("day", "month", "year", "week") \
                     and re.match(r"^\d{4}", result.value):
                 last = result
                 last_sentence = sentence
-            out.append({"id": f"t{len(out) + 1}", "start": t_start, "end": t_end, "text": doc.text[t_start:t_end],
+            out.append({"id": f"t{len(out) + 1}", "start": t_start, "end": t_end, "text": text[t_start:t_end],
                         "value": result.value,
                         "earliest": result.earliest.isoformat() if result.earliest else None,
                         "latest": result.latest.isoformat() if result.latest else None,
@@ -217,14 +220,14 @@ class TimeTagger:
             start = m.end()
         return start, end
 
-    def _sentence_info(self, doc: Doc, start: int, end: int) -> tuple[str, bool, int]:
+    def _sentence_info(self, doc: Doc, sentences: SentenceIndex, start: int, end: int) -> tuple[str, bool, int]:
         """The tense nearest to the expression in its sentence, whether it opens it, and the sentence start."""
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or len(span) == 0:
             return "unknown", False, -1
-        if doc.has_annotation("SENT_START"):
-            sent = span.sent
-        else:
+        s_start, s_end = sentences.around(start)
+        sent = doc.char_span(s_start, s_end, alignment_mode="expand")
+        if sent is None or len(sentences.bounds) == 1:
             sent = doc[max(0, span.start - 25): min(len(doc), span.end + 25)]
         cues = self.lex.tense
         has_aux = any(t.lower_ in cues.perfect_aux for t in sent)
