@@ -1,0 +1,42 @@
+"""The fuse stage: event mentions from many articles merged into clusters, figures kept per source.
+
+Public API (takes a `Store` or a DuckDB connection): `fuse`, `split`, `figures_summary`, `ensure_tables`.
+Rules are documented in `cluster.py` (merging) and `figures.py` (figures, conflicts, the export number).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import duckdb
+
+from . import store as _store
+from .cluster import FuseConfig, Mention, cluster_mentions
+from .figures import export_figure, summarise
+
+__all__ = ["FuseConfig", "Mention", "cluster_mentions", "ensure_tables", "export_figure", "figures_summary",
+           "fuse", "split", "summarise"]
+
+
+def _con(target: Any) -> duckdb.DuckDBPyConnection:
+    return getattr(target, "con", target)
+
+
+def ensure_tables(target: Any) -> None:
+    """Create the fuse tables in a store if absent."""
+    _store.ensure_tables(_con(target))
+
+
+def fuse(target: Any, article_ids: Iterable[str] | None = None, config: FuseConfig = FuseConfig()) -> dict[str, int]:
+    """Re-cluster what these articles touch (everything if None); only changed clusters are rewritten."""
+    return _store.fuse(_con(target), article_ids, config)
+
+
+def split(target: Any, cluster_id: str, article_id: str, event_id: str) -> str:
+    """Undo a merge: the mention becomes its own cluster, pinned apart for later re-fusing; returns its id."""
+    return _store.split(_con(target), cluster_id, article_id, event_id)
+
+
+def figures_summary(target: Any, cluster_id: str) -> dict[str, dict[str, Any]]:
+    """Per category: all claims with source and date, the range, latest per source, conflicts, export figure."""
+    return _store.figures_summary(_con(target), cluster_id)

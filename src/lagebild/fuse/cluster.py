@@ -1,0 +1,217 @@
+"""Merge event mentions into clusters: pure, deterministic, order-independent.
+
+Rules (a mention joins a cluster only if it is compatible with *every* member, via the cluster's profile):
+
+* type: the same PLOVER type; mode equal, or missing on one side.
+* modality: negated mentions ("no troops were sent") only merge with negated mentions.
+* dates: the date intervals overlap (1-D intervals overlap pairwise iff they share a common interval,
+  so the profile keeps the intersection). An undated mention happened on or up to
+  `FuseConfig.undated_lookback_days` before its article's publication; a mention with neither
+  time nor publication date never merges.
+* place: the same GeoNames id; or the same country when one side is only the country; two different
+  places below country level (Bishkek, Osh) or two countries never merge. A missing place is compatible
+  only if the rest matches strongly: the same non-empty mode, or a shared actor key.
+* actors: actor/target keys (`canonical_key`) must share one key when both sides name actors.
+* pinned mentions (split off by a user) form their own closed cluster: nothing joins them.
+
+Mentions are processed in one canonical order (dates, type, ids), never in ingest order; a mention joins
+the best-scoring compatible open cluster (ties: the smaller cluster key), so the same mentions always give
+the same clusters. A cluster's id is a hash of its first member's (article_id, event_id).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Iterable
+
+COUNTRY_KINDS = frozenset({"country"})
+
+
+@dataclass(frozen=True)
+class FuseConfig:
+    """Merging parameters; the defaults are the documented rules."""
+
+    undated_lookback_days: int = 7
+    conflict_window_days: int = 3
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One event mention, with what merging needs."""
+
+    article_id: str
+    event_id: str
+    type: str
+    mode: str | None
+    modality: str
+    earliest: date | None
+    latest: date | None
+    dated: bool  # False: the interval was inferred from the publication date
+    geonames_id: int | None = None
+    place_name: str | None = None
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    place_kind: str | None = None
+    actors: frozenset[str] = frozenset()
+    published: date | None = None
+    pinned: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The mention's identity in the store."""
+        return (self.article_id, self.event_id)
+
+    @property
+    def order(self) -> tuple:
+        """The canonical sort key: independent of ingest order."""
+        return (self.earliest or date.max, self.latest or date.max, self.type, self.mode or "",
+                self.article_id, self.event_id)
+
+    @property
+    def local_place(self) -> bool:
+        """Whether the place is below country level."""
+        return self.geonames_id is not None and (self.place_kind or "") not in COUNTRY_KINDS
+
+
+def cluster_id(mention: Mention) -> str:
+    """A content-derived cluster id: the hash of the first member's key."""
+    digest = hashlib.blake2b(f"{mention.article_id}\x1f{mention.event_id}".encode(), digest_size=8).hexdigest()
+    return f"c{digest}"
+
+
+@dataclass
+class Cluster:
+    """A cluster under construction: members in joining order and the profile all members share."""
+
+    id: str
+    type: str
+    members: list[Mention]
+    reasons: list[dict[str, Any]]
+    mode: str | None
+    negated: bool
+    earliest: date
+    latest: date
+    country: str | None
+    geonames_id: int | None
+    actors: set[str] = field(default_factory=set)
+    closed: bool = False
+
+    @classmethod
+    def seed(cls, mention: Mention) -> "Cluster":
+        """A new cluster holding one mention."""
+        reason: dict[str, Any] = {"joined": "split by user" if mention.pinned else "first mention"}
+        return cls(id=cluster_id(mention), type=mention.type, members=[mention], reasons=[reason],
+                   mode=mention.mode, negated=mention.modality == "negated",
+                   earliest=mention.earliest or date.min, latest=mention.latest or date.min,
+                   country=mention.country, geonames_id=mention.geonames_id if mention.local_place else None,
+                   actors=set(mention.actors), closed=mention.pinned is not None or mention.earliest is None)
+
+    def add(self, mention: Mention, reason: dict[str, Any]) -> None:
+        """Add a compatible mention and narrow the profile."""
+        self.members.append(mention)
+        self.reasons.append(reason)
+        self.mode = self.mode or mention.mode
+        self.earliest = max(self.earliest, mention.earliest)  # type: ignore[type-var]
+        self.latest = min(self.latest, mention.latest)  # type: ignore[type-var]
+        self.country = self.country or mention.country
+        if mention.local_place:
+            self.geonames_id = mention.geonames_id
+        self.actors |= mention.actors
+
+
+def match(cluster: Cluster, mention: Mention) -> dict[str, Any] | None:
+    """Why `mention` may join `cluster` (with a score), or None if it may not."""
+    if cluster.closed or mention.pinned or mention.earliest is None or mention.latest is None:
+        return None
+    if mention.type != cluster.type or (mention.modality == "negated") != cluster.negated:
+        return None
+    if cluster.mode and mention.mode and cluster.mode != mention.mode:
+        return None
+    low, high = max(cluster.earliest, mention.earliest), min(cluster.latest, mention.latest)
+    if low > high:
+        return None
+    score = 1
+    reason: dict[str, Any] = {"joined": "merged", "type": f"same type {mention.type}"}
+    strong: list[str] = []
+    if cluster.mode and mention.mode:
+        reason["mode"] = f"same mode {mention.mode}"
+        strong.append("mode")
+        score += 2
+    else:
+        reason["mode"] = "mode missing on one side"
+    reason["dates"] = f"overlap {low.isoformat()}..{high.isoformat()}" + (
+        "" if mention.dated else " (mention undated: inferred from publication)")
+    if mention.actors and cluster.actors:
+        shared = sorted(mention.actors & cluster.actors)
+        if not shared:
+            return None
+        reason["actors"] = f"shared actor keys {shared}"
+        strong.append("actors")
+        score += 2
+    else:
+        reason["actors"] = "no actors on one side"
+    if mention.country and cluster.country:
+        if mention.country != cluster.country:
+            return None
+        if mention.local_place and cluster.geonames_id is not None:
+            if mention.geonames_id != cluster.geonames_id:
+                return None
+            reason["place"] = f"same place {mention.place_name} (geonames {mention.geonames_id})"
+            score += 3
+        else:
+            reason["place"] = f"same country {mention.country}; one side names only the country"
+            score += 1
+    else:
+        if not strong:
+            return None
+        reason["place"] = f"place missing on one side; strong match on {' and '.join(strong)}"
+    reason["score"] = score
+    return reason
+
+
+def cluster_mentions(mentions: Iterable[Mention]) -> list[Cluster]:
+    """Clusters of the mentions; the same set of mentions gives the same clusters in any order."""
+    ordered = sorted(mentions, key=lambda m: m.order)
+    clusters: list[Cluster] = []
+    open_by_type: dict[str, list[Cluster]] = {}
+    expiry: list[tuple[date, int, str]] = []  # (profile latest, cluster index, type): when a cluster closes
+    for mention in ordered:
+        # mentions arrive by earliest date: a cluster whose common interval ends before this one starts is done
+        while expiry and mention.earliest is not None and expiry[0][0] < mention.earliest:
+            _, index, type_ = heapq.heappop(expiry)
+            if clusters[index].latest < mention.earliest:
+                candidates = open_by_type.get(type_, [])
+                if clusters[index] in candidates:
+                    candidates.remove(clusters[index])
+            else:
+                heapq.heappush(expiry, (clusters[index].latest, index, type_))
+        best: tuple[int, str] | None = None
+        chosen: Cluster | None = None
+        chosen_reason: dict[str, Any] | None = None
+        for candidate in open_by_type.get(mention.type, ()):
+            reason = match(candidate, mention)
+            if reason is None:
+                continue
+            rank = (-reason["score"], candidate.id)
+            if best is None or rank < best:
+                best, chosen, chosen_reason = rank, candidate, reason
+        if chosen is not None and chosen_reason is not None:
+            first = chosen.members[0]
+            chosen_reason["with"] = {"article_id": first.article_id, "event_id": first.event_id}
+            chosen.add(mention, chosen_reason)
+            continue
+        new = Cluster.seed(mention)
+        clusters.append(new)
+        if not new.closed:
+            open_by_type.setdefault(new.type, []).append(new)
+            heapq.heappush(expiry, (new.latest, len(clusters) - 1, new.type))
+    return clusters
+
+
+def shift(day: date | None, days: int) -> date | None:
+    """`day` moved by `days` (None stays None)."""
+    return None if day is None else day + timedelta(days=days)

@@ -1,0 +1,12 @@
+-- lagebild fuse tables: event clusters across articles, their members (with why they joined), their figures.
+CREATE TABLE IF NOT EXISTS clusters (
+    id VARCHAR PRIMARY KEY, type VARCHAR, mode VARCHAR, place_name VARCHAR, country VARCHAR, lat DOUBLE, lon DOUBLE,
+    earliest DATE, latest DATE, first_reported DATE, last_reported DATE, mention_count INTEGER, article_count INTEGER,
+    label VARCHAR);
+CREATE TABLE IF NOT EXISTS cluster_members (
+    cluster_id VARCHAR, article_id VARCHAR, event_id VARCHAR, reasons JSON, pinned VARCHAR);
+CREATE TABLE IF NOT EXISTS cluster_figures (
+    cluster_id VARCHAR, category VARCHAR, article_id VARCHAR, quantity_id VARCHAR, text VARCHAR,
+    value DOUBLE, low DOUBLE, high DOUBLE, source_kind VARCHAR, source_name VARCHAR, reported DATE, modality VARCHAR);
+-- Internal: a digest of each cluster's rows, so re-fusing rewrites only clusters that changed.
+CREATE TABLE IF NOT EXISTS cluster_digests (cluster_id VARCHAR PRIMARY KEY, type VARCHAR, digest VARCHAR);

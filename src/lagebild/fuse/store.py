@@ -1,0 +1,231 @@
+"""The fuse stage against the store: load mentions, cluster, write only what changed; split; figure summaries."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import duckdb
+import numpy as np
+
+from ..extract.names import canonical_key
+from .cluster import Cluster, FuseConfig, Mention, cluster_mentions, shift
+from .figures import summarise
+
+SCHEMA_SQL = Path(__file__).with_name("schema.sql")
+PINNED_SPLIT = "split"
+
+CLUSTER_COLUMNS = ("id", "type", "mode", "place_name", "country", "lat", "lon", "earliest", "latest",
+                   "first_reported", "last_reported", "mention_count", "article_count", "label")
+MEMBER_COLUMNS = ("cluster_id", "article_id", "event_id", "reasons", "pinned")
+FIGURE_COLUMNS = ("cluster_id", "category", "article_id", "quantity_id", "text", "value", "low", "high",
+                  "source_kind", "source_name", "reported", "modality")
+TABLE_TYPES = {
+    "clusters": ("VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "DOUBLE", "DOUBLE", "DATE", "DATE", "DATE",
+                 "DATE", "INTEGER", "INTEGER", "VARCHAR"),
+    "cluster_members": ("VARCHAR", "VARCHAR", "VARCHAR", "JSON", "VARCHAR"),
+    "cluster_figures": ("VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "DOUBLE", "DOUBLE", "DOUBLE",
+                        "VARCHAR", "VARCHAR", "DATE", "VARCHAR"),
+    "cluster_digests": ("VARCHAR", "VARCHAR", "VARCHAR"),
+}
+TABLE_COLUMNS = {"clusters": CLUSTER_COLUMNS, "cluster_members": MEMBER_COLUMNS, "cluster_figures": FIGURE_COLUMNS,
+                 "cluster_digests": ("cluster_id", "type", "digest")}
+
+MENTION_SQL = """
+SELECT e.article_id, e.id AS event_id, e.type, e.mode, e.modality, e.actors, e.targets, e.quantities,
+       e.source_kind, e.source_text, src.name AS source_name, a.lang, a.source AS outlet,
+       a.published_earliest, a.published_latest, t.earliest, t.latest,
+       loc.place_name, loc.country, loc.lat, loc.lon, loc.geonames_id, loc.place_kind
+FROM events e
+JOIN articles a ON a.id = e.article_id
+LEFT JOIN times t ON t.article_id = e.article_id AND t.id = e.time
+LEFT JOIN entities loc ON loc.article_id = e.article_id AND loc.id = e.location
+LEFT JOIN entities src ON src.article_id = e.article_id AND src.id = e.source_entity
+WHERE e.type IN (SELECT unnest(?::VARCHAR[]))
+"""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Mentions of some types, with the per-mention facts that figures need."""
+
+    mentions: list[Mention]
+    facts: dict[tuple[str, str], dict[str, Any]]
+    quantities: dict[tuple[str, str], dict[str, Any]]
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the fuse tables if absent."""
+    con.execute(SCHEMA_SQL.read_text())
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    cursor = con.execute(sql, list(params))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def load_mentions(con: duckdb.DuckDBPyConnection, types: Sequence[str], config: FuseConfig = FuseConfig()) -> Loaded:
+    """The stored mentions of these event types, with their pins."""
+    rows = _rows(con, MENTION_SQL, [list(types)])
+    articles = sorted({r["article_id"] for r in rows})
+    names = {(r["article_id"], r["id"]): r["name"] for r in _rows(
+        con, "SELECT article_id, id, name FROM entities WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+        [articles])}
+    quantities = {(r["article_id"], r["id"]): r for r in _rows(
+        con, "SELECT article_id, id, text, value, low, high, category FROM quantities "
+             "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [articles])}
+    pins = {(r["article_id"], r["event_id"]): r["pinned"] for r in _rows(
+        con, "SELECT article_id, event_id, pinned FROM cluster_members WHERE pinned IS NOT NULL")}
+    mentions, facts = [], {}
+    for r in rows:
+        key = (r["article_id"], r["event_id"])
+        ids = json.loads(r["actors"] or "[]") + json.loads(r["targets"] or "[]")
+        actors = frozenset(k for k in (canonical_key(names[(key[0], i)], r["lang"])
+                                       for i in ids if (key[0], i) in names) if k)
+        dated = r["earliest"] is not None
+        earliest = r["earliest"] if dated else shift(r["published_earliest"], -config.undated_lookback_days)
+        latest = r["latest"] if dated else r["published_latest"]
+        if earliest is None or latest is None:
+            earliest = latest = None
+        mentions.append(Mention(
+            article_id=key[0], event_id=key[1], type=r["type"], mode=r["mode"], modality=r["modality"],
+            earliest=earliest, latest=latest, dated=dated, geonames_id=r["geonames_id"], place_name=r["place_name"],
+            country=r["country"], lat=r["lat"], lon=r["lon"], place_kind=r["place_kind"], actors=actors,
+            published=r["published_earliest"], pinned=pins.get(key)))
+        facts[key] = r
+    return Loaded(mentions, facts, quantities)
+
+
+def _label(type_: str, place: str | None, earliest: date | None, latest: date | None) -> str:
+    when = "date unknown" if earliest is None else (
+        earliest.isoformat() if earliest == latest or latest is None else f"{earliest.isoformat()}–{latest.isoformat()}")
+    return f"{type_} in {place or 'unknown place'}, {when}"
+
+
+def cluster_rows(cluster: Cluster, loaded: Loaded) -> dict[str, list[tuple]]:
+    """The rows one cluster contributes to each fuse table."""
+    ordered = cluster.members
+    local = [m for m in ordered if m.local_place and m.geonames_id == cluster.geonames_id]
+    national = [m for m in ordered if m.country == cluster.country and m.country]
+    where = (local or national or [None])[0]
+    dated = ordered[0].earliest is not None
+    reported = [m.published for m in ordered if m.published]
+    modes = Counter(m.mode for m in ordered if m.mode)
+    mode = min(modes, key=lambda k: (-modes[k], k)) if modes else None
+    earliest, latest = (cluster.earliest, cluster.latest) if dated else (None, None)
+    place_name = where.place_name if where and where.local_place else (where.country if where else None)
+    row = (cluster.id, cluster.type, mode, place_name, cluster.country, where.lat if where else None,
+           where.lon if where else None, earliest, latest, min(reported, default=None), max(reported, default=None),
+           len(ordered), len({m.article_id for m in ordered}), _label(cluster.type, place_name, earliest, latest))
+    members = [(cluster.id, m.article_id, m.event_id, json.dumps(reason, ensure_ascii=False, sort_keys=True),
+                m.pinned) for m, reason in zip(ordered, cluster.reasons)]
+    figures, seen = [], set()
+    for m in sorted(ordered, key=lambda m: m.key):
+        fact = loaded.facts[m.key]
+        for qid in json.loads(fact["quantities"] or "[]"):
+            q = loaded.quantities.get((m.article_id, qid))
+            if q is None or (m.article_id, qid) in seen:
+                continue
+            seen.add((m.article_id, qid))
+            source = fact["source_name"] or fact["source_text"]
+            if fact["source_kind"] == "author" or not source:
+                source = fact["outlet"] if fact["source_kind"] == "author" else source
+            figures.append((cluster.id, q["category"], m.article_id, qid, q["text"], q["value"], q["low"], q["high"],
+                            fact["source_kind"], source, m.published, m.modality))
+    return {"clusters": [row], "cluster_members": members, "cluster_figures": figures}
+
+
+def _digest(rows: dict[str, list[tuple]]) -> str:
+    return hashlib.blake2b(repr(sorted(rows.items())).encode(), digest_size=16).hexdigest()
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    if not rows:
+        return
+    columns, types = TABLE_COLUMNS[table], TABLE_TYPES[table]
+    frame = {f"c{i}": np.array([row[i] for row in rows], dtype=object) for i in range(len(columns))}
+    con.register("fuse_incoming", frame)
+    try:
+        select = ", ".join(f"c{i}::{t}" for i, t in enumerate(types))
+        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM fuse_incoming")
+    finally:
+        con.unregister("fuse_incoming")
+
+
+def affected_types(con: duckdb.DuckDBPyConnection, article_ids: Iterable[str] | None) -> list[str]:
+    """Event types whose clusters may change: those of these articles' events, now and as last fused."""
+    if article_ids is None:
+        rows = con.execute("SELECT DISTINCT type FROM events UNION SELECT DISTINCT type FROM cluster_digests")
+    else:
+        ids = sorted(set(article_ids))
+        rows = con.execute(
+            "SELECT DISTINCT type FROM events WHERE article_id IN (SELECT unnest(?::VARCHAR[])) UNION "
+            "SELECT DISTINCT c.type FROM clusters c JOIN cluster_members m ON m.cluster_id = c.id "
+            "WHERE m.article_id IN (SELECT unnest(?::VARCHAR[]))", [ids, ids])
+    return sorted(t for (t,) in rows.fetchall() if t is not None)
+
+
+def fuse(con: duckdb.DuckDBPyConnection, article_ids: Iterable[str] | None = None,
+         config: FuseConfig = FuseConfig(), types: Sequence[str] | None = None) -> dict[str, int]:
+    """Re-cluster the event types these articles touch (all if None); rewrite only clusters that changed."""
+    ensure_tables(con)
+    scope = sorted(set(types)) if types is not None else affected_types(con, article_ids)
+    if not scope:
+        return {"clusters": 0, "written": 0, "removed": 0, "unchanged": 0}
+    loaded = load_mentions(con, scope, config)
+    new: dict[str, tuple[str, dict[str, list[tuple]]]] = {}
+    for cluster in cluster_mentions(loaded.mentions):
+        rows = cluster_rows(cluster, loaded)
+        new[cluster.id] = (_digest(rows), rows)
+    old = dict(con.execute("SELECT cluster_id, digest FROM cluster_digests WHERE type IN (SELECT unnest(?::VARCHAR[]))",
+                           [scope]).fetchall())
+    stale = sorted(cid for cid, digest in old.items() if new.get(cid, (None,))[0] != digest)
+    fresh = sorted(cid for cid, (digest, _) in new.items() if old.get(cid) != digest)
+    if stale or fresh:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for table, column in (("clusters", "id"), ("cluster_members", "cluster_id"),
+                                  ("cluster_figures", "cluster_id"), ("cluster_digests", "cluster_id")):
+                con.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT unnest(?::VARCHAR[]))", [stale + fresh])
+            for table in ("clusters", "cluster_members", "cluster_figures"):
+                _insert(con, table, [row for cid in fresh for row in new[cid][1][table]])
+            _insert(con, "cluster_digests", [(cid, new[cid][1]["clusters"][0][1], new[cid][0]) for cid in fresh])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return {"clusters": len(new), "written": len(fresh), "removed": len(set(stale) - set(new)),
+            "unchanged": len(new) - len(fresh)}
+
+
+def split(con: duckdb.DuckDBPyConnection, cluster_id: str, article_id: str, event_id: str,
+          config: FuseConfig = FuseConfig()) -> str:
+    """Undo a merge: pin the mention apart and re-fuse its type; returns the mention's new cluster id."""
+    row = con.execute("SELECT c.type FROM cluster_members m JOIN clusters c ON c.id = m.cluster_id "
+                      "WHERE m.cluster_id = ? AND m.article_id = ? AND m.event_id = ?",
+                      [cluster_id, article_id, event_id]).fetchone()
+    if row is None:
+        raise KeyError(f"no mention {article_id}/{event_id} in cluster {cluster_id}")
+    con.execute("UPDATE cluster_members SET pinned = ? WHERE cluster_id = ? AND article_id = ? AND event_id = ?",
+                [PINNED_SPLIT, cluster_id, article_id, event_id])
+    fuse(con, config=config, types=[row[0]])
+    found = con.execute("SELECT cluster_id FROM cluster_members WHERE article_id = ? AND event_id = ?",
+                        [article_id, event_id]).fetchone()
+    return found[0]  # type: ignore[index]
+
+
+def figures_summary(con: duckdb.DuckDBPyConnection, cluster_id: str,
+                    config: FuseConfig = FuseConfig()) -> dict[str, dict[str, Any]]:
+    """Per category: every claim, the range, the latest claim per source, conflicts and the export figure."""
+    claims = _rows(con, f"SELECT {', '.join(FIGURE_COLUMNS)} FROM cluster_figures WHERE cluster_id = ? "
+                        "ORDER BY reported, article_id, quantity_id", [cluster_id])
+    by_category: dict[str, list[dict[str, Any]]] = {}
+    for claim in claims:
+        by_category.setdefault(claim["category"], []).append(claim)
+    return {category: summarise(items, config) for category, items in sorted(by_category.items())}
