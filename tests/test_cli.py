@@ -7,13 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import os
+
 import duckdb
 
 CLI = [str(Path(sys.executable).with_name("lagebild"))]
 
 
 def run(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*CLI, *args], cwd=cwd, input=stdin, capture_output=True, text=True, timeout=600)
+    env = {**os.environ, "COLUMNS": "200"}
+    return subprocess.run([*CLI, *args], cwd=cwd, input=stdin, capture_output=True, text=True, timeout=600, env=env)
 
 
 def test_help_lists_the_commands(tmp_path):

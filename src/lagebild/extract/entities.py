@@ -31,6 +31,9 @@ from ..lang import language_data
 from . import claims
 from .places import PlaceRecord, PlaceResolver
 
+# Files in lang/<code>/ this extractor needs; a language without them runs without it.
+LANGUAGE_DATA: tuple[str, ...] = ()
+
 LABEL_MAP = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "MISC": "MISC"}
 ABBREVIATION = re.compile(r"^[A-ZÄÖÜ][A-Za-zÄÖÜäöü0-9&.-]{0,11}$")
 PAREN_AFTER = re.compile(r"^\s*\(([^()]{1,80})\)")

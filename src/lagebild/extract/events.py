@@ -15,6 +15,9 @@ from ..lang import language_data
 from . import claims
 from .attribution import AttributionLexicon, clause_window, modality, source_kind
 
+# Files in lang/<code>/ this extractor needs; a language without them runs without it.
+LANGUAGE_DATA: tuple[str, ...] = ("events.json", "attribution.json")
+
 
 DETERMINERS = frozenset({"der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "the", "a", "an"})
 

@@ -31,6 +31,9 @@ from ..lang import language_data
 from . import claims
 from .sentences import SentenceIndex
 
+# Files in lang/<code>/ this extractor needs; a language without them runs without it.
+LANGUAGE_DATA: tuple[str, ...] = ("quantities.json",)
+
 DIGITS = r"\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?(?!\d)|\d+(?:,\d+)?"
 WORD = re.compile(r"[^\W\d_][\w\-]*|[%€$]", re.UNICODE)
 

@@ -11,6 +11,9 @@ from ..lang import language_data
 from . import claims
 from .attribution import AttributionLexicon, Cue, first_np, backward_np, find_cues, has_konjunktiv
 
+# Files in lang/<code>/ this extractor needs; a language without them runs without it.
+LANGUAGE_DATA: tuple[str, ...] = ()
+
 if not Doc.has_extension("quote_speaker_spans"):
     Doc.set_extension("quote_speaker_spans", default=None)
 

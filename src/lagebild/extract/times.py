@@ -35,6 +35,9 @@ from . import claims
 from .sentences import SentenceIndex
 from .timex_values import UNIT_GRANULARITY, Resolved, duration_value, mask, resolved, shift_value
 
+# Files in lang/<code>/ this extractor needs; a language without them runs without it.
+LANGUAGE_DATA: tuple[str, ...] = ("times.json",)
+
 Interval = tuple[date, date]
 CLOCK = re.compile(r"\d{1,2}(?:[.:]\d{2})?\s*(?:uhr|h)\b", re.IGNORECASE)
 STRIP_SIGNALS = re.compile(r"(?:(?:im|in|am|an|zum|zur|vom|von|seit|ab|bis|des|der|den|dem|die|das|über|übers|"

@@ -33,10 +33,10 @@ def base_pipeline(lang: str) -> Language:
     return nlp
 
 
-def _register_extractors() -> None:
-    for module in ("entities", "times", "quantities", "quotes", "events"):
-        if importlib.util.find_spec(f"lagebild.extract.{module}") is not None:
-            importlib.import_module(f"lagebild.extract.{module}")
+def extractor_has_data(name: str, lang: str) -> bool:
+    """Whether the language ships every data file the extractor declares in its `LANGUAGE_DATA`."""
+    module = importlib.import_module(f"lagebild.extract.{name.removeprefix('lagebild_')}")
+    return all(language_data(lang, file).exists() for file in getattr(module, "LANGUAGE_DATA", ()))
 
 
 class Pipelines:
@@ -52,10 +52,10 @@ class Pipelines:
         return self._loaded[lang]
 
     def build(self, lang: str) -> Language:
-        _register_extractors()
+        """The base pipeline plus each configured extractor whose language data exists for `lang`."""
         nlp = base_pipeline(lang)
         for name in self.settings.extractors:
-            if Language.has_factory(name) and name not in nlp.pipe_names:
+            if extractor_has_data(name, lang) and name not in nlp.pipe_names:
                 nlp.add_pipe(name)
         return nlp
 
