@@ -1,0 +1,204 @@
+"""The read-only web app: a JSON API (/api/...) and server-rendered pages, each with a JSON twin (?format=json)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterator
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ...errors import StoreError
+from ...store import Store
+from . import data
+from .outlines import svg_map
+from .render import bounds, figure_chart, highlight, spans
+
+HERE = Path(__file__).parent
+MAX_LIMIT = 1000
+DEFAULT_LIMIT = 200
+MAX_QUERY_STRING = 2048
+TEXT = Query(None, max_length=100)
+LIMIT = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"at most {MAX_LIMIT} rows")
+
+
+def _day(value: str | None, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(422, f"{name}: expected a date YYYY-MM-DD, got {value[:40]!r}") from None
+
+
+def timeline_filters(place: str | None = TEXT, type: str | None = TEXT, since: str | None = Query(None, max_length=10),
+                     until: str | None = Query(None, max_length=10), source_kind: str | None = TEXT,
+                     modality: str | None = TEXT) -> data.Filters:
+    """Filters from the query string; empty values mean no filter."""
+    return data.Filters(place=place or None, type=type or None, since=_day(since, "since"),
+                        until=_day(until, "until"), source_kind=source_kind or None, modality=modality or None)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.query_params.get("format") == "json" \
+        or "text/html" not in request.headers.get("accept", "")
+
+
+def _timeline(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with the left offset and width (percent) of their date range on a shared axis."""
+    days = [d for r in rows for d in (r.get("earliest"), r.get("latest")) if isinstance(d, date)]
+    if not days:
+        return [{**r, "bar_left": 0, "bar_width": 0} for r in rows]
+    first, last = min(days), max(days)
+    span = max((last - first).days + 1, 1)
+    out = []
+    for r in rows:
+        start = r.get("earliest") if isinstance(r.get("earliest"), date) else r.get("latest")
+        end = r.get("latest") if isinstance(r.get("latest"), date) else start
+        if not isinstance(start, date) or not isinstance(end, date):
+            out.append({**r, "bar_left": 0, "bar_width": 0})
+            continue
+        left = 100 * (start - first).days / span
+        out.append({**r, "bar_left": round(left, 2), "bar_width": round(max(100 * ((end - start).days + 1) / span, 1), 2)})
+    return out
+
+
+def create_app(db_path: Path | str) -> FastAPI:
+    """The app over one store file, opened read-only for each request."""
+    db = Path(db_path)
+    if not db.exists():
+        raise StoreError(f"no store at {db}; run `lagebild ingest` or `lagebild demo` first (or pass --db)")
+    app = FastAPI(title="lagebild", description="Read-only API over a lagebild store.", version="1",
+                  docs_url=None, redoc_url=None)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals.update(bounds=bounds)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    def store() -> Iterator[Store]:
+        try:
+            opened = Store(db, read_only=True)
+        except StoreError as err:
+            raise HTTPException(503, str(err)) from None
+        try:
+            yield opened
+        finally:
+            opened.close()
+
+    @app.middleware("http")
+    async def bounded(request: Request, call_next: Any) -> Response:
+        if request.method not in ("GET", "HEAD"):
+            return JSONResponse({"detail": "read-only: only GET and HEAD"}, 405, headers={"Allow": "GET, HEAD"})
+        if len(request.scope.get("query_string", b"")) > MAX_QUERY_STRING:
+            return JSONResponse({"detail": "query string too long"}, 414)
+        if int(request.headers.get("content-length") or 0) > 0:
+            return JSONResponse({"detail": "request bodies are not accepted"}, 413)
+        response: Response = await call_next(request)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, exc.status_code)
+        return templates.TemplateResponse(request, "error.html", {"status": exc.status_code, "detail": exc.detail},
+                                          status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        return JSONResponse({"detail": "internal error"}, 500)
+
+    def page(request: Request, template: str, payload: dict[str, Any], extra: dict[str, Any] | None = None) -> Response:
+        if request.query_params.get("format") == "json":
+            return JSONResponse(jsonable_encoder(payload))
+        return templates.TemplateResponse(request, template, {**payload, **(extra or {})})
+
+    # ---- JSON API ----
+    @app.get("/api/events", tags=["api"])
+    def api_events(filters: data.Filters = Depends(timeline_filters), limit: int = LIMIT,
+                   s: Store = Depends(store)) -> dict[str, Any]:
+        """Events matching the filters, oldest first."""
+        rows = data.events(s, filters, limit)
+        return jsonable_encoder({"filters": filters.as_dict(), "limit": limit, "count": len(rows), "events": rows})
+
+    @app.get("/api/clusters", tags=["api"])
+    def api_clusters(filters: data.Filters = Depends(timeline_filters), limit: int = LIMIT,
+                     s: Store = Depends(store)) -> dict[str, Any]:
+        """Event clusters matching the filters, earliest first (empty until the fuse stage has run)."""
+        rows = data.clusters(s, filters, limit)
+        return jsonable_encoder({"filters": filters.as_dict(), "limit": limit, "clusters_available":
+                                 data.has_clusters(s), "count": len(rows), "clusters": rows})
+
+    @app.get("/api/clusters/{cluster_id}", tags=["api"])
+    def api_cluster(cluster_id: str, s: Store = Depends(store)) -> dict[str, Any]:
+        """One cluster: the merged event, its supporting sentences and its figure claims."""
+        found = data.cluster(s, cluster_id[:200])
+        if found is None:
+            raise HTTPException(404, f"no cluster {cluster_id[:200]!r}")
+        return jsonable_encoder(found)
+
+    @app.get("/api/articles", tags=["api"])
+    def api_articles(q: str | None = TEXT, limit: int = LIMIT, s: Store = Depends(store)) -> dict[str, Any]:
+        """Articles, oldest first; q searches title and text."""
+        rows = data.articles(s, q, limit)
+        return jsonable_encoder({"q": q, "limit": limit, "count": len(rows), "articles": rows})
+
+    @app.get("/api/articles/{article_id}", tags=["api"])
+    def api_article(article_id: str, s: Store = Depends(store)) -> dict[str, Any]:
+        """The full stored report of one article."""
+        report = data.article(s, article_id[:200])
+        if report is None:
+            raise HTTPException(404, f"no article {article_id[:200]!r}")
+        return jsonable_encoder(report)
+
+    @app.get("/api/places", tags=["api"])
+    def api_places(limit: int = LIMIT, s: Store = Depends(store)) -> dict[str, Any]:
+        """Places with coordinates and how much happened there (for the map)."""
+        rows = data.places(s, limit)
+        return jsonable_encoder({"count": len(rows), "places": rows})
+
+    # ---- HTML pages (each has a JSON twin with ?format=json) ----
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index(request: Request, filters: data.Filters = Depends(timeline_filters), limit: int = LIMIT,
+              s: Store = Depends(store)) -> Response:
+        fused = data.has_clusters(s)
+        rows = data.clusters(s, filters, limit) if fused else data.events(s, filters, limit)
+        places = data.places(s, 200)
+        payload = {"filters": filters.as_dict(), "clusters_available": fused, "kind": "clusters" if fused else "events",
+                   "count": len(rows), "items": rows, "places": places}
+        markers = [{"name": p["name"], "lat": p["lat"], "lon": p["lon"],
+                    "count": p.get("clusters") or p.get("articles") or 1} for p in places]
+        return page(request, "index.html", payload, {"timeline": _timeline(rows), "map": svg_map(markers),
+                                                      "options": data.options(s)})
+
+    @app.get("/clusters/{cluster_id}", response_class=HTMLResponse, include_in_schema=False)
+    def cluster_page(request: Request, cluster_id: str, s: Store = Depends(store)) -> Response:
+        found = data.cluster(s, cluster_id[:200])
+        if found is None:
+            raise HTTPException(404, f"no cluster {cluster_id[:200]!r}")
+        charts = {category: figure_chart(claims) for category, claims in found["figures"].items()}
+        return page(request, "cluster.html", found, {"c": found, "charts": charts})
+
+    @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
+    def articles_page(request: Request, q: str | None = TEXT, limit: int = LIMIT,
+                      s: Store = Depends(store)) -> Response:
+        rows = data.articles(s, q, limit)
+        return page(request, "articles.html", {"q": q, "count": len(rows), "articles": rows})
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(request: Request, article_id: str, s: Store = Depends(store)) -> Response:
+        report = data.article(s, article_id[:200])
+        if report is None:
+            raise HTTPException(404, f"no article {article_id[:200]!r}")
+        text = highlight(report["article"]["text"], spans(report))
+        entities = {e["id"]: e for e in report.get("entities", [])}
+        quantities = {q["id"]: q for q in report.get("quantities", [])}
+        times = {t["id"]: t for t in report.get("times", [])}
+        return page(request, "article.html", report, {"r": report, "text_html": text, "entity_by_id": entities,
+                                                      "quantity_by_id": quantities, "time_by_id": times})
+
+    return app
