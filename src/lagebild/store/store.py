@@ -105,6 +105,9 @@ class Store:
 
     def _create_schema(self) -> None:
         self.con.execute(SCHEMA_SQL.read_text())
+        from ..fuse import ensure_tables  # the fuse stage's tables: clusters, cluster_members, cluster_figures
+
+        ensure_tables(self.con)
         self.con.execute("INSERT OR IGNORE INTO meta VALUES ('layout', ?)", [STORE_LAYOUT_VERSION])
 
     def _check_layout(self) -> None:

@@ -143,7 +143,10 @@ def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force
     from ..store import Store
     from ..store.store import text_hash
 
+    from ..fuse import fuse
+
     counts = {"stored": 0, "unchanged": 0, "rejected": 0}
+    stored_ids: list[str] = []
     extractor = Extractor(settings)
     items = read_inputs(paths, RecordBuilder(settings))
     with Store(settings.db_path) as store, record_progress("ingesting") as progress:
@@ -160,11 +163,14 @@ def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force
                     fresh[article.id] = article
             reports = [r for r in extractor.reports(list(fresh.values())) if isinstance(r, Report)]
             store.write(reports, batch_rejects)
+            stored_ids.extend(r.article.id for r in reports)
             for reject in batch_rejects:
                 rejects.add(reject)
             counts["stored"] += len(reports)
             counts["rejected"] += len(batch_rejects)
             progress.update(task, advance=len(articles), reports=counts["stored"], rejects=counts["rejected"])
+        if stored_ids:
+            fuse(store, stored_ids)  # re-cluster only the event types the stored articles touch
     return counts
 
 
@@ -325,6 +331,48 @@ def demo(
     counts = ingest_paths([str(examples)], settings, rejects)
     stderr.print(f"{counts['stored']} example articles stored, {counts['unchanged']} unchanged → {db}")
     print_summary(settings.db_path)
+
+
+@app.command("fuse")
+def fuse_command(db: Optional[Path] = DbOption) -> None:
+    """Merge event mentions from all stored articles into event clusters (idempotent; ingest does this too)."""
+    from ..fuse import fuse
+    from ..store import Store
+
+    with Store(_settings(db).db_path) as store:
+        counts = fuse(store)
+    stderr.print(f"{counts['clusters']} clusters: {counts['written']} written, {counts['removed']} removed, "
+                 f"{counts['unchanged']} unchanged")
+
+
+@app.command()
+def timeline(
+    db: Optional[Path] = DbOption,
+    place: Optional[str] = PlaceOption,
+    since: Optional[str] = SinceOption,
+    type: Optional[str] = TypeOption,
+    limit: int = typer.Option(500, min=1, max=100_000),
+) -> None:
+    """A timeline of event clusters with their figures per source, conflicts marked."""
+    from ..store import Store
+    from .timeline import print_timeline
+
+    with Store(_settings(db).db_path, read_only=True) as store:
+        print_timeline(store, place=place, since=_day(since, "since", first=True), type=type, limit=limit)
+
+
+@app.command()
+def serve(
+    db: Optional[Path] = DbOption,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)"),
+    port: int = typer.Option(8000, "--port", help="Port to listen on"),
+) -> None:
+    """Serve a read-only JSON API and web pages over the store (timeline, map, clusters, articles)."""
+    import uvicorn
+
+    from .web import create_app
+
+    uvicorn.run(create_app(_settings(db).db_path), host=host, port=port, log_level="warning")
 
 
 @app.command()
