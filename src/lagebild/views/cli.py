@@ -376,20 +376,6 @@ def serve(
 
 
 @app.command()
-def serve(
-    db: Optional[Path] = DbOption,
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)"),
-    port: int = typer.Option(8000, "--port", help="Port to listen on"),
-) -> None:
-    """Serve a read-only JSON API and web pages over the store (timeline, map, clusters, articles)."""
-    import uvicorn
-
-    from .web import create_app
-
-    uvicorn.run(create_app(_settings(db).db_path), host=host, port=port, log_level="warning")
-
-
-@app.command()
 def schema() -> None:
     """Print the JSON Schema of a report (schema/report-v1.schema.json)."""
     from ..model import report_json_schema
