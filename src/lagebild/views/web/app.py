@@ -23,8 +23,16 @@ HERE = Path(__file__).parent
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 200
 MAX_QUERY_STRING = 2048
-TEXT = Query(None, max_length=100)
-LIMIT = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"at most {MAX_LIMIT} rows")
+
+
+def text_param() -> Any:
+    """A fresh optional, length-bounded text parameter (FastAPI parameter objects must not be shared)."""
+    return Query(None, max_length=100)
+
+
+def limit_param() -> Any:
+    """A fresh bounded row limit."""
+    return Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"at most {MAX_LIMIT} rows")
 
 
 def _day(value: str | None, name: str) -> date | None:
@@ -36,9 +44,9 @@ def _day(value: str | None, name: str) -> date | None:
         raise HTTPException(422, f"{name}: expected a date YYYY-MM-DD, got {value[:40]!r}") from None
 
 
-def timeline_filters(place: str | None = TEXT, type: str | None = TEXT, since: str | None = Query(None, max_length=10),
-                     until: str | None = Query(None, max_length=10), source_kind: str | None = TEXT,
-                     modality: str | None = TEXT) -> data.Filters:
+def timeline_filters(place: str | None = text_param(), type: str | None = text_param(), since: str | None = Query(None, max_length=10),
+                     until: str | None = Query(None, max_length=10), source_kind: str | None = text_param(),
+                     modality: str | None = text_param()) -> data.Filters:
     """Filters from the query string; empty values mean no filter."""
     return data.Filters(place=place or None, type=type or None, since=_day(since, "since"),
                         until=_day(until, "until"), source_kind=source_kind or None, modality=modality or None)
@@ -119,14 +127,14 @@ def create_app(db_path: Path | str) -> FastAPI:
 
     # ---- JSON API ----
     @app.get("/api/events", tags=["api"])
-    def api_events(filters: data.Filters = Depends(timeline_filters), limit: int = LIMIT,
+    def api_events(filters: data.Filters = Depends(timeline_filters), limit: int = limit_param(),
                    s: Store = Depends(store)) -> dict[str, Any]:
         """Events matching the filters, oldest first."""
         rows = data.events(s, filters, limit)
         return jsonable_encoder({"filters": filters.as_dict(), "limit": limit, "count": len(rows), "events": rows})
 
     @app.get("/api/clusters", tags=["api"])
-    def api_clusters(filters: data.Filters = Depends(timeline_filters), limit: int = LIMIT,
+    def api_clusters(filters: data.Filters = Depends(timeline_filters), limit: int = limit_param(),
                      s: Store = Depends(store)) -> dict[str, Any]:
         """Event clusters matching the filters, earliest first (empty until the fuse stage has run)."""
         rows = data.clusters(s, filters, limit)
@@ -142,7 +150,7 @@ def create_app(db_path: Path | str) -> FastAPI:
         return jsonable_encoder(found)
 
     @app.get("/api/articles", tags=["api"])
-    def api_articles(q: str | None = TEXT, limit: int = LIMIT, s: Store = Depends(store)) -> dict[str, Any]:
+    def api_articles(q: str | None = text_param(), limit: int = limit_param(), s: Store = Depends(store)) -> dict[str, Any]:
         """Articles, oldest first; q searches title and text."""
         rows = data.articles(s, q, limit)
         return jsonable_encoder({"q": q, "limit": limit, "count": len(rows), "articles": rows})
@@ -156,14 +164,14 @@ def create_app(db_path: Path | str) -> FastAPI:
         return jsonable_encoder(report)
 
     @app.get("/api/places", tags=["api"])
-    def api_places(limit: int = LIMIT, s: Store = Depends(store)) -> dict[str, Any]:
+    def api_places(limit: int = limit_param(), s: Store = Depends(store)) -> dict[str, Any]:
         """Places with coordinates and how much happened there (for the map)."""
         rows = data.places(s, limit)
         return jsonable_encoder({"count": len(rows), "places": rows})
 
     # ---- HTML pages (each has a JSON twin with ?format=json) ----
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index(request: Request, filters: data.Filters = Depends(timeline_filters), limit: int = LIMIT,
+    def index(request: Request, filters: data.Filters = Depends(timeline_filters), limit: int = limit_param(),
               s: Store = Depends(store)) -> Response:
         fused = data.has_clusters(s)
         rows = data.clusters(s, filters, limit) if fused else data.events(s, filters, limit)
@@ -184,7 +192,7 @@ def create_app(db_path: Path | str) -> FastAPI:
         return page(request, "cluster.html", found, {"c": found, "charts": charts})
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
-    def articles_page(request: Request, q: str | None = TEXT, limit: int = LIMIT,
+    def articles_page(request: Request, q: str | None = text_param(), limit: int = limit_param(),
                       s: Store = Depends(store)) -> Response:
         rows = data.articles(s, q, limit)
         return page(request, "articles.html", {"q": q, "count": len(rows), "articles": rows})
