@@ -34,7 +34,15 @@ from .sentences import SentenceIndex
 # Files in lang/<code>/ this extractor needs; a language without them runs without it.
 LANGUAGE_DATA: tuple[str, ...] = ("quantities.json",)
 
-DIGITS = r"\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?(?!\d)|\d+(?:,\d+)?"
+DIGITS = r"\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?(?!\d)|\d+(?:,\d+)?"  # German notation (the default)
+SPACES = "\u00a0\u202f "
+
+
+def digits_pattern(group: str, decimal: str) -> str:
+    """Digit strings with `group` as thousands separator (spaces always allowed) and `decimal` as decimal mark."""
+    sep = "[" + re.escape(group + SPACES) + "]"
+    dec = re.escape(decimal)
+    return rf"\d{{1,3}}(?:{sep}\d{{3}})+(?:{dec}\d+)?(?!\d)|\d+(?:{dec}\d+)?"
 WORD = re.compile(r"[^\W\d_][\w\-]*|[%€$]", re.UNICODE)
 
 
@@ -82,15 +90,24 @@ class QuantityLexicon:
         self.skip_affix = re.compile(data["skip_affix"], re.IGNORECASE)
         self.clause_break = re.compile(data["clause_break"], re.IGNORECASE)
         self.stop_words = frozenset(data["stop_words"])
+        number_format = data.get("number_format", {})  # German "1.200,5" unless the language says otherwise
+        self.group_sep: str = number_format.get("group", ".")
+        self.decimal_sep: str = number_format.get("decimal", ",")
+        digits = digits_pattern(self.group_sep, self.decimal_sep)
+        self.vague_units: dict[str, int] = data.get("vague_units", {"hundert": 100, "tausend": 1000})
+        self.noun_links = frozenset(data.get("noun_links", []))  # "hundreds of people": skipped before the noun
+        self.capitalized_nouns: bool = data.get("capitalized_nouns", True)  # untagged: capital letter = noun
+        self.modifier_ending = re.compile(data.get("modifier_ending", r"(?:e|en|er|es|em)$"))
+        self.all_modifiers = frozenset(m for c in self.categories for m in c.modifiers)
         word_morphemes = _alternation(list(self.number_words) + [self.teen_suffix])
         number_word = rf"(?:{word_morphemes})(?:(?:{re.escape(self.connector)})?(?:{word_morphemes}))*"
-        number = rf"(?P<num>{DIGITS}|{number_word})"
+        number = rf"(?P<num>{digits}|{number_word})"
         scale = rf"(?:\s+(?P<scale>{_alternation(list(self.scales))}))?"
         qual = rf"(?:(?P<qual>{_alternation(list(self.qualifiers))})\s+)?"
-        vague = (rf"(?:(?P<vmult>{_alternation(list(self.vague_multipliers))})\s+(?P<vunit>hundert|tausend|"
-                 rf"{_alternation(list(self.dozen))})|(?P<vague>{_alternation(list(self.vague))})"
+        vague = (rf"(?:(?P<vmult>{_alternation(list(self.vague_multipliers))})\s+(?P<vunit>"
+                 rf"{_alternation(list(self.vague_units) + list(self.dozen))})|(?P<vague>{_alternation(list(self.vague))})"
                  rf"|(?P<darticle>{_alternation(sorted(self.articles))})\s+(?P<dozen>{_alternation(list(self.dozen))}))")
-        number2 = rf"(?P<num2>{DIGITS}|{number_word})"
+        number2 = rf"(?P<num2>{digits}|{number_word})"
         between = rf"{re.escape(data['range_open'])}\s+{number}\s+{re.escape(data['range_and'])}\s+{number2}{scale}"
         span = rf"{number}\s*(?:{_alternation(data['range_words'])})\s*{number2}{scale}"
         self.finders = [re.compile(rf"(?<![\w.,/-])(?:{pattern})(?![\w])", re.IGNORECASE)
@@ -133,8 +150,8 @@ class QuantityLexicon:
     def number(self, text: str) -> float | None:
         """The value of a digit string in German notation or of a number word."""
         if text[0].isdigit():
-            compact = re.sub(r"[.\u00a0\u202f ]", "", text)
-            return float(compact.replace(",", "."))
+            compact = re.sub("[" + re.escape(self.group_sep + SPACES) + "]", "", text)
+            return float(compact.replace(self.decimal_sep, "."))
         return self.parse_word_number(text)
 
 
@@ -234,17 +251,29 @@ class QuantityTagger:
             if m is None:
                 return None, end, modifiers
             word = m.group()
+            lowered = word.lower()
+            if lowered in self.lex.noun_links and not modifiers and position == end:
+                position = m.end()
+                continue
             token = self._token_at(doc, m.start())
             pos = token.pos_ if token is not None else ""
-            if word.lower() in self.lex.stop_words or pos in ("VERB", "AUX", "ADP", "DET", "CCONJ", "PRON"):
+            if lowered in self.lex.stop_words or pos in ("VERB", "AUX", "ADP", "DET", "CCONJ", "PRON"):
                 return None, end, modifiers
-            if pos in ("NOUN", "PROPN") or (not pos and word[0].isupper()) or word in "%€$":
+            untagged_noun = not pos and (word[0].isupper() if self.lex.capitalized_nouns
+                                         else lowered not in self.lex.all_modifiers and self._known_noun(lowered))
+            if pos in ("NOUN", "PROPN") or untagged_noun or word in "%€$":
                 return word, m.end(), modifiers
-            if len(modifiers) >= 2 or not (pos in ("ADJ", "ADV") or re.search(r"(?:e|en|er|es|em)$", word)):
+            if len(modifiers) >= 2 or not (pos in ("ADJ", "ADV") or self.lex.modifier_ending.search(word)
+                                           or lowered in self.lex.all_modifiers):
                 return None, end, modifiers
             modifiers.append(word.lower())
             position = m.end()
         return None, end, modifiers
+
+    def _known_noun(self, lowered: str) -> bool:
+        """A counted noun from the lexicon (for languages whose nouns are not capitalised)."""
+        return (lowered in self.lex.person_nouns or lowered in self.lex.units
+                or any(lowered.endswith(n) for c in self.lex.categories for n in c.nouns))
 
     @staticmethod
     def _skip_space(text: str, position: int) -> int:
@@ -271,7 +300,7 @@ class QuantityTagger:
             return None, float(low), float(high), True
         if "vmult" in g:
             low, high = lex.vague_multipliers[" ".join(g["vmult"].lower().split())]
-            unit = lex.dozen.get(g["vunit"].lower()) or (100 if g["vunit"].lower() == "hundert" else 1000)
+            unit = lex.dozen.get(g["vunit"].lower()) or lex.vague_units.get(g["vunit"].lower(), 1000)
             return None, float(low * unit), float((high + 1) * unit - 1), True
         if "dozen" in g:
             n = float(lex.dozen[g["dozen"].lower()])
