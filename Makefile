@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-all bench lock clean
+.PHONY: setup browser demo test test-all bench lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,13 +14,19 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP)
 
+# Debian's chromium for the browser tests (they skip without it): installed only when missing and apt-get can, as root.
+browser:
+	@test -x /usr/bin/chromium || ! command -v apt-get >/dev/null || [ "$$(id -u)" != 0 ] || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	  echo "chromium not installed: browser tests will be skipped"
+
 demo: setup
 	$(BIN)/lagebild demo
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest -q
 
-test-all: setup
+test-all: setup browser
 	$(BIN)/python -m pytest -q --runslow
 
 bench: setup

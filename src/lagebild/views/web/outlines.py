@@ -76,6 +76,17 @@ def countries() -> list[dict[str, Any]]:
     return data
 
 
+def _ring_path(ring: list[list[float]], xy: Any) -> str:
+    """An SVG path of one ring; a jump across the antimeridian starts a new sub-path instead of a stripe."""
+    parts: list[str] = []
+    previous: float | None = None
+    for lon, lat in ring:
+        command = "M" if previous is None or abs(lon - previous) > 180 else "L"
+        parts.append("%s%s,%s" % (command, *xy(lon, lat)))
+        previous = lon
+    return " ".join(parts) + ("Z" if all(abs(a[0] - b[0]) <= 180 for a, b in zip(ring, ring[1:])) else "")
+
+
 def svg_map(markers: list[dict[str, Any]], width: int = 640, height: int = 400) -> dict[str, Any]:
     """Country paths and marker positions for an equirectangular view around the markers."""
     lats = [m["lat"] for m in markers] or [0.0]
@@ -105,10 +116,11 @@ def svg_map(markers: list[dict[str, Any]], width: int = 640, height: int = 400) 
         b = country["bbox"]
         if b[2] < lon0 or b[0] > lon1 or b[3] < lat0 or b[1] > lat1:
             continue
-        d = " ".join("M" + " L".join("%s,%s" % xy(lon, lat) for lon, lat in ring) + "Z" for ring in country["rings"])
+        d = " ".join(_ring_path(ring, xy) for ring in country["rings"])
         paths.append({"name": country["name"], "d": d})
-    grid = [{"x": xy(lon, 0)[0], "label": f"{lon}°"} for lon in range(-180, 181, 5) if lon0 <= lon <= lon1]
-    grid_y = [{"y": xy(0, lat)[1], "label": f"{lat}°"} for lat in range(-90, 91, 5) if lat0 <= lat <= lat1]
+    step = 5 if lon1 - lon0 <= 90 else 30
+    grid = [{"x": xy(lon, 0)[0], "label": f"{lon}°"} for lon in range(-180, 181, step) if lon0 <= lon <= lon1]
+    grid_y = [{"y": xy(0, lat)[1], "label": f"{lat}°"} for lat in range(-90, 91, step) if lat0 <= lat <= lat1]
     placed = [{**m, "x": xy(m["lon"], m["lat"])[0], "y": xy(m["lon"], m["lat"])[1]} for m in markers]
     return {"width": width, "height": height, "countries": paths, "markers": placed, "grid_x": grid,
             "grid_y": grid_y, "outlines": bool(countries())}
