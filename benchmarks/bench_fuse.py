@@ -1,0 +1,102 @@
+"""Fuse at scale: cluster 100,000 synthetic event mentions; compare with a plain group-by on (type, country, date).
+
+Usage: .venv/bin/python benchmarks/bench_fuse.py [--mentions 100000] [--runs 3] [--out benchmarks/results/fuse.json]
+Times the in-memory clustering (`cluster_mentions`, all merging rules and reasons) and, in the same run, the
+baseline dict group-by over the same mentions; records medians and their ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import time
+import zlib
+from datetime import date, timedelta
+from pathlib import Path
+
+from lagebild.fuse.cluster import Mention, cluster_mentions
+
+TYPES = ("PROTEST", "ASSAULT", "COERCE", "MOBILIZE", "DEMAND", "FIGHT", "CONCEDE", "REJECT")
+MODES = {"PROTEST": ("riot", "demonstrate"), "ASSAULT": ("kill", None), "COERCE": ("arrest", "curfew", "censor"),
+         "FIGHT": (None,)}
+
+
+def synthetic(n: int, seed: int = 7) -> list[Mention]:
+    """n mentions of about n/5 real events over two years in 60 countries, 10 places each; a fifth undated."""
+    rng = random.Random(seed)
+    start = date(2022, 1, 1)
+    events = []
+    for _ in range(max(1, n // 5)):
+        type_ = rng.choice(TYPES)
+        country = f"C{rng.randrange(60):02d}"
+        events.append((type_, rng.choice(MODES.get(type_, (None,))), country, rng.randrange(10),
+                       start + timedelta(days=rng.randrange(730))))
+    mentions = []
+    for i in range(n):
+        type_, mode, country, place, day = events[rng.randrange(len(events))]
+        dated = rng.random() > 0.2
+        published = day + timedelta(days=rng.randrange(3))
+        earliest = day if dated else published - timedelta(days=7)
+        local = rng.random() > 0.3
+        mentions.append(Mention(
+            article_id=f"a{i // 3:06d}", event_id=f"ev{i % 3}", type=type_, mode=mode if rng.random() > 0.2 else None,
+            modality="asserted", earliest=earliest, latest=day if dated else published, dated=dated,
+            geonames_id=zlib.crc32(f"{country}-{place}".encode()) if local else None, place_name=f"{country}-{place}",
+            country=country if rng.random() > 0.1 else None, place_kind="city" if local else "country",
+            published=published))
+    return mentions
+
+
+def baseline(mentions: list[Mention]) -> int:
+    """A plain group-by on (type, country, date): the number of groups."""
+    groups: dict[tuple, list[Mention]] = {}
+    for m in mentions:
+        groups.setdefault((m.type, m.country, m.earliest), []).append(m)
+    return len(groups)
+
+
+def timed(fn, *args) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    out = fn(*args)
+    return time.perf_counter() - t0, out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mentions", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "fuse.json")
+    args = parser.parse_args()
+    mentions = synthetic(args.mentions)
+    fuse_times, base_times, clusters, groups = [], [], 0, 0
+    for run in range(args.runs):
+        shuffled = mentions[:] if run == 0 else random.Random(run).sample(mentions, len(mentions))
+        seconds, out = timed(cluster_mentions, shuffled)
+        fuse_times.append(seconds)
+        clusters = len(out)  # type: ignore[arg-type]
+        seconds, groups = timed(baseline, shuffled)  # type: ignore[assignment]
+        base_times.append(seconds)
+    fuse_median, base_median = statistics.median(fuse_times), statistics.median(base_times)
+    result = {
+        "benchmark": "fuse: cluster_mentions on synthetic event mentions",
+        "command": f"python benchmarks/bench_fuse.py --mentions {args.mentions} --runs {args.runs}",
+        "mentions": args.mentions, "runs": args.runs,
+        "fuse_seconds": [round(t, 3) for t in fuse_times], "fuse_median_seconds": round(fuse_median, 3),
+        "mentions_per_second": round(args.mentions / fuse_median),
+        "baseline": "dict group-by on (type, country, date)",
+        "baseline_seconds": [round(t, 4) for t in base_times], "baseline_median_seconds": round(base_median, 4),
+        "ratio_fuse_to_baseline": round(fuse_median / base_median, 1),
+        "clusters": clusters, "baseline_groups": groups, "target_seconds": 60,
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "note": "2 shared cores, model training alongside"},
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1) + "\n")
+    print(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()
