@@ -331,6 +331,13 @@ def demo(
     counts = ingest_paths([str(examples)], settings, rejects)
     stderr.print(f"{counts['stored']} example articles stored, {counts['unchanged']} unchanged → {db}")
     print_summary(settings.db_path)
+    from ..store import Store
+    from .timeline import print_timeline
+
+    with Store(settings.db_path, read_only=True) as store:
+        print_timeline(store)
+    stderr.print(f"\nSee the picture in your browser: [bold].venv/bin/lagebild serve --db {db}[/] "
+                 "then open http://127.0.0.1:8000/")
 
 
 @app.command("fuse")
