@@ -294,7 +294,7 @@ class TimeTagger:
             return self._shift_unit(unit, shift, ctx, ctx.anaphoric(), None)
         if "later" in g and "shiftunit" in g:
             unit = str(lex.get("UNIT", g["shiftunit"].rstrip("s")) or "D")
-            shift = 1 if self.lex.key(g["later"]) in ("darauf", "danach") else -1
+            shift = 1 if lex.get("LATER", g["later"]) == 1 else -1
             return self._shift_unit(unit, shift, ctx, ctx.anaphoric(), None)
         if "shiftunit" in g:
             unit = str(lex.get("UNIT", g["shiftunit"]))
@@ -466,8 +466,12 @@ class TimeTagger:
     def _time(self, g: dict[str, str], ctx: Context) -> Resolved | None:
         hour = int(g["hour"])
         minute = int(g.get("minute") or g.get("minute2") or 0)
-        if hour > 24:
+        if hour > 24 or ("pm" in g or "am" in g) and not 1 <= hour <= 12:
             return None
+        if "pm" in g and hour < 12:
+            hour += 12  # group "pm": a 12-hour clock after noon
+        elif "am" in g and hour == 12:
+            hour = 0
         return self._on_anchor_day(ctx, f"T{hour:02d}:{minute:02d}")
 
     def _month(self, g: dict[str, str], ctx: Context) -> Resolved:
