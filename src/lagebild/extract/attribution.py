@@ -49,6 +49,10 @@ class AttributionLexicon:
     perfect_aux: frozenset[str]
     clause_breaks: frozenset[str]
     konjunktiv_substitutes: frozenset[str]
+    np_nouns: frozenset[str] = frozenset()  # lowercase words that can head a speaker phrase ("officials", "radio")
+    np_adjective_endings: tuple[str, ...] = ("e", "en", "er", "es", "em")  # lowercase adjectives inside a phrase
+    trailing_cue_clause: bool = False  # "…, the ministry said": content before the comma even when not verb-first
+    bare_complementizer: bool = False  # "said on Sunday that …": a complementizer opens the content without a comma
 
     @classmethod
     def load(cls, lang: str) -> "AttributionLexicon":
@@ -96,6 +100,10 @@ class AttributionLexicon:
             perfect_aux=frozenset(mod.get("perfect_aux", [])),
             clause_breaks=frozenset(mod.get("clause_breaks", [])),
             konjunktiv_substitutes=frozenset(mod.get("konjunktiv_substitutes", [])),
+            np_nouns=fs("np_nouns"),
+            np_adjective_endings=tuple(d.get("np_adjective_endings", ("e", "en", "er", "es", "em"))),
+            trailing_cue_clause=bool(d.get("trailing_cue_clause", False)),
+            bare_complementizer=bool(d.get("bare_complementizer", False)),
         )
 
 
@@ -121,6 +129,11 @@ def _is_cap(tok: Token) -> bool:
     return tok.text[:1].isupper() or tok.text[:1].isdigit()
 
 
+def _is_head(tok: Token, lex: AttributionLexicon) -> bool:
+    """Capitalised (or a digit), or a lowercase word the language lists as a speaker-phrase noun."""
+    return _is_cap(tok) or tok.lower_ in lex.np_nouns
+
+
 def _np_word(tok: Token, lex: AttributionLexicon, sent_start: int) -> bool:
     """Could this token be inside a speaker noun phrase?"""
     low = tok.lower_
@@ -132,8 +145,11 @@ def _np_word(tok: Token, lex: AttributionLexicon, sent_start: int) -> bool:
         return tok.pos_ in ("NOUN", "PROPN", "ADJ", "DET", "NUM")
     if _is_cap(tok):
         return not (tok.i == sent_start and low in lex.sentence_adverbs)
+    if low in lex.np_nouns:
+        return True
     # lowercase adjective inside an NP: "der frühere Ministerpräsident"
-    if not low.endswith(("e", "en", "er", "es", "em")) or low in lex.cue_verbs or low in lex.konjunktiv_forms:
+    if not lex.np_adjective_endings or not low.endswith(lex.np_adjective_endings) or low in lex.cue_verbs \
+            or low in lex.konjunktiv_forms:
         return False
     doc = tok.doc
     prev_ok = tok.i > 0 and (doc[tok.i - 1].lower_ in lex.determiners or doc[tok.i - 1].lower_ in lex.genitive_links
@@ -144,14 +160,14 @@ def _np_word(tok: Token, lex: AttributionLexicon, sent_start: int) -> bool:
 
 def _trim_np(doc: Doc, start: int, end: int, lex: AttributionLexicon) -> tuple[int, int] | None:
     """Strip dangling determiners/links from both ends; None if no capitalised head remains."""
-    while start < end and (doc[end - 1].lower_ in (lex.determiners | lex.genitive_links) or not _is_cap(doc[end - 1])):
+    while start < end and (doc[end - 1].lower_ in (lex.determiners | lex.genitive_links) or not _is_head(doc[end - 1], lex)):
         end -= 1
-    while start < end and not (_is_cap(doc[start]) or doc[start].lower_ in lex.determiners
+    while start < end and not (_is_head(doc[start], lex) or doc[start].lower_ in lex.determiners
                                or doc[start].lower_ in lex.person_pronouns):
         start += 1
     if start >= end:
         return None
-    if not any(_is_cap(doc[i]) or doc[i].lower_ in lex.person_pronouns for i in range(start, end)):
+    if not any(_is_head(doc[i], lex) or doc[i].lower_ in lex.person_pronouns for i in range(start, end)):
         return None
     return start, end
 
@@ -224,9 +240,12 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
         lemma = tok.lemma_.lower() if tok.lemma_ else ""
         i = tok.i
         if low in lex.preposition_cues and i + 1 < s1:
-            sp = forward_np(doc, i + 1, s1, lex, s0)
+            k = i + 1  # "according to": particles that complete the preposition
+            while k < s1 - 1 and doc[k].lower_ in lex.cue_particles.get(low, ()):
+                k += 1
+            sp = forward_np(doc, k, s1, lex, s0)
             if sp:
-                cues.append(Cue(i, i + 1, tok.text, "prep", sp, _rest(doc, sent, i, sp[1], lex)))
+                cues.append(Cue(i, k, doc[i:k].text, "prep", sp, _rest(doc, sent, i, sp[1], lex)))
         elif low in lex.postposition_cues:
             sp = backward_np(doc, i, s0, lex, s0)
             if sp:
@@ -319,7 +338,13 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
             clause_final = max(toks) == ce - 1 or (speaker is not None and speaker[1] == ce)
             if has_conj or clause_final:
                 content = (a, end)
-    if content is None and cs > s0 and doc[cs - 1].text == "," and (verb_first or (cs > s0 + 1 and doc[cs].lower_ == lex.wie_cue)):
+    if content is None and lex.bare_complementizer and not verb_first:
+        k = next((k for k in range(i + 1, min(ce, i + 8)) if doc[k].lower_ in lex.complementizers), None)
+        if k is not None and end - (k + 1) >= 3 and not any(is_break(doc[m]) for m in range(i + 1, k)):
+            content = (k + 1, end)
+    trailing = lex.trailing_cue_clause and speaker is not None and speaker == bwd and speaker[0] == cs
+    if content is None and cs > s0 and doc[cs - 1].text == "," and (verb_first or trailing
+                                                                    or (cs > s0 + 1 and doc[cs].lower_ == lex.wie_cue)):
         a, b = s0, cs - 1
         while a < b and all(c in QUOTE_CHARS for c in doc[a].text):
             a += 1
@@ -340,7 +365,7 @@ def first_np(doc: Doc, a: int, b: int, lex: AttributionLexicon, s0: int) -> tupl
         tok = doc[p]
         if tok.lower_ in lex.prepositions_before_np or (p > a and doc[p - 1].lower_ in lex.prepositions_before_np):
             continue
-        if tok.lower_ in lex.person_pronouns or tok.lower_ in lex.determiners or (_is_cap(tok) and not (p == s0 and tok.lower_ in lex.sentence_adverbs)):
+        if tok.lower_ in lex.person_pronouns or tok.lower_ in lex.determiners or (_is_head(tok, lex) and not (p == s0 and tok.lower_ in lex.sentence_adverbs)):
             np = forward_np(doc, p, b, lex, s0)
             if np:
                 return np
