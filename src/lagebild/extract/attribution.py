@@ -53,6 +53,7 @@ class AttributionLexicon:
     np_adjective_endings: tuple[str, ...] = ("e", "en", "er", "es", "em")  # lowercase adjectives inside a phrase
     trailing_cue_clause: bool = False  # "…, the ministry said": content before the comma even when not verb-first
     bare_complementizer: bool = False  # "said on Sunday that …": a complementizer opens the content without a comma
+    finite_verb_suffixes: tuple[str, ...] = ()  # with bare_complementizer: endings that show a clause after the cue
 
     @classmethod
     def load(cls, lang: str) -> "AttributionLexicon":
@@ -104,6 +105,7 @@ class AttributionLexicon:
             np_adjective_endings=tuple(d.get("np_adjective_endings", ("e", "en", "er", "es", "em"))),
             trailing_cue_clause=bool(d.get("trailing_cue_clause", False)),
             bare_complementizer=bool(d.get("bare_complementizer", False)),
+            finite_verb_suffixes=tuple(d.get("finite_verb_suffixes", ())),
         )
 
 
@@ -342,6 +344,14 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         k = next((k for k in range(i + 1, min(ce, i + 8)) if doc[k].lower_ in lex.complementizers), None)
         if k is not None and end - (k + 1) >= 3 and not any(is_break(doc[m]) for m in range(i + 1, k)):
             content = (k + 1, end)
+        elif k is None and speaker is not None and speaker == bwd and ce == end:
+            # "Officials said 2,000 soldiers were deployed": a finite clause right after the cue
+            a = max(toks) + 1
+            while a < end and doc[a].lower_ in lex.skip_after_cue:
+                a += 1
+            if end - a >= 3 and any(doc[m].lower_ in lex.auxiliaries or (lex.finite_verb_suffixes and doc[m].lower_.endswith(lex.finite_verb_suffixes))
+                                    for m in range(a, end)):
+                content = (a, end)
     trailing = lex.trailing_cue_clause and speaker is not None and speaker == bwd and speaker[0] == cs
     if content is None and cs > s0 and doc[cs - 1].text == "," and (verb_first or trailing
                                                                     or (cs > s0 + 1 and doc[cs].lower_ == lex.wie_cue)):
