@@ -243,3 +243,19 @@ def test_modality(nlp):
     assert events[0]["modality"] == "planned"
     events = run(nlp, "Police did not arrest anyone.")["events"]
     assert events[0]["modality"] == "negated"
+
+
+def test_saying_that(nlp):
+    found = run(nlp, "The opposition on Saturday disputed the official toll, saying that more than 150 people had died.")
+    quote = found["quotes"][0]
+    assert (quote["cue"], quote["speaker_text"]) == ("saying", "The opposition")
+    assert quote["text"] == "more than 150 people had died"
+
+
+def test_held_without_charge_is_arrested(nlp):
+    assert one(nlp, "Around 1,000 people are still being held without charge.")[4:] == ("people", "arrested")
+
+
+def test_in_three_days_of_is_not_a_future_date(nlp):
+    found = times(nlp, "Eleven people were killed in three days of unrest.")
+    assert found["three days"][0] == "P3D"

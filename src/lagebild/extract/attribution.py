@@ -340,7 +340,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
             clause_final = max(toks) == ce - 1 or (speaker is not None and speaker[1] == ce)
             if has_conj or clause_final:
                 content = (a, end)
-    if content is None and lex.bare_complementizer and not verb_first:
+    if content is None and lex.bare_complementizer:
         k = next((k for k in range(i + 1, min(ce, i + 8)) if doc[k].lower_ in lex.complementizers), None)
         if k is not None and end - (k + 1) >= 3 and not any(is_break(doc[m]) for m in range(i + 1, k)):
             content = (k + 1, end)
