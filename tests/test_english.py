@@ -259,3 +259,9 @@ def test_held_without_charge_is_arrested(nlp):
 def test_in_three_days_of_is_not_a_future_date(nlp):
     found = times(nlp, "Eleven people were killed in three days of unrest.")
     assert found["three days"][0] == "P3D"
+
+
+def test_articles_are_kept_and_prepositions_dropped(nlp):
+    found = times(nlp, "An hour ago, police sealed off the square. In three days the vote will be held.")
+    assert found["An hour ago"][0] == "2023-03-17"
+    assert found["three days"][0] == "2023-03-20"

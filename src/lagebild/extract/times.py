@@ -67,6 +67,8 @@ class TimeLexicon:
             (item["name"], re.compile(r"(?<!\w)(?:" + self._expand(item["regex"]) + r")(?!\w)", re.IGNORECASE))
             for item in data["patterns"]
         ]
+        # leading prepositions/articles dropped from an expression (the German list unless the language gives one)
+        self.strip = re.compile(data["strip_signals"], re.IGNORECASE) if "strip_signals" in data else STRIP_SIGNALS
         cues = data["tense"]
         self.tense = Tense(frozenset(cues["future"]), frozenset(cues["past"]), frozenset(cues["perfect_aux"]),
                            re.compile(cues["participle"]), cues["morph_past"])
@@ -196,7 +198,7 @@ class TimeTagger:
         text = sentences.text
         out: list[dict] = []
         for _, _, t_start, t_end, match in self.candidates(text):
-            t_start, t_end = self._strip(text, t_start, t_end)
+            t_start, t_end = self._strip(self.lex.strip, text, t_start, t_end)
             tense, initial, sentence = self._sentence_info(doc, sentences, t_start, t_end)
             ctx = Context(dct, last, tense, self.narrative, initial, sentence == last_sentence,
                           bool(CLOCK.search(text, t_end, t_end + 40)))
@@ -216,9 +218,9 @@ class TimeTagger:
         return out
 
     @staticmethod
-    def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    def _strip(signals: re.Pattern[str], text: str, start: int, end: int) -> tuple[int, int]:
         """Drop leading prepositions and articles (signals, not part of the expression)."""
-        m = STRIP_SIGNALS.match(text, start, end)
+        m = signals.match(text, start, end)
         if m and m.end() < end:
             start = m.end()
         return start, end
