@@ -265,3 +265,8 @@ def test_articles_are_kept_and_prepositions_dropped(nlp):
     found = times(nlp, "An hour ago, police sealed off the square. In three days the vote will be held.")
     assert found["An hour ago"][0] == "2023-03-17"
     assert found["three days"][0] == "2023-03-20"
+
+
+def test_today_with_a_clock_time_is_a_date(nlp):
+    found = times(nlp, "The talks resume today at 10 a.m. in Geneva.")
+    assert found["today"][0] == "2023-03-17" and found["10 a.m."][0] == "2023-03-17T10:00"

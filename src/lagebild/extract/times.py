@@ -69,6 +69,7 @@ class TimeLexicon:
         ]
         # leading prepositions/articles dropped from an expression (the German list unless the language gives one)
         self.strip = re.compile(data["strip_signals"], re.IGNORECASE) if "strip_signals" in data else STRIP_SIGNALS
+        self.clock = re.compile(data["clock"], re.IGNORECASE) if "clock" in data else CLOCK  # a clock time after "today"
         cues = data["tense"]
         self.tense = Tense(frozenset(cues["future"]), frozenset(cues["past"]), frozenset(cues["perfect_aux"]),
                            re.compile(cues["participle"]), cues["morph_past"])
@@ -201,7 +202,7 @@ class TimeTagger:
             t_start, t_end = self._strip(self.lex.strip, text, t_start, t_end)
             tense, initial, sentence = self._sentence_info(doc, sentences, t_start, t_end)
             ctx = Context(dct, last, tense, self.narrative, initial, sentence == last_sentence,
-                          bool(CLOCK.search(text, t_end, t_end + 40)))
+                          bool(self.lex.clock.search(text, t_end, t_end + 40)))
             groups = {k: v for k, v in match.groupdict().items() if v is not None}
             result = self.interpret(groups, ctx, text[t_start:t_end])
             if result is None:
