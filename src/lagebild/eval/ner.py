@@ -54,7 +54,7 @@ def annotate(nlp: Language, components: list[tuple[str, Any]], words_list: Seque
     """Run the given components over Docs built from gold words (gold tokenisation)."""
     docs: Iterable[Doc] = (Doc(nlp.vocab, words=words) for words in words_list)
     for _, proc in components:
-        docs = proc.pipe(docs, batch_size=batch_size) if hasattr(proc, "pipe") else (proc(d) for d in docs)
+        docs = proc.pipe(docs, batch_size=batch_size) if hasattr(proc, "pipe") else map(proc, docs)
     return list(docs)
 
 

@@ -146,7 +146,8 @@ def train_de(data_dir: Path, out_dir: Path = DEFAULT_OUT_DE, *, sample: bool = F
         overrides.update({"training.max_steps": 40, "training.eval_frequency": 20, "training.max_epochs": 2})
     output = work / "output"
     run_training(CONFIG_DE, output, overrides)
-    return _install(output / "model-last", Path(out_dir))
+    best = output / "model-best"
+    return install_de(best if best.exists() else output / "model-last", Path(out_dir))
 
 
 def run_training(config_path: Path, output: Path, overrides: dict[str, object]) -> None:
@@ -163,9 +164,28 @@ def run_training(config_path: Path, output: Path, overrides: dict[str, object]) 
     train_loop(nlp, output, use_gpu=-1, stdout=sys.stdout, stderr=sys.stderr)
 
 
-def _install(model: Path, out_dir: Path) -> Path:
-    """Copy a trained model into out_dir, replacing what was there."""
+def install_de(model: Path, out_dir: Path) -> Path:
+    """Add the rule layers to a trained model, stamp its meta and write it to out_dir (replacing what was there)."""
+    import lagebild.lang.de  # noqa: F401
+
+    nlp = spacy.load(model)
+    if "lagebild_de_mood" not in nlp.pipe_names:
+        nlp.add_pipe("lagebild_de_mood", after="morphologizer")
+    nlp.meta.update(
+        {
+            "name": "lagebild_base",
+            "version": "0.1.0",
+            "description": "lagebild's compact German base pipeline (NER, UPOS, STTS, morphology, lemmas, sentences); "
+            "see lagebild/lang/de/MODEL_CARD.md",
+            "license": "CC BY-SA 4.0 (trained on UD German GSD/PUD (CC BY-SA) and GermEval 2014 (CC BY 4.0))",
+            "sources": [
+                {"name": "GermEval 2014 NER train+dev", "license": "CC BY 4.0"},
+                {"name": "UD German GSD (train UPOS, dev)", "license": "CC BY-SA 4.0"},
+                {"name": "UD German PUD", "license": "CC BY-SA 3.0"},
+            ],
+        }
+    )
     if out_dir.exists():
         shutil.rmtree(out_dir)
-    shutil.copytree(model, out_dir)
+    nlp.to_disk(out_dir)
     return out_dir
