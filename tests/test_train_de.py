@@ -18,7 +18,8 @@ def test_train_de_sample_runs_end_to_end(data_dir: Path, tmp_path: Path) -> None
     out = train_de(data_dir, tmp_path / "pipeline", sample=True, work_dir=tmp_path / "work")
     assert (out / "config.cfg").exists()
     nlp = spacy.load(out)
-    assert {"lagebild_upos", "tagger", "morphologizer", "trainable_lemmatizer", "ner", "senter"} <= set(nlp.pipe_names)
+    expected = {"lagebild_upos", "tagger", "morphologizer", "lagebild_de_mood", "trainable_lemmatizer", "ner", "sentencizer"}
+    assert expected <= set(nlp.pipe_names)
     doc = nlp("Die EU-Außenbeauftragte sagte in Brüssel, die Lage sei ernst. Dann reiste sie ab.")
     assert len(doc) > 5 and all(t.pos_ for t in doc) and all(t.tag_ for t in doc)
     assert doc[0].is_sent_start

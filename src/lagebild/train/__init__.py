@@ -171,6 +171,10 @@ def install_de(model: Path, out_dir: Path) -> Path:
     nlp = spacy.load(model)
     if "lagebild_de_mood" not in nlp.pipe_names:
         nlp.add_pipe("lagebild_de_mood", after="morphologizer")
+    if "senter" in nlp.pipe_names:  # the senter only shapes the shared tok2vec in training; rules ship (see MODEL_CARD.md)
+        nlp.remove_pipe("senter")
+    if "sentencizer" not in nlp.pipe_names:
+        nlp.add_pipe("sentencizer")
     nlp.meta.update(
         {
             "name": "lagebild_base",
