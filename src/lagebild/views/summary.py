@@ -10,17 +10,7 @@ from rich.table import Table
 
 from ..store import Store
 from ..store.queries import list_events, quantities_of, search_articles
-
-
-def _bounds(q: dict) -> str:
-    low, high = q["low"], q["high"]
-    if low is not None and high is not None:
-        return f"{low:,.0f}" if low == high else f"{low:,.0f}–{high:,.0f}"
-    if low is not None:
-        return f"≥ {low:,.0f}"
-    if high is not None:
-        return f"≤ {high:,.0f}"
-    return "?"
+from .web.render import bounds as _bounds
 
 
 def print_summary(db: Path, console: Console | None = None) -> None:
