@@ -95,6 +95,12 @@ def test_pages_have_json_twins(client: TestClient) -> None:
     assert client.get("/articles", params={"format": "json"}).json()["count"] > 0
 
 
+def test_demo_places_are_on_the_map(client: TestClient) -> None:
+    places = {p["name"]: p for p in client.get("/api/places").json()["places"]}
+    assert places["Bishkek"]["country"] == "KG" and 42 < places["Bishkek"]["lat"] < 43
+    assert 'class="marker"' in client.get("/", headers={"accept": "text/html"}).text
+
+
 def test_places_feed_the_map(client: TestClient, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
     path = tmp_path / "located.duckdb"
     shutil.copy(demo_store(tmp_path_factory.getbasetemp()), path)
@@ -104,10 +110,10 @@ def test_places_feed_the_map(client: TestClient, tmp_path_factory: pytest.TempPa
                           "DATE '2023-03-20', DATE '2023-03-20', 2, 2, 'PROTEST in Osh')")
     located = TestClient(create_app(path))
     places = located.get("/api/places").json()["places"]
-    assert [p["name"] for p in places] == ["Osh"]
+    assert "Osh" in [p["name"] for p in places]
     page = located.get("/", headers={"accept": "text/html"}).text
     assert 'class="marker"' in page and "Osh" in page and 'class="country"' in page
-    assert located.get("/", params={"place": "Osh", "format": "json"}).json()["items"][0]["id"] == "cx"
+    assert "cx" in [item["id"] for item in located.get("/", params={"place": "Osh", "format": "json"}).json()["items"]]
 
 
 def test_missing_store_is_a_clear_error(tmp_path: Path) -> None:

@@ -88,6 +88,14 @@ class LanguageRules:
             return start + 1, ""
         return None
 
+    def role_length_before(self, doc: Doc, start: int) -> int:
+        """Number of tokens of the role form that ends right before token `start` ("Innenminister" Paul ...), or 0."""
+        for length in range(min(self.longest_role, start), 0, -1):
+            found = self.role_at([t.text for t in doc[start - length:start]], 0)
+            if found is not None and found[0] == length:
+                return length
+        return 0
+
     def same_word(self, a: str, b: str) -> bool:
         """Whether two words differ at most by a genitive ending."""
         if a == b:

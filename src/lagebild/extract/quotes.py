@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span
 from ..lang import language_data
 from . import claims
 from .attribution import AttributionLexicon, Cue, first_np, backward_np, find_cues, has_konjunktiv
+from .entities import LanguageRules
 
 # Files in lang/<code>/ this extractor needs; a language without them runs without it.
 LANGUAGE_DATA: tuple[str, ...] = ()
@@ -96,6 +97,7 @@ class QuoteExtractor:
 
     def __init__(self, lang: str) -> None:
         self.lex = AttributionLexicon.load(lang) if language_data(lang, "attribution.json").exists() else None
+        self.roles = LanguageRules.load(lang)
 
     def __call__(self, doc: Doc) -> Doc:
         found = claims(doc)
@@ -239,6 +241,14 @@ class QuoteExtractor:
                 return (doc[k].idx, doc[end - 1].idx + len(doc[end - 1]), "indirect", sp, None)
         return None
 
+    def _with_role(self, doc: Doc, start_char: int) -> int:
+        """Start char of a name mention extended over the role word right before it ("Innenminister Paul Reiter")."""
+        span = doc.char_span(start_char, start_char + 1, alignment_mode="expand")
+        if span is None:
+            return start_char
+        length = self.roles.role_length_before(doc, span.start)
+        return doc[span.start - length].idx if length else start_char
+
     @staticmethod
     def _title_like(text: str) -> bool:
         """A short quoted name or title rather than speech: no sentence punctuation, few words or mostly capitalised."""
@@ -263,7 +273,8 @@ class QuoteExtractor:
                 sp = Speaker(doc.text[run[0]:run[1]], None, [(cs, ce), run], True)
             elif per:
                 m = per[-1]
-                sp = Speaker(m[4], m[2], [(cs, ce), (m[0], m[1])], True)
+                start = self._with_role(doc, m[0])
+                sp = Speaker(doc.text[start:m[1]], m[2], [(cs, ce), (start, m[1])], True)
             elif state.get("last") is not None:
                 last = state.get("person") or state["last"]
                 sp = Speaker(last.text, last.entity, [(cs, ce)] + last.spans[:1], last.is_person)
