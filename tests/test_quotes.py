@@ -91,3 +91,26 @@ def test_quote_marks_and_titles() -> None:
 
 def test_short_titles_are_not_quotes(nlp: Language) -> None:
     assert quotes(nlp, "Der Film „Eine stille Nacht“ läuft ab Donnerstag in den Kinos.") == []
+
+
+def test_subject_before_apposition_and_auxiliary(nlp: Language) -> None:
+    text = ("Oberst Kemal Arslan, Kommandeur der Grenztruppen, hat bereits angekündigt, "
+            "er werde keine Soldaten gegen die Demonstranten einsetzen.")
+    q = quotes(nlp, text)[0]
+    assert q["kind"] == "indirect" and q["text"].startswith("er werde") and q["speaker_text"] == "Oberst Kemal Arslan"
+
+
+def test_fronted_dative_is_not_the_speaker(nlp: Language) -> None:
+    q = quotes(nlp, "Der Zeitung sagte Oberst Kemal Arslan: „Wir bleiben hier, solange es nötig ist.“")[0]
+    assert q["kind"] == "direct" and q["speaker_text"] == "Oberst Kemal Arslan"
+
+
+def test_source_after_laut_is_not_the_speaker_of_the_verb(nlp: Language) -> None:
+    q = quotes(nlp, "Laut dem Staatsfernsehen sagte der Energieminister, dass die Leitung im Mai fertig sein solle.")[0]
+    assert q["speaker_text"] == "der Energieminister"
+
+
+def test_short_quoted_word_is_a_quote_but_a_quoted_title_is_not(nlp: Language) -> None:
+    qs = quotes(nlp, "Der Innenminister nannte die Vorwürfe der Opposition „haltlos“.")
+    assert [(q["text"], q["speaker_text"]) for q in qs] == [("„haltlos“", "Der Innenminister")]
+    assert quotes(nlp, "Die Wochenzeitung „Neue Stimme“ erscheint seit dem Frühjahr in Osch.") == []

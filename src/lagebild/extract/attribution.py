@@ -50,6 +50,7 @@ class AttributionLexicon:
     clause_breaks: frozenset[str]
     konjunktiv_substitutes: frozenset[str]
     np_nouns: frozenset[str] = frozenset()  # lowercase words that can head a speaker phrase ("officials", "radio")
+    non_speaker_nouns: frozenset[str] = frozenset()  # capitalised words that never head a speaker ("Woche", "Offiziell")
     np_adjective_endings: tuple[str, ...] = ("e", "en", "er", "es", "em")  # lowercase adjectives inside a phrase
     trailing_cue_clause: bool = False  # "…, the ministry said": content before the comma even when not verb-first
     bare_complementizer: bool = False  # "said on Sunday that …": a complementizer opens the content without a comma
@@ -102,6 +103,7 @@ class AttributionLexicon:
             clause_breaks=frozenset(mod.get("clause_breaks", [])),
             konjunktiv_substitutes=frozenset(mod.get("konjunktiv_substitutes", [])),
             np_nouns=fs("np_nouns"),
+            non_speaker_nouns=fs("non_speaker_nouns"),
             np_adjective_endings=tuple(d.get("np_adjective_endings", ("e", "en", "er", "es", "em"))),
             trailing_cue_clause=bool(d.get("trailing_cue_clause", False)),
             bare_complementizer=bool(d.get("bare_complementizer", False)),
@@ -132,7 +134,11 @@ def _is_cap(tok: Token) -> bool:
 
 
 def _is_head(tok: Token, lex: AttributionLexicon) -> bool:
-    """Capitalised (or a digit), or a lowercase word the language lists as a speaker-phrase noun."""
+    """A word that can head a speaker phrase: a noun or name (by tag when tagged, else capitalised or listed)."""
+    if tok.lower_ in lex.non_speaker_nouns:
+        return False
+    if tok.pos_ and tok.pos_ in ("ADJ", "ADV", "VERB", "AUX", "ADP", "CCONJ", "SCONJ", "PART"):
+        return False
     return _is_cap(tok) or tok.lower_ in lex.np_nouns
 
 
@@ -268,7 +274,9 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
             cue = _verb_cue(doc, sent, tok, lex)
             if cue:
                 cues.append(cue)
-    return cues
+    verbs = [c.start for c in cues if c.kind == "verb"]
+    # "Laut X sagte Y, dass …": the verb's speaker said it; a phrase cue around a reporting verb only relays
+    return [c for c in cues if c.kind == "verb" or not (c.content and any(c.content[0] <= v < c.content[1] for v in verbs))]
 
 
 def _rest(doc: Doc, sent: Span, a: int, b: int, lex: AttributionLexicon) -> tuple[int, int] | None:
@@ -315,7 +323,10 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     bwd = backward_np(doc, b, cs, lex, s0)
     if bwd is None and b < i:
         bwd = first_np(doc, cs, b, lex, s0)
-    verb_first = i == cs or (i > s0 and doc[i - 1].text in PUNCT_BREAKS | QUOTE_CHARS)
+    lead = cs
+    while lead < i and (doc[lead].lower_ in lex.auxiliaries or doc[lead].lower_ in lex.skip_after_cue):
+        lead += 1
+    verb_first = lead == i and (i == cs or doc[cs - 1].text in PUNCT_BREAKS | QUOTE_CHARS)
     if impersonal:
         speaker = fwd if fwd and j > i + 1 else None
         # "hieß es aus Regierungskreisen"
@@ -324,10 +335,13 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
             speaker = forward_np(doc, k + 1, ce, lex, s0) if k is not None else None
     elif verb_first:
         speaker = fwd
-        if speaker is None and cs > s0:
-            speaker = first_np(doc, s0, cs, lex, s0)
+        if cs > s0 and (speaker is None or _no_verb(doc, s0, cs - 1)):
+            # "Oberst Arslan, Kommandeur der Truppen, hat angekündigt, …": the subject stands before the apposition
+            speaker = first_np(doc, s0, cs, lex, s0) or speaker
     else:
         speaker = bwd or fwd
+        if bwd and fwd and j == i + 1 and _has_name(doc, *fwd) and not _has_name(doc, *bwd) and bwd[0] == s0:
+            speaker = fwd  # "Der Zeitung sagte Oberst Arslan: …": a fronted dative, the name follows the verb
         if bwd and cs > s0 and doc[cs - 1].text == "," and doc[cs].lower_ in ("der", "die", "das", "welche", "welcher"):
             speaker = fwd  # relative clause "..., die der Sender berichtete"
     # content: the other side of the cue clause
@@ -353,7 +367,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
                                     for m in range(a, end)):
                 content = (a, end)
     trailing = lex.trailing_cue_clause and speaker is not None and speaker == bwd and speaker[0] == cs
-    if content is None and cs > s0 and doc[cs - 1].text == "," and (verb_first or trailing
+    if content is None and cs > s0 and doc[cs - 1].text == "," and not _no_verb(doc, s0, cs - 1) and (verb_first or trailing
                                                                     or (cs > s0 + 1 and doc[cs].lower_ == lex.wie_cue)):
         a, b = s0, cs - 1
         while a < b and all(c in QUOTE_CHARS for c in doc[a].text):
@@ -369,16 +383,29 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     return Cue(min(toks), max(toks) + 1, text, "impersonal" if impersonal else "verb", speaker, content, toks)
 
 
+def _no_verb(doc: Doc, a: int, b: int) -> bool:
+    """No verb in [a, b) and a tagger ran: the range is a noun phrase with appositions, not a clause."""
+    return b > a and all(t.pos_ for t in doc[a:b]) and not any(t.pos_ in ("VERB", "AUX") or all(c in QUOTE_CHARS for c in t.text) for t in doc[a:b])
+
+
+def _has_name(doc: Doc, a: int, b: int) -> bool:
+    return any(t.pos_ == "PROPN" for t in doc[a:b])
+
+
 def first_np(doc: Doc, a: int, b: int, lex: AttributionLexicon, s0: int) -> tuple[int, int] | None:
     """The first noun phrase in [a, b) that is not governed by a preposition."""
-    for p in range(a, b):
+    p = a
+    while p < b:
         tok = doc[p]
-        if tok.lower_ in lex.prepositions_before_np or (p > a and doc[p - 1].lower_ in lex.prepositions_before_np):
+        if tok.lower_ in lex.prepositions_before_np:
+            governed = forward_np(doc, p + 1, b, lex, s0)  # skip the whole prepositional phrase
+            p = governed[1] if governed else p + 2
             continue
         if tok.lower_ in lex.person_pronouns or tok.lower_ in lex.determiners or (_is_head(tok, lex) and not (p == s0 and tok.lower_ in lex.sentence_adverbs)):
             np = forward_np(doc, p, b, lex, s0)
             if np:
                 return np
+        p += 1
     return None
 
 

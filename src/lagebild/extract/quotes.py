@@ -119,7 +119,8 @@ class QuoteExtractor:
         directs: list[tuple[int, int, int, int]] = []
         for cs, ce in direct_spans(doc.text, lex.quote_pairs):
             span = doc.char_span(cs, ce, alignment_mode="expand")
-            if span is None or sum(1 for t in span if t.is_alpha) < lex.min_direct_words:
+            words = sum(1 for t in span if t.is_alpha) if span is not None else 0
+            if span is None or (words < lex.min_direct_words and not self._lowercase_inside(doc.text[cs:ce])):
                 continue
             directs.append((cs, ce, span.start, span.end))
         items: list[tuple[int, int, str, Speaker, str | None]] = []
@@ -146,7 +147,7 @@ class QuoteExtractor:
                     continue
                 done_direct.add(d[2])
                 sp, cue_text = self._direct_speaker(doc, d, sents, si, resolved, mentions, state)
-                if cue_text is None and sp is None and self._title_like(doc.text[d[0]:d[1]]):
+                if cue_text is None and self._title_like(doc.text[d[0]:d[1]]):
                     continue
                 items.append((d[0], d[1], "direct", sp or Speaker(None, None, []), cue_text))
                 if sp is not None:
@@ -198,7 +199,13 @@ class QuoteExtractor:
             line_start = j
             while line_start > 0 and "\n" not in doc[line_start - 1].text_with_ws and not doc[line_start - 1].is_space:
                 line_start -= 1
-            np = backward_np(doc, j, line_start, lex, line_start)
+            np = backward_np(doc, j, line_start, lex, line_start) or first_np(doc, max(line_start, doc[j].sent.start), j, lex, doc[j].sent.start)
+            if np:
+                return self._speaker(doc, np, mentions, state), None
+        sent = doc[ts].sent
+        if ts > sent.start + 1:
+            # a quote inside a sentence without a cue ("sprach der Präsident von der „Katastrophe“"): its subject
+            np = first_np(doc, sent.start, ts, lex, sent.start)
             if np:
                 return self._speaker(doc, np, mentions, state), None
         active = state.get("active")
@@ -250,10 +257,16 @@ class QuoteExtractor:
         return doc[span.start - length].idx if length else start_char
 
     @staticmethod
+    def _lowercase_inside(text: str) -> bool:
+        """A quote that opens in lower case ("„haltlos“"): a quoted word from speech, never a title or a name."""
+        inner = text[1:-1].lstrip()
+        return inner[:1].islower()
+
+    @staticmethod
     def _title_like(text: str) -> bool:
         """A short quoted name or title rather than speech: no sentence punctuation, few words or mostly capitalised."""
         inner = text[1:-1].strip()
-        if any(c in inner for c in ".!?:;"):
+        if any(c in inner for c in ".!?:;") or QuoteExtractor._lowercase_inside(text):
             return False
         words = inner.split()
         caps = sum(1 for w in words if w[:1].isupper())
