@@ -23,6 +23,7 @@ class AttributionLexicon:
     min_direct_words: int
     cue_verbs: frozenset[str]
     cue_particles: dict[str, frozenset[str]]
+    particle_optional: frozenset[str]  # particle verbs that are cues without their particle too ("forderte")
     impersonal_cues: frozenset[str]
     postposition_cues: frozenset[str]
     preposition_cues: frozenset[str]
@@ -50,6 +51,8 @@ class AttributionLexicon:
     clause_breaks: frozenset[str]
     konjunktiv_substitutes: frozenset[str]
     np_nouns: frozenset[str] = frozenset()  # lowercase words that can head a speaker phrase ("officials", "radio")
+    coordinators: frozenset[str] = frozenset()  # "und": a second verb shares the first one's subject
+    source_prepositions: frozenset[str] = frozenset()  # "In einer Erklärung … heißt es": where an impersonal cue's source stands
     non_speaker_nouns: frozenset[str] = frozenset()  # capitalised words that never head a speaker ("Woche", "Offiziell")
     np_adjective_endings: tuple[str, ...] = ("e", "en", "er", "es", "em")  # lowercase adjectives inside a phrase
     trailing_cue_clause: bool = False  # "…, the ministry said": content before the comma even when not verb-first
@@ -76,6 +79,7 @@ class AttributionLexicon:
             min_direct_words=int(d.get("min_direct_words", 3)),
             cue_verbs=fs("cue_verbs"),
             cue_particles={k: frozenset(v) for k, v in d.get("cue_particles", {}).items()},
+            particle_optional=fs("particle_optional"),
             impersonal_cues=fs("impersonal_cues"),
             postposition_cues=fs("postposition_cues"),
             preposition_cues=fs("preposition_cues"),
@@ -104,6 +108,8 @@ class AttributionLexicon:
             konjunktiv_substitutes=frozenset(mod.get("konjunktiv_substitutes", [])),
             np_nouns=fs("np_nouns"),
             non_speaker_nouns=fs("non_speaker_nouns"),
+            coordinators=fs("coordinators"),
+            source_prepositions=fs("source_prepositions"),
             np_adjective_endings=tuple(d.get("np_adjective_endings", ("e", "en", "er", "es", "em"))),
             trailing_cue_clause=bool(d.get("trailing_cue_clause", False)),
             bare_complementizer=bool(d.get("bare_complementizer", False)),
@@ -307,9 +313,10 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     toks = [i]
     if low in lex.cue_particles:
         part = next((k for k in range(i + 1, ce) if doc[k].lower_ in lex.cue_particles[low]), None)
-        if part is None:
+        if part is None and low not in lex.particle_optional:
             return None
-        toks.append(part)
+        if part is not None:
+            toks.append(part)
     text = " ".join(doc[k].text for k in toks)
     impersonal = low in lex.impersonal_cues
     # subject: after the verb when the verb opens its clause or follows a fronted element, else before it
@@ -324,8 +331,9 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     if bwd is None and b < i:
         bwd = first_np(doc, cs, b, lex, s0)
     lead = cs
-    while lead < i and (doc[lead].lower_ in lex.auxiliaries or doc[lead].lower_ in lex.skip_after_cue):
+    while lead < i and (doc[lead].lower_ in lex.auxiliaries or doc[lead].lower_ in lex.skip_after_cue or doc[lead].lower_ == lex.so_cue):
         lead += 1
+    aux = next((k for k in range(cs, i) if doc[k].lower_ in lex.auxiliaries), None)
     verb_first = lead == i and (i == cs or doc[cs - 1].text in PUNCT_BREAKS | QUOTE_CHARS)
     if impersonal:
         speaker = fwd if fwd and j > i + 1 else None
@@ -333,15 +341,22 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         if speaker is None:
             k = next((k for k in range(i + 1, ce) if doc[k].lower_ == "aus"), None)
             speaker = forward_np(doc, k + 1, ce, lex, s0) if k is not None else None
+        if speaker is None and doc[cs].lower_ in lex.source_prepositions:
+            speaker = forward_np(doc, cs + 1, i, lex, s0)  # "In einer Erklärung des Ministeriums heißt es, …"
     elif verb_first:
         speaker = fwd
         if cs > s0 and (speaker is None or _no_verb(doc, s0, cs - 1)):
             # "Oberst Arslan, Kommandeur der Truppen, hat angekündigt, …": the subject stands before the apposition
             speaker = first_np(doc, s0, cs, lex, s0) or speaker
+    elif aux is not None and i - aux > 1 and (np := first_np(doc, aux + 1, i, lex, s0) if aux == cs else first_np(doc, cs, aux, lex, s0)):
+        speaker = np  # "hatte Konzernchef Brandt in einem Interview gesagt", "X hat anlässlich … erklärt"
+    elif i > cs and doc[i - 1].lower_ in lex.coordinators:
+        speaker = first_np(doc, s0, i - 1, lex, s0)  # "X sprach von … und forderte, …"
     else:
         speaker = bwd or fwd
-        if bwd and fwd and j == i + 1 and _has_name(doc, *fwd) and not _has_name(doc, *bwd) and bwd[0] == s0:
-            speaker = fwd  # "Der Zeitung sagte Oberst Arslan: …": a fronted dative, the name follows the verb
+        if bwd and fwd and j == i + 1 and bwd[0] == s0 and _has_name(doc, *fwd) and not _has_name(doc, *bwd) \
+                and doc[bwd[0]].lower_ not in lex.person_pronouns and doc[fwd[0]].lower_ not in lex.determiners:
+            speaker = fwd  # "Der Zeitung sagte Oberst Arslan: …": a fronted dative, the bare name after the verb
         if bwd and cs > s0 and doc[cs - 1].text == "," and doc[cs].lower_ in ("der", "die", "das", "welche", "welcher"):
             speaker = fwd  # relative clause "..., die der Sender berichtete"
     # content: the other side of the cue clause

@@ -20,6 +20,7 @@ if not Doc.has_extension("quote_speaker_spans"):
 
 SYMMETRIC = frozenset({'"', "'"})
 MAX_QUOTE_CHARS = 4000
+CONTINUATION_GAP = 2  # sentences after the last attributed one in which Konjunktiv I still continues it
 
 
 @dataclass
@@ -127,6 +128,8 @@ class QuoteExtractor:
         state: dict[str, Speaker | None] = {"last": None, "active": None, "person": None}
         done_direct: set[int] = set()
         sents = list(doc.sents)
+        recent_speaker: Speaker | None = None
+        recent_si, recent_end = -1, None
         for si, sent in enumerate(sents):
             in_sent = [d for d in directs if d[2] < sent.end and d[3] > sent.start]
             inside = lambda t: any(d[2] <= t < d[3] for d in in_sent)  # noqa: E731
@@ -154,13 +157,28 @@ class QuoteExtractor:
                     state["active"] = sp
             if not cues and not in_sent:
                 active = state["active"]
-                if active is not None and has_konjunktiv(doc, sent.start, sent.end, lex):
+                recent = recent_speaker if recent_end is not None and "\n" not in doc.text[recent_end:sent.start_char] \
+                    and si - recent_si <= CONTINUATION_GAP else None
+                own = self._dass_clause(doc, sent, mentions, dict(state))
+                if own is not None and own[3].spans and doc.text[own[3].spans[0][0]:own[3].spans[0][1]].lower() not in lex.person_pronouns:
+                    items.append(self._dass_clause(doc, sent, mentions, state))  # its own subject: "X ist der Meinung, dass …"
+                    state["active"] = own[3]
+                elif active is not None and has_konjunktiv(doc, sent.start, sent.end, lex):
                     items.append((sent.start_char, sent.end_char, "indirect", active, None))
+                elif recent is not None and has_konjunktiv(doc, sent.start, sent.end, lex, strong=True):
+                    # Konjunktiv I after an indicative aside still reports the same speaker
+                    items.append((sent.start_char, sent.end_char, "indirect", recent, None))
+                    state["active"] = recent
+                elif self._reportative_perfect(doc, sent):
+                    # "soll … geflohen sein": reported by someone, the running speaker if there is one
+                    items.append((sent.start_char, sent.end_char, "indirect", recent or Speaker(None, None, []), None))
                 else:
                     state["active"] = None
                     fallback = self._dass_clause(doc, sent, mentions, state)
                     if fallback is not None:
                         items.append(fallback)
+            if state["active"] is not None:
+                recent_speaker, recent_si, recent_end = state["active"], si, sent.end_char
         items.sort(key=lambda x: (x[0], x[1]))
         quotes: list[dict] = []
         spans: dict[str, list[tuple[int, int]]] = {}
@@ -255,6 +273,13 @@ class QuoteExtractor:
             return start_char
         length = self.roles.role_length_before(doc, span.start)
         return doc[span.start - length].idx if length else start_char
+
+    def _reportative_perfect(self, doc: Doc, sent: Span) -> bool:
+        """A reportative modal with a perfect infinitive ("soll … geflohen sein"): hearsay, not the author's claim."""
+        lex = self.lex
+        assert lex is not None
+        words = [t.lower_ for t in sent if not t.is_punct]
+        return any(w in lex.reportative for w in words[:4]) and bool(words) and words[-1] in lex.perfect_aux
 
     @staticmethod
     def _lowercase_inside(text: str) -> bool:
