@@ -51,6 +51,8 @@ class AttributionLexicon:
     clause_breaks: frozenset[str]
     konjunktiv_substitutes: frozenset[str]
     np_nouns: frozenset[str] = frozenset()  # lowercase words that can head a speaker phrase ("officials", "radio")
+    relative_pronouns: frozenset[str] = frozenset()  # ", die der Sender berichtete": a relative clause, not an apposition
+    relative_tags: frozenset[str] = frozenset()  # the tagger's relative-pronoun tags, preferred over the word list
     coordinators: frozenset[str] = frozenset()  # "und": a second verb shares the first one's subject
     source_prepositions: frozenset[str] = frozenset()  # "In einer Erklärung … heißt es": where an impersonal cue's source stands
     non_speaker_nouns: frozenset[str] = frozenset()  # capitalised words that never head a speaker ("Woche", "Offiziell")
@@ -109,6 +111,8 @@ class AttributionLexicon:
             np_nouns=fs("np_nouns"),
             non_speaker_nouns=fs("non_speaker_nouns"),
             coordinators=fs("coordinators"),
+            relative_pronouns=fs("relative_pronouns"),
+            relative_tags=frozenset(d.get("relative_tags", [])),
             source_prepositions=fs("source_prepositions"),
             np_adjective_endings=tuple(d.get("np_adjective_endings", ("e", "en", "er", "es", "em"))),
             trailing_cue_clause=bool(d.get("trailing_cue_clause", False)),
@@ -357,7 +361,8 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         if bwd and fwd and j == i + 1 and bwd[0] == s0 and _has_name(doc, *fwd) and not _has_name(doc, *bwd) \
                 and doc[bwd[0]].lower_ not in lex.person_pronouns and doc[fwd[0]].lower_ not in lex.determiners:
             speaker = fwd  # "Der Zeitung sagte Oberst Arslan: …": a fronted dative, the bare name after the verb
-        if bwd and cs > s0 and doc[cs - 1].text == "," and doc[cs].lower_ in ("der", "die", "das", "welche", "welcher"):
+        relative = doc[cs].tag_ in lex.relative_tags if doc[cs].tag_ and lex.relative_tags else doc[cs].lower_ in lex.relative_pronouns
+        if bwd and cs > s0 and doc[cs - 1].text == "," and relative:
             speaker = fwd  # relative clause "..., die der Sender berichtete"
     # content: the other side of the cue clause
     end = _content_end(sent)

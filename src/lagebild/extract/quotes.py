@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Span
 
 from ..lang import language_data
 from . import claims
-from .attribution import AttributionLexicon, Cue, first_np, backward_np, find_cues, has_konjunktiv
+from .attribution import AttributionLexicon, Cue, first_np, backward_np, find_cues, has_konjunktiv, source_kind
 from .entities import LanguageRules
 
 # Files in lang/<code>/ this extractor needs; a language without them runs without it.
@@ -260,6 +260,8 @@ class QuoteExtractor:
                 if np is None:
                     return None
                 sp = self._speaker(doc, np, mentions, state)
+                if not (sp.is_person or sp.entity or source_kind(sp.text or "", lex) != "named"):
+                    return None  # "Das Video zeigt, dass …": only people, organisations and sources report
                 end = sent.end
                 while end > k and (doc[end - 1].is_punct):
                     end -= 1
