@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from lagebild.eval.events import score_gold
-from lagebild.eval.quotes import match, prf, score, speaker_correct
+from lagebild.eval.quotes import gold_quotes, match, prf, score, speaker_correct
 
 
 def gold(a: int, b: int, sp: tuple[int, int] | None = None, text: str = "") -> dict:
-    return {"chars": set(range(a, b)), "type": "Direct", "speaker_spans": [sp] if sp else [], "speaker_text": text}
+    return {"chars": set(range(a, b)), "type": "Direct", "speaker_spans": [sp] if sp else [], "speaker_texts": [text]}
+
+
+def test_a_quote_annotated_twice_is_one_quote_with_two_speakers() -> None:
+    def annotation(speaker: str, at: int) -> dict:
+        return {"type": "Direct", "quote": {"spans": [{"charBegin": 10, "charEnd": 40}]},
+                "speaker": {"text": speaker, "spans": [{"charBegin": at, "charEnd": at + 5}]}}
+
+    doc = {"annotations": [annotation("Arslan", 0), annotation("Radio", 50), {"type": "Reported", "quote": {"spans": []}}]}
+    (quote,) = gold_quotes(doc)
+    assert quote["speaker_spans"] == [(0, 5), (50, 55)] and quote["speaker_texts"] == ["Arslan", "Radio"]
+    assert speaker_correct(quote, pred(1, 10, 40, "das Radio"), [])
 
 
 def pred(i: int, a: int, b: int, speaker_text: str | None = None) -> dict:

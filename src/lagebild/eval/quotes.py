@@ -32,18 +32,19 @@ def read_split(data_dir: Path, split: str = "test", limit: int | None = None) ->
 
 
 def gold_quotes(doc: dict) -> list[dict]:
-    """Gold direct/indirect quotes: char set, kind, speaker spans and text."""
-    out = []
+    """Gold direct/indirect quotes: char set, kind, speaker spans and texts.
+
+    A span annotated twice (one quote relayed by two sources) is one quote; either speaker counts as right.
+    """
+    by_chars: dict[frozenset[int], dict] = {}
     for a in doc["annotations"]:
         if a["type"] not in GOLD_TYPES or not a["quote"]["spans"]:
             continue
-        chars: set[int] = set()
-        for s in a["quote"]["spans"]:
-            chars.update(range(s["charBegin"], s["charEnd"]))
-        out.append({"chars": chars, "type": a["type"],
-                    "speaker_spans": [(s["charBegin"], s["charEnd"]) for s in a["speaker"]["spans"]],
-                    "speaker_text": a["speaker"]["text"]})
-    return out
+        chars = frozenset(c for s in a["quote"]["spans"] for c in range(s["charBegin"], s["charEnd"]))
+        quote = by_chars.setdefault(chars, {"chars": set(chars), "type": a["type"], "speaker_spans": [], "speaker_texts": []})
+        quote["speaker_spans"] += [(s["charBegin"], s["charEnd"]) for s in a["speaker"]["spans"]]
+        quote["speaker_texts"].append(a["speaker"]["text"])
+    return list(by_chars.values())
 
 
 def match(gold: list[dict], pred: list[dict]) -> list[tuple[int, int]]:
@@ -75,8 +76,12 @@ def speaker_correct(g: dict, p: dict, pred_spans: list[tuple[int, int]]) -> bool
     for a, b in g["speaker_spans"]:
         if any(min(b, d) - max(a, c) > 0 for c, d in pred_spans):
             return True
-    gw = [w.strip(STRIP).lower() for w in g["speaker_text"].split() if w.strip(STRIP)]
-    return bool(gw) and gw[-1] in _words(p.get("speaker_text"))
+    predicted = _words(p.get("speaker_text"))
+    for text in g["speaker_texts"]:
+        gw = [w.strip(STRIP).lower() for w in text.split() if w.strip(STRIP)]
+        if gw and gw[-1] in predicted:
+            return True
+    return False
 
 
 def score(gold: list[dict], pred: list[dict], spans: dict[str, list[tuple[int, int]]]) -> dict[str, int]:

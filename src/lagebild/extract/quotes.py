@@ -259,14 +259,26 @@ class QuoteExtractor:
                 np = first_np(doc, sent.start, k - 1, lex, sent.start)
                 if np is None:
                     return None
-                sp = self._speaker(doc, np, mentions, state)
-                if not (sp.is_person or sp.entity or source_kind(sp.text or "", lex) != "named"):
-                    return None  # "Das Video zeigt, dass …": only people, organisations and sources report
+                sp = self._plausible_source(doc, np, mentions, state)
+                if sp is None:
+                    return None
                 end = sent.end
                 while end > k and (doc[end - 1].is_punct):
                     end -= 1
                 return (doc[k].idx, doc[end - 1].idx + len(doc[end - 1]), "indirect", sp, None)
         return None
+
+    def _plausible_source(self, doc: Doc, np: tuple[int, int], mentions: list, state: dict) -> Speaker | None:
+        """The speaker of a phrase found without a cue, if it can speak: a person, an organisation or a known source kind
+        ("Das Video zeigt, dass …" has none)."""
+        lex = self.lex
+        assert lex is not None
+        trial = dict(state)
+        sp = self._speaker(doc, np, mentions, trial)
+        if not (sp.is_person or sp.entity or source_kind(sp.text or "", lex) != "named"):
+            return None
+        state.update(trial)
+        return sp
 
     def _with_role(self, doc: Doc, start_char: int) -> int:
         """Start char of a name mention extended over the role word right before it ("Innenminister Paul Reiter")."""
