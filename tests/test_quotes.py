@@ -114,3 +114,9 @@ def test_short_quoted_word_is_a_quote_but_a_quoted_title_is_not(nlp: Language) -
     qs = quotes(nlp, "Der Innenminister nannte die Vorwürfe der Opposition „haltlos“.")
     assert [(q["text"], q["speaker_text"]) for q in qs] == [("„haltlos“", "Der Innenminister")]
     assert quotes(nlp, "Die Wochenzeitung „Neue Stimme“ erscheint seit dem Frühjahr in Osch.") == []
+
+
+def test_subject_before_a_place_and_nach_eigenen_angaben(nlp: Language) -> None:
+    qs = quotes(nlp, "Das Gesundheitsministerium in Bischkek erklärte, in den Krankenhäusern würden 212 Verletzte behandelt. "
+                     "Das Rote Kreuz schickte nach eigenen Angaben zwei Lastwagen mit Medikamenten nach Osch.")
+    assert [q["speaker_text"] for q in qs] == ["Das Gesundheitsministerium", "Das Rote Kreuz"]

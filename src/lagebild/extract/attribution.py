@@ -53,6 +53,7 @@ class AttributionLexicon:
     np_nouns: frozenset[str] = frozenset()  # lowercase words that can head a speaker phrase ("officials", "radio")
     relative_pronouns: frozenset[str] = frozenset()  # ", die der Sender berichtete": a relative clause, not an apposition
     relative_tags: frozenset[str] = frozenset()  # the tagger's relative-pronoun tags, preferred over the word list
+    self_reference: frozenset[str] = frozenset()  # "nach eigenen Angaben": the sentence's subject is the source
     coordinators: frozenset[str] = frozenset()  # "und": a second verb shares the first one's subject
     source_prepositions: frozenset[str] = frozenset()  # "In einer Erklärung … heißt es": where an impersonal cue's source stands
     non_speaker_nouns: frozenset[str] = frozenset()  # capitalised words that never head a speaker ("Woche", "Offiziell")
@@ -111,6 +112,7 @@ class AttributionLexicon:
             np_nouns=fs("np_nouns"),
             non_speaker_nouns=fs("non_speaker_nouns"),
             coordinators=fs("coordinators"),
+            self_reference=fs("self_reference"),
             relative_pronouns=fs("relative_pronouns"),
             relative_tags=frozenset(d.get("relative_tags", [])),
             source_prepositions=fs("source_prepositions"),
@@ -275,12 +277,15 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
                 sp = forward_np(doc, i + 1, s1, lex, s0) or (i + 1, k + 1)
                 end = max(sp[1], k + 1)
                 speaker = (k + 2, end) if end > k + 2 and doc[k + 1].lower_ in lex.genitive_links else (i + 1, end)
+                if any(doc[m].lower_ in lex.self_reference for m in range(i + 1, k)):
+                    speaker = first_np(doc, s0, i, lex, s0) or speaker  # "X schickte nach eigenen Angaben …"
                 cues.append(Cue(i, i + 1, tok.text, "nach", speaker, _rest(doc, sent, i, end, lex)))
         elif low == lex.so_cue and i > s0 and doc[i - 1].text == "," and i + 1 < s1:
             sp = forward_np(doc, i + 1, s1, lex, s0)
             if sp and (sp[1] >= s1 or is_break(doc[sp[1]])):
                 cues.append(Cue(i, i + 1, tok.text, "so", sp, _before(doc, sent, i - 1)))
-        elif low in lex.cue_verbs or (lemma and tok.pos_ in ("VERB", "AUX") and lemma in lex.cue_verbs and low not in lex.konjunktiv_forms):
+        elif low in lex.cue_verbs or (lemma and tok.pos_ in ("VERB", "AUX") and lemma in lex.cue_verbs
+                                         and lemma not in lex.cue_particles and low not in lex.konjunktiv_forms):
             cue = _verb_cue(doc, sent, tok, lex)
             if cue:
                 cues.append(cue)
@@ -334,6 +339,12 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     bwd = backward_np(doc, b, cs, lex, s0)
     if bwd is None and b < i:
         bwd = first_np(doc, cs, b, lex, s0)
+    elif bwd is None:
+        k = b
+        while k - 1 > cs and _np_word(doc[k - 1], lex, s0):
+            k -= 1
+        if fwd is None and k - 1 > cs and doc[k - 1].lower_ in lex.prepositions_before_np:
+            bwd = first_np(doc, cs, k - 1, lex, s0)  # "Das Ministerium in Bischkek erklärte": the phrase before the place
     lead = cs
     while lead < i and (doc[lead].lower_ in lex.auxiliaries or doc[lead].lower_ in lex.skip_after_cue or doc[lead].lower_ == lex.so_cue):
         lead += 1
