@@ -344,7 +344,8 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         while k - 1 > cs and _np_word(doc[k - 1], lex, s0):
             k -= 1
         if fwd is None and k - 1 > cs and doc[k - 1].lower_ in lex.prepositions_before_np:
-            bwd = first_np(doc, cs, k - 1, lex, s0)  # "Das Ministerium in Bischkek erklärte": the phrase before the place
+            np = first_np(doc, cs, k - 1, lex, s0)  # "Das Ministerium in Bischkek erklärte": the phrase before the place
+            bwd = np if np and np[1] == k - 1 else None
     lead = cs
     while lead < i and (doc[lead].lower_ in lex.auxiliaries or doc[lead].lower_ in lex.skip_after_cue or doc[lead].lower_ == lex.so_cue):
         lead += 1

@@ -217,18 +217,23 @@ class QuoteExtractor:
             line_start = j
             while line_start > 0 and "\n" not in doc[line_start - 1].text_with_ws and not doc[line_start - 1].is_space:
                 line_start -= 1
-            np = backward_np(doc, j, line_start, lex, line_start) or first_np(doc, max(line_start, doc[j].sent.start), j, lex, doc[j].sent.start)
+            np = backward_np(doc, j, line_start, lex, line_start)
             if np:
                 return self._speaker(doc, np, mentions, state), None
+            sp = self._sentence_source(doc, max(line_start, doc[j].sent.start), j, mentions, state)
+            if sp is not None:
+                return sp, None
         sent = doc[ts].sent
         if ts > sent.start + 1:
-            # a quote inside a sentence without a cue ("sprach der Präsident von der „Katastrophe“"): its subject
-            np = first_np(doc, sent.start, ts, lex, sent.start)
-            if np:
-                return self._speaker(doc, np, mentions, state), None
+            # a quote inside a sentence without a cue ("sprach der Präsident von der „Katastrophe“")
+            sp = self._sentence_source(doc, sent.start, ts, mentions, state)
+            if sp is not None:
+                return sp, None
         active = state.get("active")
         if active is not None and si > 0:
             return active, None
+        if ts > sent.start + 1 and (np := first_np(doc, sent.start, ts, lex, sent.start)):
+            return self._speaker(doc, np, mentions, state), None  # nothing better: the sentence's subject
         return None, None
 
     def _last_name_run(self, doc: Doc, before: int) -> tuple[int, int] | None:
@@ -267,6 +272,20 @@ class QuoteExtractor:
                     end -= 1
                 return (doc[k].idx, doc[end - 1].idx + len(doc[end - 1]), "indirect", sp, None)
         return None
+
+    def _sentence_source(self, doc: Doc, a: int, b: int, mentions: list, state: dict) -> Speaker | None:
+        """Who speaks in tokens [a, b) of a sentence without a cue: its last named person, else its subject if that
+        can speak."""
+        lex = self.lex
+        assert lex is not None
+        lo, hi = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
+        people = [m for m in mentions if lo <= m[0] and m[1] <= hi and m[3] == "PER"]
+        if people:
+            span = doc.char_span(people[-1][0], people[-1][1], alignment_mode="expand")
+            if span is not None:
+                return self._speaker(doc, (span.start, span.end), mentions, state)
+        np = first_np(doc, a, b, lex, doc[a].sent.start)
+        return self._plausible_source(doc, np, mentions, state) if np else None
 
     def _plausible_source(self, doc: Doc, np: tuple[int, int], mentions: list, state: dict) -> Speaker | None:
         """The speaker of a phrase found without a cue, if it can speak: a person, an organisation or a known source kind
