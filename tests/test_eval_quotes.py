@@ -1,4 +1,4 @@
-"""Scorers for quotes and events on tiny hand-made cases."""
+"""Scorers for quotes, quantities and events on tiny hand-made cases."""
 
 from __future__ import annotations
 
@@ -50,3 +50,14 @@ def test_event_gold_scorer() -> None:
          {"trigger": {"start": 8, "end": 9}, "type": "FIGHT", "mode": None, "source": {"kind": "author"}, "modality": "asserted"}]
     c = score_gold([row], [p])
     assert c == {"gold": 1, "pred": 2, "trigger": 1, "type": 1, "mode": 1, "source": 1, "modality": 0}
+
+
+def test_quantity_scorer_bounds_and_category() -> None:
+    from lagebild.eval.quantities import score as score_quantities
+
+    row = {"text": "x", "quantities": [{"start": 0, "end": 12, "low": 701.0, "high": None, "category": "arrested"},
+                                       {"start": 20, "end": 30, "low": 14.0, "high": 14.0, "category": "killed"}]}
+    preds = [{"start": 5, "end": 12, "low": 701.0, "high": None, "category": "arrested"},
+             {"start": 20, "end": 25, "low": 14.0, "high": 14.0, "category": "other"},
+             {"start": 40, "end": 44, "low": 3.0, "high": 3.0, "category": "other"}]
+    assert score_quantities([row], [preds]) == {"gold": 2, "pred": 3, "match": 2, "bounds": 2, "category": 1, "exact": 1}

@@ -99,3 +99,11 @@ def test_speed(nlp: Language) -> None:
     t = time.perf_counter()
     nlp(text)
     assert time.perf_counter() - t < 1.0
+
+
+def test_a_rumour_word_in_a_later_clause_does_not_make_the_event_a_rumour(nlp: Language) -> None:
+    (demand,) = [e for e in events(nlp, "Der Präsident rief die Bürger auf, zu Hause zu bleiben und keinen Gerüchten zu glauben.")
+                 if e["type"] == "DEMAND"]
+    assert demand["source"]["kind"] == "author" and demand["modality"] != "rumored"
+    (flee,) = events(nlp, "Gerüchten zufolge soll der frühere Regierungschef ins Ausland geflohen sein.")
+    assert flee["source"]["kind"] == "rumor" and flee["modality"] == "rumored"

@@ -132,14 +132,16 @@ class EventExtractor:
         events: list[dict] = []
         for si, sent in enumerate(sents):
             seen: dict[str, dict] = {}
-            rumor_sent = any(t.lower_ in att.modality_words.get("rumored", ()) for t in sent)
+            rumor_at = [t.i for t in sent if t.lower_ in att.modality_words.get("rumored", ())]
             for tok in sent:
                 if not tok.is_alpha:
                     continue
                 rule = self._rule_for(doc, tok.i, sent)
                 if rule is None:
                     continue
-                ev = self._event(doc, tok.i, sent, si, sents, rule, mentions, times, quantities, quotes, rumor_sent)
+                # a rumour marker covers its own clause and what follows it ("Gerüchten zufolge …, dass …")
+                rumor = any(k < clause_window(doc, tok.i, sent, att)[1] for k in rumor_at)
+                ev = self._event(doc, tok.i, sent, si, sents, rule, mentions, times, quantities, quotes, rumor)
                 prior = seen.get(rule.type)
                 if prior is not None:
                     # one event per type and sentence; a trigger with a mode refines one without
@@ -154,7 +156,7 @@ class EventExtractor:
         return events
 
     def _event(self, doc: Doc, i: int, sent: Span, si: int, sents: list[Span], rule: TriggerRule,
-               mentions: list, times: list[dict], quantities: list[dict], quotes: list[dict], rumor_sent: bool) -> dict:
+               mentions: list, times: list[dict], quantities: list[dict], quotes: list[dict], rumor: bool) -> dict:
         lex, att = self.lex, self.att
         assert lex is not None and att is not None
         tok = doc[i]
@@ -164,7 +166,7 @@ class EventExtractor:
         if quote is not None and quote.get("speaker_text"):
             kind = source_kind(quote["speaker_text"], att, is_person=_is_person(quote, mentions))
             source = {"kind": kind, "entity": quote.get("speaker"), "text": quote["speaker_text"]}
-        elif rumor_sent:
+        elif rumor:
             source = {"kind": "rumor", "entity": None, "text": None}
         else:
             source = {"kind": "author", "entity": None, "text": None}
