@@ -50,6 +50,11 @@ def read_gold(path: Path = GOLD_FILE, limit: int | None = None) -> list[dict]:
     return rows
 
 
+def _bare_mode(mode: str | None) -> str | None:
+    """A gold mode without its type prefix: the guidelines write `COERCE/arrest`, reports carry `arrest`."""
+    return mode.split("/", 1)[1] if mode and "/" in mode else mode
+
+
 def score_gold(gold: list[dict], predicted: list[list[dict]]) -> dict[str, int]:
     """Counts: gold, predicted, trigger matches, type matches, and mode/source/modality agreement on matches."""
     c = {"gold": 0, "pred": 0, "trigger": 0, "type": 0, "mode": 0, "source": 0, "modality": 0}
@@ -66,7 +71,7 @@ def score_gold(gold: list[dict], predicted: list[list[dict]]) -> dict[str, int]:
             p = preds[k]
             c["trigger"] += 1
             c["type"] += p["type"] == g["type"]
-            c["mode"] += p["type"] == g["type"] and p.get("mode") == g.get("mode")
+            c["mode"] += p["type"] == g["type"] and p.get("mode") == _bare_mode(g.get("mode"))
             c["source"] += p["source"]["kind"] == g["source"]
             c["modality"] += p["modality"] == g["modality"]
     return c

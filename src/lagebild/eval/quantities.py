@@ -17,7 +17,7 @@ DATASET = "lagebild_quantities_heldout"
 
 
 def read_gold(path: Path = GOLD_FILE, limit: int | None = None) -> list[dict]:
-    """The annotated sentences, with gold char offsets filled in (the n-th gold item takes the next occurrence)."""
+    """The annotated sentences, with gold char offsets filled in (next occurrence, or the `occurrence`-th one)."""
     if not path.exists():
         return []
     rows = []
@@ -27,7 +27,12 @@ def read_gold(path: Path = GOLD_FILE, limit: int | None = None) -> list[dict]:
         row = json.loads(line)
         pos = 0
         for q in row["quantities"]:
-            start = row["text"].index(q["text"], pos)
+            if "occurrence" in q:
+                start = -1
+                for _ in range(q["occurrence"]):
+                    start = row["text"].index(q["text"], start + 1)
+            else:
+                start = row["text"].index(q["text"], pos)
             q["start"], q["end"] = start, start + len(q["text"])
             pos = start + 1
         rows.append(row)

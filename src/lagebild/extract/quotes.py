@@ -125,12 +125,14 @@ class QuoteExtractor:
                 continue
             directs.append((cs, ce, span.start, span.end))
         items: list[tuple[int, int, str, Speaker, str | None]] = []
-        state: dict[str, Speaker | None] = {"last": None, "active": None, "person": None}
+        state: dict[str, Speaker | None] = {"last": None, "active": None, "person": None, "recent": None}
         done_direct: set[int] = set()
         sents = list(doc.sents)
         recent_speaker: Speaker | None = None
         recent_si, recent_end = -1, None
         for si, sent in enumerate(sents):
+            state["recent"] = recent_speaker if recent_end is not None and "\n" not in doc.text[recent_end:sent.start_char] \
+                and si - recent_si <= CONTINUATION_GAP else None
             in_sent = [d for d in directs if d[2] < sent.end and d[3] > sent.start]
             inside = lambda t: any(d[2] <= t < d[3] for d in in_sent)  # noqa: E731
             cues = [c for c in find_cues(doc, sent, lex) if not inside(c.start)]
@@ -157,8 +159,7 @@ class QuoteExtractor:
                     state["active"] = sp
             if not cues and not in_sent:
                 active = state["active"]
-                recent = recent_speaker if recent_end is not None and "\n" not in doc.text[recent_end:sent.start_char] \
-                    and si - recent_si <= CONTINUATION_GAP else None
+                recent = state["recent"]
                 own = self._dass_clause(doc, sent, mentions, dict(state))
                 if own is not None and own[3].spans and doc.text[own[3].spans[0][0]:own[3].spans[0][1]].lower() not in lex.person_pronouns:
                     items.append(self._dass_clause(doc, sent, mentions, state))  # its own subject: "X ist der Meinung, dass …"
@@ -224,15 +225,13 @@ class QuoteExtractor:
             if sp is not None:
                 return sp, None
         sent = doc[ts].sent
-        if ts > sent.start + 1:
-            # a quote inside a sentence without a cue ("sprach der Präsident von der „Katastrophe“")
-            sp = self._sentence_source(doc, sent.start, ts, mentions, state)
-            if sp is not None:
-                return sp, None
-        active = state.get("active")
-        if active is not None and si > 0:
-            return active, None
-        if ts > sent.start + 1 and (np := first_np(doc, sent.start, ts, lex, sent.start)):
+        inside = ts > sent.start + 1  # a quote inside a sentence without a cue ("sprach X von der „Katastrophe“")
+        if inside and (sp := self._sentence_source(doc, sent.start, ts, mentions, state)):
+            return sp, None
+        context = state.get("active") if si > 0 else None
+        if context is not None:
+            return context, None
+        if inside and (np := first_np(doc, sent.start, ts, lex, sent.start)):
             return self._speaker(doc, np, mentions, state), None  # nothing better: the sentence's subject
         return None, None
 
@@ -278,14 +277,18 @@ class QuoteExtractor:
         can speak."""
         lex = self.lex
         assert lex is not None
-        lo, hi = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
-        people = [m for m in mentions if lo <= m[0] and m[1] <= hi and m[3] == "PER"]
-        if people:
-            span = doc.char_span(people[-1][0], people[-1][1], alignment_mode="expand")
-            if span is not None:
-                return self._speaker(doc, (span.start, span.end), mentions, state)
+        person = self._sentence_person(doc, a, b, mentions, state)
+        if person is not None:
+            return person
         np = first_np(doc, a, b, lex, doc[a].sent.start)
         return self._plausible_source(doc, np, mentions, state) if np else None
+
+    def _sentence_person(self, doc: Doc, a: int, b: int, mentions: list, state: dict) -> Speaker | None:
+        """The last person named in tokens [a, b), if any."""
+        lo, hi = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
+        people = [m for m in mentions if lo <= m[0] and m[1] <= hi and m[3] == "PER"]
+        span = doc.char_span(people[-1][0], people[-1][1], alignment_mode="expand") if people else None
+        return self._speaker(doc, (span.start, span.end), mentions, state) if span is not None else None
 
     def _plausible_source(self, doc: Doc, np: tuple[int, int], mentions: list, state: dict) -> Speaker | None:
         """The speaker of a phrase found without a cue, if it can speak: a person, an organisation or a known source kind
