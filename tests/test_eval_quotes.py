@@ -61,3 +61,13 @@ def test_quantity_scorer_bounds_and_category() -> None:
              {"start": 20, "end": 25, "low": 14.0, "high": 14.0, "category": "other"},
              {"start": 40, "end": 44, "low": 3.0, "high": 3.0, "category": "other"}]
     assert score_quantities([row], [preds]) == {"gold": 2, "pred": 3, "match": 2, "bounds": 2, "category": 1, "exact": 1}
+
+
+def test_own_gold_files_resolve_every_item_to_its_text() -> None:
+    from lagebild.eval import events, quantities
+
+    for path in events.GOLD_SETS.values():
+        rows = events.read_gold(path)
+        assert rows and all(row["text"][e["start"]:e["end"]] == e["trigger"] for row in rows for e in row["events"])
+    rows = quantities.read_gold()
+    assert rows and all(row["text"][q["start"]:q["end"]] == q["text"] for row in rows for q in row["quantities"])
