@@ -149,7 +149,7 @@ def _is_head(tok: Token, lex: AttributionLexicon) -> bool:
     """A word that can head a speaker phrase: a noun or name (by tag when tagged, else capitalised or listed)."""
     if tok.lower_ in lex.non_speaker_nouns:
         return False
-    if tok.pos_ and tok.pos_ in ("ADJ", "ADV", "VERB", "AUX", "ADP", "CCONJ", "SCONJ", "PART"):
+    if tok.pos_ and tok.pos_ in ("ADJ", "ADV", "VERB", "AUX", "ADP", "CCONJ", "SCONJ", "PART", "NUM"):
         return False
     return _is_cap(tok) or tok.lower_ in lex.np_nouns
 
@@ -418,6 +418,10 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
 def _no_verb(doc: Doc, a: int, b: int) -> bool:
     """No verb in [a, b) and a tagger ran: the range is a noun phrase with appositions, not a clause."""
     return b > a and all(t.pos_ for t in doc[a:b]) and not any(t.pos_ in ("VERB", "AUX") or all(c in QUOTE_CHARS for c in t.text) for t in doc[a:b])
+
+
+def _has_quote(doc: Doc, a: int, b: int) -> bool:
+    return any(all(c in QUOTE_CHARS for c in t.text) for t in doc[a:b])
 
 
 def _has_name(doc: Doc, a: int, b: int) -> bool:
