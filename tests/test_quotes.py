@@ -120,3 +120,9 @@ def test_subject_before_a_place_and_nach_eigenen_angaben(nlp: Language) -> None:
     qs = quotes(nlp, "Das Gesundheitsministerium in Bischkek erklärte, in den Krankenhäusern würden 212 Verletzte behandelt. "
                      "Das Rote Kreuz schickte nach eigenen Angaben zwei Lastwagen mit Medikamenten nach Osch.")
     assert [q["speaker_text"] for q in qs] == ["Das Gesundheitsministerium", "Das Rote Kreuz"]
+
+
+def test_wie_clause_split_by_an_apposition(nlp: Language) -> None:
+    qs = quotes(nlp, "Der Tank stand unter Druck, wie Burt Lindner, Chef der Werkfeuerwehr, mitteilte. Die Ursache sei unklar.")
+    assert [(q["text"], q["speaker_text"]) for q in qs] == [
+        ("Der Tank stand unter Druck", "Burt Lindner"), ("Die Ursache sei unklar.", "Burt Lindner")]

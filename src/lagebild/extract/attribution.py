@@ -351,6 +351,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         lead += 1
     aux = next((k for k in range(cs, i) if doc[k].lower_ in lex.auxiliaries), None)
     verb_first = lead == i and (i == cs or doc[cs - 1].text in PUNCT_BREAKS | QUOTE_CHARS)
+    wie = _wie_before(doc, s0, cs, lex) if verb_first else None
     if impersonal:
         speaker = fwd if fwd and j > i + 1 else None
         # "hieß es aus Regierungskreisen"
@@ -359,6 +360,8 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
             speaker = forward_np(doc, k + 1, ce, lex, s0) if k is not None else None
         if speaker is None and doc[cs].lower_ in lex.source_prepositions:
             speaker = forward_np(doc, cs + 1, i, lex, s0)  # "In einer Erklärung des Ministeriums heißt es, …"
+    elif wie is not None:
+        speaker = forward_np(doc, wie + 1, cs, lex, s0)  # "…, wie Burt Rutan, Chef der Firma, mitteilte"
     elif verb_first:
         speaker = fwd
         if cs > s0 and (speaker is None or _no_verb(doc, s0, cs - 1)):
@@ -401,7 +404,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     trailing = lex.trailing_cue_clause and speaker is not None and speaker == bwd and speaker[0] == cs
     if content is None and cs > s0 and doc[cs - 1].text == "," and not _no_verb(doc, s0, cs - 1) and (verb_first or trailing
                                                                     or (cs > s0 + 1 and doc[cs].lower_ == lex.wie_cue)):
-        a, b = s0, cs - 1
+        a, b = s0, (wie - 1 if wie is not None else cs - 1)
         while a < b and all(c in QUOTE_CHARS for c in doc[a].text):
             a += 1
         while b > a and all(c in QUOTE_CHARS for c in doc[b - 1].text):
@@ -418,6 +421,16 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
 def _no_verb(doc: Doc, a: int, b: int) -> bool:
     """No verb in [a, b) and a tagger ran: the range is a noun phrase with appositions, not a clause."""
     return b > a and all(t.pos_ for t in doc[a:b]) and not any(t.pos_ in ("VERB", "AUX") or all(c in QUOTE_CHARS for c in t.text) for t in doc[a:b])
+
+
+def _wie_before(doc: Doc, s0: int, cs: int, lex: AttributionLexicon) -> int | None:
+    """The 'wie' that opens an apposition-split clause ending right before a verb: "…, wie X, Chef der Y, mitteilte"."""
+    k = cs - 1
+    while k > s0 and doc[k].lower_ != lex.wie_cue:
+        k -= 1
+    if k <= s0 or doc[k].lower_ != lex.wie_cue or doc[k - 1].text != ",":
+        return None
+    return k if _no_verb(doc, k + 1, cs - 1) else None
 
 
 def _has_quote(doc: Doc, a: int, b: int) -> bool:

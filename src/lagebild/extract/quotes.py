@@ -297,7 +297,8 @@ class QuoteExtractor:
         assert lex is not None
         trial = dict(state)
         sp = self._speaker(doc, np, mentions, trial)
-        if not (sp.is_person or sp.entity or source_kind(sp.text or "", lex) != "named"):
+        speaking = {m[2] for m in mentions if m[3] in ("PER", "ORG")}
+        if not (sp.is_person or sp.entity in speaking or source_kind(sp.text or "", lex) != "named"):
             return None
         state.update(trial)
         return sp
