@@ -233,6 +233,9 @@ class QuoteExtractor:
             return context, None
         if inside and (np := first_np(doc, sent.start, ts, lex, sent.start)):
             return self._speaker(doc, np, mentions, state), None  # nothing better: the sentence's subject
+        before = doc.char_span(doc.text.rfind("\n", 0, doc[ts].idx) + 1, doc[ts].idx, alignment_mode="expand")
+        if before is not None and before.start < ts:
+            return self._sentence_person(doc, before.start, ts, mentions, state), None  # the paragraph's last person
         return None, None
 
     def _last_name_run(self, doc: Doc, before: int) -> tuple[int, int] | None:
