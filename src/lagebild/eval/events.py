@@ -15,39 +15,18 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import EvalRow
+from . import OWN_GOLD_DIR, EvalRow, read_own_gold
 
-GOLD_DIR = Path(__file__).resolve().parents[3] / "tests" / "data"
-GOLD_FILE = GOLD_DIR / "events_gold.jsonl"
+GOLD_FILE = OWN_GOLD_DIR / "events_gold.jsonl"
 # written alongside the rules (a regression check) and, later, from the guidelines alone (an unbiased estimate)
-GOLD_SETS = {"lagebild_events_gold": GOLD_FILE, "lagebild_events_heldout": GOLD_DIR / "events_heldout.jsonl"}
+GOLD_SETS = {"lagebild_events_gold": GOLD_FILE, "lagebild_events_heldout": OWN_GOLD_DIR / "events_heldout.jsonl"}
 SMARTDATA = "smartdata_de"
 SMARTDATA_TO_PLOVER = {"Strike": ("PROTEST", "strike")}
 
 
 def read_gold(path: Path = GOLD_FILE, limit: int | None = None) -> list[dict]:
     """The hand-annotated sentences, with gold trigger char offsets filled in."""
-    if not path.exists():
-        return []
-    rows = []
-    for line in path.read_text("utf-8").splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
-        pos = 0
-        for ev in row["events"]:
-            if "occurrence" in ev:
-                start = -1
-                for _ in range(ev["occurrence"]):
-                    start = row["text"].index(ev["trigger"], start + 1)
-            else:
-                start = row["text"].index(ev["trigger"], 0 if ev["trigger"] not in row["text"][pos:] else pos)
-            ev["start"], ev["end"] = start, start + len(ev["trigger"])
-            pos = ev["end"]
-        rows.append(row)
-        if limit is not None and len(rows) >= limit:
-            break
-    return rows
+    return read_own_gold(path, "events", "trigger", limit)
 
 
 def _bare_mode(mode: str | None) -> str | None:

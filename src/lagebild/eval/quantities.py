@@ -6,39 +6,17 @@ A predicted quantity matches a gold one when their character spans overlap (one-
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from . import EvalRow
-from .events import GOLD_DIR
+from . import OWN_GOLD_DIR, EvalRow, read_own_gold
 
-GOLD_FILE = GOLD_DIR / "quantities_gold.jsonl"
+GOLD_FILE = OWN_GOLD_DIR / "quantities_gold.jsonl"
 DATASET = "lagebild_quantities_heldout"
 
 
 def read_gold(path: Path = GOLD_FILE, limit: int | None = None) -> list[dict]:
-    """The annotated sentences, with gold char offsets filled in (next occurrence, or the `occurrence`-th one)."""
-    if not path.exists():
-        return []
-    rows = []
-    for line in path.read_text("utf-8").splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
-        pos = 0
-        for q in row["quantities"]:
-            if "occurrence" in q:
-                start = -1
-                for _ in range(q["occurrence"]):
-                    start = row["text"].index(q["text"], start + 1)
-            else:
-                start = row["text"].index(q["text"], pos)
-            q["start"], q["end"] = start, start + len(q["text"])
-            pos = start + 1
-        rows.append(row)
-        if limit is not None and len(rows) >= limit:
-            break
-    return rows
+    """The annotated sentences, with gold char offsets filled in."""
+    return read_own_gold(path, "quantities", "text", limit)
 
 
 def _same(a: float | None, b: float | None) -> bool:
