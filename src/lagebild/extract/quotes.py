@@ -160,10 +160,13 @@ class QuoteExtractor:
             if not cues and not in_sent:
                 active = state["active"]
                 recent = state["recent"]
-                own = self._dass_clause(doc, sent, mentions, dict(state))
-                if own is not None and own[3].spans and doc.text[own[3].spans[0][0]:own[3].spans[0][1]].lower() not in lex.person_pronouns:
-                    items.append(self._dass_clause(doc, sent, mentions, state))  # its own subject: "X ist der Meinung, dass …"
-                    state["active"] = own[3]
+                trial = dict(state)
+                own = self._dass_clause(doc, sent, mentions, trial)
+                named = own is not None and own[3].spans and \
+                    doc.text[own[3].spans[0][0]:own[3].spans[0][1]].lower() not in lex.person_pronouns
+                if own is not None and named:
+                    state.update(trial, active=own[3])  # its own subject: "X ist der Meinung, dass …"
+                    items.append(own)
                 elif active is not None and has_konjunktiv(doc, sent.start, sent.end, lex):
                     items.append((sent.start_char, sent.end_char, "indirect", active, None))
                 elif recent is not None and has_konjunktiv(doc, sent.start, sent.end, lex, strong=True):
@@ -175,9 +178,9 @@ class QuoteExtractor:
                     items.append((sent.start_char, sent.end_char, "indirect", recent or Speaker(None, None, []), None))
                 else:
                     state["active"] = None
-                    fallback = self._dass_clause(doc, sent, mentions, state)
-                    if fallback is not None:
-                        items.append(fallback)
+                    if own is not None:
+                        state.update(trial, active=None)
+                        items.append(own)
             if state["active"] is not None:
                 recent_speaker, recent_si, recent_end = state["active"], si, sent.end_char
         items.sort(key=lambda x: (x[0], x[1]))
