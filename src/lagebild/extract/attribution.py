@@ -433,10 +433,6 @@ def _wie_before(doc: Doc, s0: int, cs: int, lex: AttributionLexicon) -> int | No
     return k if _no_verb(doc, k + 1, cs - 1) else None
 
 
-def _has_quote(doc: Doc, a: int, b: int) -> bool:
-    return any(all(c in QUOTE_CHARS for c in t.text) for t in doc[a:b])
-
-
 def _has_name(doc: Doc, a: int, b: int) -> bool:
     return any(t.pos_ == "PROPN" for t in doc[a:b])
 
