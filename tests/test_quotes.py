@@ -126,3 +126,9 @@ def test_wie_clause_split_by_an_apposition(nlp: Language) -> None:
     qs = quotes(nlp, "Der Tank stand unter Druck, wie Burt Lindner, Chef der Werkfeuerwehr, mitteilte. Die Ursache sei unklar.")
     assert [(q["text"], q["speaker_text"]) for q in qs] == [
         ("Der Tank stand unter Druck", "Burt Lindner"), ("Die Ursache sei unklar.", "Burt Lindner")]
+
+
+def test_objects_after_the_verb_are_not_speakers(nlp: Language) -> None:
+    first, second = quotes(nlp, "Die Botschaft in Bischkek teilte dem Sender mit, dass keine Deutschen verletzt worden seien. "
+                                "Innenminister Paul Reiter besuchte die Grenze. Die Bürger forderte er auf, zu Hause zu bleiben.")
+    assert first["speaker_text"] == "Die Botschaft" and second["speaker_text"] == "Innenminister Paul Reiter"

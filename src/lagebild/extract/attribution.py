@@ -54,6 +54,7 @@ class AttributionLexicon:
     relative_pronouns: frozenset[str] = frozenset()  # ", die der Sender berichtete": a relative clause, not an apposition
     relative_tags: frozenset[str] = frozenset()  # the tagger's relative-pronoun tags, preferred over the word list
     self_reference: frozenset[str] = frozenset()  # "nach eigenen Angaben": the sentence's subject is the source
+    object_determiners: frozenset[str] = frozenset()  # "teilte dem Sender mit": a phrase they open is no subject
     coordinators: frozenset[str] = frozenset()  # "und": a second verb shares the first one's subject
     source_prepositions: frozenset[str] = frozenset()  # "In einer Erklärung … heißt es": where an impersonal cue's source stands
     non_speaker_nouns: frozenset[str] = frozenset()  # capitalised words that never head a speaker ("Woche", "Offiziell")
@@ -112,6 +113,7 @@ class AttributionLexicon:
             np_nouns=fs("np_nouns"),
             non_speaker_nouns=fs("non_speaker_nouns"),
             coordinators=fs("coordinators"),
+            object_determiners=fs("object_determiners"),
             self_reference=fs("self_reference"),
             relative_pronouns=fs("relative_pronouns"),
             relative_tags=frozenset(d.get("relative_tags", [])),
@@ -332,7 +334,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     j = i + 1
     while j < ce and (doc[j].lower_ in lex.skip_after_cue or (doc[j - 1].lower_ == "am" and _is_cap(doc[j]))):
         j += 1
-    fwd = forward_np(doc, j, ce, lex, s0)
+    fwd = forward_np(doc, j, ce, lex, s0) if doc[j].lower_ not in lex.object_determiners else None
     b = i
     while b - 1 > cs and (doc[b - 1].lower_ in lex.skip_after_cue or doc[b - 1].lower_ in lex.auxiliaries):
         b -= 1
@@ -373,7 +375,9 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         speaker = first_np(doc, s0, i - 1, lex, s0)  # "X sprach von … und forderte, …"
     else:
         speaker = bwd or fwd
-        if bwd and fwd and j == i + 1 and bwd[0] == s0 and _has_name(doc, *fwd) and not _has_name(doc, *bwd) \
+        if fwd and j == i + 1 and fwd[1] - fwd[0] == 1 and doc[fwd[0]].lower_ in lex.person_pronouns:
+            speaker = fwd  # "Die Bürger forderte er auf, …": a pronoun right after the verb is its subject
+        elif bwd and fwd and j == i + 1 and bwd[0] == s0 and _has_name(doc, *fwd) and not _has_name(doc, *bwd) \
                 and doc[bwd[0]].lower_ not in lex.person_pronouns and doc[fwd[0]].lower_ not in lex.determiners:
             speaker = fwd  # "Der Zeitung sagte Oberst Arslan: …": a fronted dative, the bare name after the verb
         relative = doc[cs].tag_ in lex.relative_tags if doc[cs].tag_ and lex.relative_tags else doc[cs].lower_ in lex.relative_pronouns
