@@ -277,7 +277,8 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
                       if doc[k].lower_ in lex.nach_cues or (lex.nach_cue_suffixes and doc[k].lower_.endswith(lex.nach_cue_suffixes))), None)
             if k is not None:
                 sp = forward_np(doc, i + 1, s1, lex, s0) or (i + 1, k + 1)
-                end = max(sp[1], k + 1)
+                # "nach Behördenangaben 62 Personen": the source ends before a number
+                end = max(next((m for m in range(k + 1, sp[1]) if doc[m].like_num), sp[1]), k + 1)
                 speaker = (k + 2, end) if end > k + 2 and doc[k + 1].lower_ in lex.genitive_links else (i + 1, end)
                 if any(doc[m].lower_ in lex.self_reference for m in range(i + 1, k)):
                     speaker = first_np(doc, s0, i, lex, s0) or speaker  # "X schickte nach eigenen Angaben …"
@@ -377,6 +378,8 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         speaker = bwd or fwd
         if fwd and j == i + 1 and fwd[1] - fwd[0] == 1 and doc[fwd[0]].lower_ in lex.person_pronouns:
             speaker = fwd  # "Die Bürger forderte er auf, …": a pronoun right after the verb is its subject
+        elif fwd and bwd and doc[bwd[0]].lower_ in lex.object_determiners:
+            speaker = fwd  # "Ihren Widersacher forderte May auf, …": a fronted object
         elif bwd and fwd and j == i + 1 and bwd[0] == s0 and _has_name(doc, *fwd) and not _has_name(doc, *bwd) \
                 and doc[bwd[0]].lower_ not in lex.person_pronouns and doc[fwd[0]].lower_ not in lex.determiners:
             speaker = fwd  # "Der Zeitung sagte Oberst Arslan: …": a fronted dative, the bare name after the verb
