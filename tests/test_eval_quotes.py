@@ -71,3 +71,14 @@ def test_own_gold_files_resolve_every_item_to_its_text() -> None:
         assert rows and all(row["text"][e["start"]:e["end"]] == e["trigger"] for row in rows for e in row["events"])
     rows = quantities.read_gold()
     assert rows and all(row["text"][q["start"]:q["end"]] == q["text"] for row in rows for q in row["quantities"])
+
+
+def test_gepade_scorer_matches_cues_by_shared_token() -> None:
+    from lagebild.eval.gepade import score as score_cues
+
+    gold = [{"Cue": {(0, 3)}, "Source": {(0, 0), (0, 1)}, "Message": {(0, 5), (0, 6), (0, 7), (0, 8)}},
+            {"Cue": {(1, 2)}, "Source": set(), "Message": set()}]
+    pred = [{"Cue": {(0, 3), (0, 9)}, "Source": {(0, 1)}, "Message": {(0, 5), (0, 6)}},
+            {"Cue": {(2, 0)}, "Source": {(2, 1)}, "Message": set()}]
+    assert score_cues(gold, pred) == {"gold": 2, "pred": 2, "match": 1, "source_judged": 1, "source": 1,
+                                      "message_judged": 1, "message": 1}
