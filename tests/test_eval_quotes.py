@@ -82,3 +82,10 @@ def test_gepade_scorer_matches_cues_by_shared_token() -> None:
             {"Cue": {(2, 0)}, "Source": {(2, 1)}, "Message": set()}]
     assert score_cues(gold, pred) == {"gold": 2, "pred": 2, "match": 1, "source_judged": 1, "source": 1,
                                       "message_judged": 1, "message": 1}
+
+
+def test_redewiedergabe_tokens_become_ordinary_text() -> None:
+    from lagebild.eval.redewiedergabe import detokenize
+
+    text, spans = detokenize(["„", "Wir", "kommen", "“", ",", "sagte", "er", "."])
+    assert text == "„Wir kommen“, sagte er." and text[slice(*spans[5])] == "sagte"

@@ -18,7 +18,7 @@ from ..config import Settings
 from ..errors import BadOption
 from .progress import stderr
 
-EVALUATIONS = ("ner", "tags", "timex", "quotes", "gepade", "quantities", "events", "fuse")
+EVALUATIONS = ("ner", "tags", "timex", "quotes", "redewiedergabe", "gepade", "quantities", "events", "fuse")
 
 
 class Language(str, Enum):
