@@ -270,3 +270,9 @@ def test_articles_are_kept_and_prepositions_dropped(nlp):
 def test_today_with_a_clock_time_is_a_date(nlp):
     found = times(nlp, "The talks resume today at 10 a.m. in Geneva.")
     assert found["today"][0] == "2023-03-17" and found["10 a.m."][0] == "2023-03-17T10:00"
+
+
+def test_an_agency_dateline_is_not_the_speaker(nlp):
+    (quote,) = run(nlp, "OSH (CAW) - The opposition on Saturday disputed the toll, saying that more than 150 people "
+                        "had been killed.")["quotes"]
+    assert quote["speaker_text"] == "The opposition" and quote["text"].startswith("more than 150")

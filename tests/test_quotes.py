@@ -132,3 +132,8 @@ def test_objects_after_the_verb_are_not_speakers(nlp: Language) -> None:
     first, second = quotes(nlp, "Die Botschaft in Bischkek teilte dem Sender mit, dass keine Deutschen verletzt worden seien. "
                                 "Innenminister Paul Reiter besuchte die Grenze. Die Bürger forderte er auf, zu Hause zu bleiben.")
     assert first["speaker_text"] == "Die Botschaft" and second["speaker_text"] == "Innenminister Paul Reiter"
+
+
+def test_a_german_dateline_is_not_the_speaker(nlp: Language) -> None:
+    (q,) = quotes(nlp, "Bischkek/Osch (lgb) – Die Opposition bestritt die Zahlen, dass nur 90 Menschen gestorben seien.")
+    assert q["speaker_text"] == "Die Opposition"

@@ -444,9 +444,25 @@ def _has_name(doc: Doc, a: int, b: int) -> bool:
     return any(t.pos_ == "PROPN" for t in doc[a:b])
 
 
+DASHES = frozenset({"-", "–", "—"})
+
+
+def dateline_end(doc: Doc, start: int, limit: int) -> int:
+    """The token after an agency dateline opening a sentence ("BISHKEK (CAW) -", "Bischkek/Osch (lgb) –"), else start."""
+    k = start
+    while k < limit and (doc[k].text[:1].isupper() or doc[k].text == "/") and k - start < 4:
+        k += 1
+    if k == start:
+        return start
+    if k < limit and doc[k].text == "(":
+        close = next((m for m in range(k + 1, min(limit, k + 5)) if doc[m].text == ")"), None)
+        k = close + 1 if close is not None else start
+    return k + 1 if start < k < limit and doc[k].text in DASHES else start
+
+
 def first_np(doc: Doc, a: int, b: int, lex: AttributionLexicon, s0: int) -> tuple[int, int] | None:
-    """The first noun phrase in [a, b) that is not governed by a preposition."""
-    p = a
+    """The first noun phrase in [a, b) that is not governed by a preposition (an opening dateline is skipped)."""
+    p = dateline_end(doc, a, b) if a == s0 else a
     while p < b:
         tok = doc[p]
         if tok.lower_ in lex.prepositions_before_np:
