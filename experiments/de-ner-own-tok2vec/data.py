@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import html
 import json
 import random
@@ -13,6 +12,7 @@ from pathlib import Path
 import spacy
 from spacy.tokens import DocBin
 
+from lagebild.eval.events import read_json_stream
 from lagebild.train.corpora import chunked, read_conllu, read_germeval, read_upos_lines, sents_to_doc
 
 SENTS_PER_DOC = 8
@@ -26,18 +26,6 @@ def detok(words: list[str]) -> str:
     """Join tokens to plain text, without spaces before closing or after opening punctuation."""
     text = re.sub(r" ([,.;:!?)\]])", r"\1", " ".join(words))
     return re.sub(r"([(\[]) ", r"\1", text)
-
-
-def read_json_stream(path: Path) -> Iterator[dict]:
-    """The concatenated (pretty-printed) JSON objects of a gzipped SmartData file."""
-    dec, text, i = json.JSONDecoder(), gzip.open(path, "rt", encoding="utf-8").read(), 0
-    while True:
-        while i < len(text) and text[i].isspace():
-            i += 1
-        if i >= len(text):
-            return
-        obj, i = dec.raw_decode(text, i)
-        yield obj
 
 
 def _s(value: object) -> object:

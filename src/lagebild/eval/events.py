@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 from . import OWN_GOLD_DIR, EvalRow, read_own_gold
@@ -56,24 +57,23 @@ def score_gold(gold: list[dict], predicted: list[list[dict]]) -> dict[str, int]:
     return c
 
 
-def read_smartdata(data_dir: Path, split: str = "test", limit: int | None = None) -> Iterator[dict]:
-    """SmartData v3 documents (concatenated Avro-JSON objects)."""
-    path = data_dir / SMARTDATA / f"{split}.json.gz"
-    if not path.exists():
-        return
-    text = gzip.open(path, "rt", encoding="utf-8").read()
-    dec = json.JSONDecoder()
-    i, n = 0, 0
-    while i < len(text):
+def read_json_stream(path: Path) -> Iterator[dict]:
+    """The concatenated (pretty-printed) JSON objects of a gzipped file, as SmartData ships them."""
+    decoder, text, i = json.JSONDecoder(), gzip.open(path, "rt", encoding="utf-8").read(), 0
+    while True:
         while i < len(text) and text[i].isspace():
             i += 1
         if i >= len(text):
-            break
-        obj, i = dec.raw_decode(text, i)
-        yield obj
-        n += 1
-        if limit is not None and n >= limit:
             return
+        obj, i = decoder.raw_decode(text, i)
+        yield obj
+
+
+def read_smartdata(data_dir: Path, split: str = "test", limit: int | None = None) -> Iterator[dict]:
+    """SmartData v3 documents (concatenated Avro-JSON objects)."""
+    path = data_dir / SMARTDATA / f"{split}.json.gz"
+    if path.exists():
+        yield from islice(read_json_stream(path), limit)
 
 
 def _relations(doc: dict) -> list[dict]:
