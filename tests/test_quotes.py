@@ -137,3 +137,8 @@ def test_objects_after_the_verb_are_not_speakers(nlp: Language) -> None:
 def test_a_german_dateline_is_not_the_speaker(nlp: Language) -> None:
     (q,) = quotes(nlp, "Bischkek/Osch (lgb) – Die Opposition bestritt die Zahlen, dass nur 90 Menschen gestorben seien.")
     assert q["speaker_text"] == "Die Opposition"
+
+
+@pytest.mark.parametrize("text", ["Die Lage ist ruhig, das sagte", "sagte", "Laut", "„Ja“, so", "wie mitteilte"])
+def test_text_ending_in_a_cue_is_no_error(nlp: Language, text: str) -> None:
+    assert isinstance(quotes(nlp, text), list)

@@ -335,7 +335,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     j = i + 1
     while j < ce and (doc[j].lower_ in lex.skip_after_cue or (doc[j - 1].lower_ == "am" and _is_cap(doc[j]))):
         j += 1
-    fwd = forward_np(doc, j, ce, lex, s0) if doc[j].lower_ not in lex.object_determiners else None
+    fwd = forward_np(doc, j, ce, lex, s0) if j < ce and doc[j].lower_ not in lex.object_determiners else None
     b = i
     while b - 1 > cs and (doc[b - 1].lower_ in lex.skip_after_cue or doc[b - 1].lower_ in lex.auxiliaries):
         b -= 1
