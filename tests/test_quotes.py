@@ -142,3 +142,8 @@ def test_a_german_dateline_is_not_the_speaker(nlp: Language) -> None:
 @pytest.mark.parametrize("text", ["Die Lage ist ruhig, das sagte", "sagte", "Laut", "„Ja“, so", "wie mitteilte"])
 def test_text_ending_in_a_cue_is_no_error(nlp: Language, text: str) -> None:
     assert isinstance(quotes(nlp, text), list)
+
+
+def test_a_quote_inside_a_sentence_goes_to_its_subject_not_its_object(nlp: Language) -> None:
+    (q,) = quotes(nlp, "Die frühere Außenministerin Lena Hartwig nannte Paul Reiter einen „wahren Patrioten“.")
+    assert q["speaker_text"].endswith("Lena Hartwig")

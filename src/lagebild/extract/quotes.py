@@ -279,15 +279,13 @@ class QuoteExtractor:
         return None
 
     def _sentence_source(self, doc: Doc, a: int, b: int, mentions: list, state: dict) -> Speaker | None:
-        """Who speaks in tokens [a, b) of a sentence without a cue: its last named person, else its subject if that
-        can speak."""
+        """Who speaks in tokens [a, b) of a sentence without a cue: its subject if that can speak, else its last named
+        person."""
         lex = self.lex
         assert lex is not None
-        person = self._sentence_person(doc, a, b, mentions, state)
-        if person is not None:
-            return person
         np = first_np(doc, a, b, lex, doc[a].sent.start)
-        return self._plausible_source(doc, np, mentions, state) if np else None
+        subject = self._plausible_source(doc, np, mentions, state) if np else None
+        return subject or self._sentence_person(doc, a, b, mentions, state)
 
     def _sentence_person(self, doc: Doc, a: int, b: int, mentions: list, state: dict) -> Speaker | None:
         """The last person named in tokens [a, b), if any."""
