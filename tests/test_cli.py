@@ -90,3 +90,14 @@ def test_export_commands_write_files(tmp_path):
         assert result.returncode == 0, result.stderr
         assert (tmp_path / name).stat().st_size > 0
     assert len((tmp_path / "r.jsonl").read_text().splitlines()) == 9
+
+
+def test_malformed_gold_data_is_a_clear_error(tmp_path):
+    speeches = tmp_path / "data" / "gepade_spkatt_de" / "spkatt2023_dev_task1"
+    speeches.mkdir(parents=True)
+    (speeches / "speech.json").write_text('{"Sentences": [', encoding="utf-8")
+    env_run = subprocess.run([*CLI, "eval", "gepade", "--out", str(tmp_path / "eval.md")], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=600,
+                             env={**os.environ, "LAGEBILD_DATA": str(tmp_path / "data")})
+    assert env_run.returncode == 2 and "[E004] evaluation gepade" in env_run.stderr
+    assert "Traceback" not in env_run.stderr and not (tmp_path / "eval.md").exists()

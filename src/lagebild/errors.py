@@ -45,3 +45,9 @@ class StoreError(LagebildError):
 
 class BadOption(LagebildError):
     code = "E003"
+
+
+class DataError(LagebildError):
+    """A dataset under the data directory is there but cannot be read as expected."""
+
+    code = "E004"

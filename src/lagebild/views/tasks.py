@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..config import Settings
-from ..errors import BadOption
+from ..errors import BadOption, DataError
 from .progress import stderr
 
 EVALUATIONS = ("ner", "tags", "timex", "quotes", "redewiedergabe", "gepade", "quantities", "events", "fuse")
@@ -48,7 +48,11 @@ def evaluate(
             continue
         started = time.perf_counter()
         with stderr.status(f"evaluating {task} …"):
-            found = module.run(pipelines, settings.data_dir, limit=limit)
+            try:
+                found = module.run(pipelines, settings.data_dir, limit=limit)
+            except (KeyError, IndexError, ValueError, UnicodeDecodeError) as err:  # JSONDecodeError is a ValueError
+                raise DataError(f"evaluation {task}: its gold data under {settings.data_dir} is not in the expected "
+                                f"format ({type(err).__name__}: {err})") from err
         if not found:
             stderr.print(f"[yellow]skip[/] {task}: its data is not in {settings.data_dir}")
         stderr.print(f"{task}: {len(found)} scores in {time.perf_counter() - started:.1f}s")
