@@ -147,3 +147,58 @@ def test_text_ending_in_a_cue_is_no_error(nlp: Language, text: str) -> None:
 def test_a_quote_inside_a_sentence_goes_to_its_subject_not_its_object(nlp: Language) -> None:
     (q,) = quotes(nlp, "Die frühere Außenministerin Lena Hartwig nannte Paul Reiter einen „wahren Patrioten“.")
     assert q["speaker_text"].endswith("Lena Hartwig")
+
+
+def speakers(nlp: Language, text: str) -> list[str | None]:
+    return [q["speaker_text"] for q in quotes(nlp, text)]
+
+
+def test_a_phrase_after_a_preposition_or_a_dative_name_is_not_the_speaker(nlp: Language) -> None:
+    assert speakers(nlp, "Milan Horak, der Bürgermeister der Stadt, sagte vor der Presse, die Brücke sei gesperrt.") \
+        == ["Milan Horak"]
+    assert speakers(nlp, "Ein Sprecher des Krisenstabs sagte Radio Nord, die Pegel würden weiter sinken.") \
+        == ["Ein Sprecher des Krisenstabs"]
+
+
+def test_so_parenthesis_names_the_source_after_the_verb(nlp: Language) -> None:
+    assert speakers(nlp, "Der Grund für die Absage, so vermutet die Zeitung Nordkurier, dürfte die Sturmwarnung sein.") \
+        == ["die Zeitung Nordkurier"]
+
+
+def test_a_participle_used_as_an_adjective_is_no_cue(nlp: Language) -> None:
+    qs = quotes(nlp, "Unter Berufung auf nicht näher bezeichnete Quellen gab der Sender an, der Minister sei zurückgetreten.")
+    assert [q["cue"] for q in qs] == ["gab an"]
+
+
+def test_colon_quote_goes_to_the_subject_not_the_phrase_before_the_colon(nlp: Language) -> None:
+    text = ("Die Richterin Anna Lindqvist hatte das Verfahren geleitet. "
+            "Lindqvist sieht in dem Urteil eine Bestätigung ihrer Linie: „Das Gesetz gilt für alle, auch für Minister.“")
+    assert speakers(nlp, text)[-1] in ("Lindqvist", "Die Richterin Anna Lindqvist")
+    text = ("Oberst Farid Nasser wurde am Morgen befragt. Eine Mitschuld an dem Unfall weist er von sich: "
+            "„Meine Leute haben jede Vorschrift befolgt.“")
+    assert speakers(nlp, text)[-1] == "Oberst Farid Nasser"
+
+
+def test_a_later_surname_is_a_mention_of_the_person(nlp: Language) -> None:
+    doc = nlp("Die Ärztin Miriam Okafor leitet das Lager. Okafor sieht die Versorgung gefährdet.")
+    person = next(e for e in claims(doc)["entities"] if e["label"] == "PER")
+    assert [m["text"] for m in person["mentions"]][-1] == "Okafor"
+
+
+def test_particle_verbs_in_the_perfect_and_vorschlagen_are_cues(nlp: Language) -> None:
+    qs = quotes(nlp, "Der Fahrer Tomas Weber wurde vernommen. Der Polizei gegenüber hat er angegeben, er sei geblendet worden.")
+    assert [(q["cue"], q["speaker_text"]) for q in qs] == [("angegeben", "Tomas Weber")]
+    qs = quotes(nlp, "Die Gewerkschaft schlug vor, die Gespräche am Montag fortzusetzen.")
+    assert [(q["cue"], q["speaker_text"]) for q in qs] == [("schlug vor", "Die Gewerkschaft")]
+
+
+def test_a_demonstrative_pronoun_speaks_for_the_last_body_named(nlp: Language) -> None:
+    text = "Die Opposition wandte sich an die Wahlkommission. Diese bestätigte, dass drei Beschwerden eingegangen seien."
+    assert quotes(nlp, text)[-1]["cue"] == "bestätigte"
+
+
+def test_the_agent_of_a_passive_reporting_verb_is_the_speaker(nlp: Language) -> None:
+    text = ("Die Pläne wurden von Verkehrsministerin Ida Brandt als überzogen bezeichnet. "
+            "Die Stadt habe dafür weder Geld noch Personal.")
+    assert speakers(nlp, text) == ["Verkehrsministerin Ida Brandt"]
+    assert speakers(nlp, "Der Kommandeur wird von Radio Nord mit den Worten zitiert, die Lage sei ruhig.") == ["Der Kommandeur"]

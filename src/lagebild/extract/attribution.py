@@ -55,6 +55,11 @@ class AttributionLexicon:
     relative_tags: frozenset[str] = frozenset()  # the tagger's relative-pronoun tags, preferred over the word list
     self_reference: frozenset[str] = frozenset()  # "nach eigenen Angaben": the sentence's subject is the source
     object_determiners: frozenset[str] = frozenset()  # "teilte dem Sender mit": a phrase they open is no subject
+    passive_auxiliaries: frozenset[str] = frozenset()  # "wurde … bezeichnet": a passive reporting verb
+    agent_prepositions: frozenset[str] = frozenset()  # "von", "vom": they open the agent of a passive, its speaker
+    passive_subject_cues: frozenset[str] = frozenset()  # "X wird zitiert": the subject of these passives is the speaker
+    pronoun_tags: frozenset[str] = frozenset()  # the tagger's tags for pronouns that stand for a speaker ("Dieser sagte")
+    subject_determiners: frozenset[str] = frozenset()  # "Ein Sprecher sagte Reuters": a phrase they open is no dative
     coordinators: frozenset[str] = frozenset()  # "und": a second verb shares the first one's subject
     source_prepositions: frozenset[str] = frozenset()  # "In einer Erklärung … heißt es": where an impersonal cue's source stands
     non_speaker_nouns: frozenset[str] = frozenset()  # capitalised words that never head a speaker ("Woche", "Offiziell")
@@ -62,6 +67,10 @@ class AttributionLexicon:
     trailing_cue_clause: bool = False  # "…, the ministry said": content before the comma even when not verb-first
     bare_complementizer: bool = False  # "said on Sunday that …": a complementizer opens the content without a comma
     finite_verb_suffixes: tuple[str, ...] = ()  # with bare_complementizer: endings that show a clause after the cue
+
+    def is_pronoun(self, tok: Token) -> bool:
+        """A pronoun that can stand for a speaker: listed ("er") or tagged so ("Dieser bestätigte")."""
+        return tok.lower_ in self.person_pronouns or (bool(tok.tag_) and tok.tag_ in self.pronoun_tags)
 
     @classmethod
     def load(cls, lang: str) -> "AttributionLexicon":
@@ -114,6 +123,11 @@ class AttributionLexicon:
             non_speaker_nouns=fs("non_speaker_nouns"),
             coordinators=fs("coordinators"),
             object_determiners=fs("object_determiners"),
+            subject_determiners=fs("subject_determiners"),
+            pronoun_tags=frozenset(d.get("pronoun_tags", [])),
+            passive_auxiliaries=fs("passive_auxiliaries"),
+            agent_prepositions=fs("agent_prepositions"),
+            passive_subject_cues=fs("passive_subject_cues"),
             self_reference=fs("self_reference"),
             relative_pronouns=fs("relative_pronouns"),
             relative_tags=frozenset(d.get("relative_tags", [])),
@@ -185,11 +199,11 @@ def _trim_np(doc: Doc, start: int, end: int, lex: AttributionLexicon) -> tuple[i
     while start < end and (doc[end - 1].lower_ in (lex.determiners | lex.genitive_links) or not _is_head(doc[end - 1], lex)):
         end -= 1
     while start < end and not (_is_head(doc[start], lex) or doc[start].lower_ in lex.determiners
-                               or doc[start].lower_ in lex.person_pronouns):
+                               or lex.is_pronoun(doc[start])):
         start += 1
     if start >= end:
         return None
-    if not any(_is_head(doc[i], lex) or doc[i].lower_ in lex.person_pronouns for i in range(start, end)):
+    if not any(_is_head(doc[i], lex) or lex.is_pronoun(doc[i]) for i in range(start, end)):
         return None
     return start, end
 
@@ -198,7 +212,7 @@ def forward_np(doc: Doc, i: int, limit: int, lex: AttributionLexicon, sent_start
     """The noun phrase (or pronoun) starting at token i, ending before `limit`."""
     if i >= limit:
         return None
-    if doc[i].lower_ in lex.person_pronouns:
+    if lex.is_pronoun(doc[i]):
         return i, i + 1
     j = i
     while j < limit and _np_word(doc[j], lex, sent_start):
@@ -210,7 +224,7 @@ def backward_np(doc: Doc, i: int, floor: int, lex: AttributionLexicon, sent_star
     """The noun phrase (or pronoun) ending just before token i, not reaching below `floor`."""
     if i - 1 < floor:
         return None
-    if doc[i - 1].lower_ in lex.person_pronouns:
+    if lex.is_pronoun(doc[i - 1]):
         return i - 1, i
     j = i
     while j - 1 >= floor and _np_word(doc[j - 1], lex, sent_start):
@@ -287,6 +301,8 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
             sp = forward_np(doc, i + 1, s1, lex, s0)
             if sp and (sp[1] >= s1 or is_break(doc[sp[1]])):
                 cues.append(Cue(i, i + 1, tok.text, "so", sp, _before(doc, sent, i - 1)))
+        elif tok.pos_ == "ADJ" and i + 1 < s1 and doc[i + 1].pos_ in ("NOUN", "PROPN"):
+            continue  # "nicht näher bezeichnete Quellen": a participle used as an adjective reports nothing
         elif low in lex.cue_verbs or (lemma and tok.pos_ in ("VERB", "AUX") and lemma in lex.cue_verbs
                                          and lemma not in lex.cue_particles and low not in lex.konjunktiv_forms):
             cue = _verb_cue(doc, sent, tok, lex)
@@ -333,8 +349,13 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     impersonal = low in lex.impersonal_cues
     # subject: after the verb when the verb opens its clause or follows a fronted element, else before it
     j = i + 1
-    while j < ce and (doc[j].lower_ in lex.skip_after_cue or (doc[j - 1].lower_ == "am" and _is_cap(doc[j]))):
-        j += 1
+    while j < ce:
+        if doc[j].lower_ in lex.prepositions_before_np and (pp := forward_np(doc, j + 1, ce, lex, s0)):
+            j = pp[1]  # "sagte vor der Presse": a prepositional phrase is never the subject
+        elif doc[j].lower_ in lex.skip_after_cue or (doc[j - 1].lower_ == "am" and _is_cap(doc[j])):
+            j += 1
+        else:
+            break
     fwd = forward_np(doc, j, ce, lex, s0) if j < ce and doc[j].lower_ not in lex.object_determiners else None
     b = i
     while b - 1 > cs and (doc[b - 1].lower_ in lex.skip_after_cue or doc[b - 1].lower_ in lex.auxiliaries):
@@ -355,7 +376,10 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     aux = next((k for k in range(cs, i) if doc[k].lower_ in lex.auxiliaries), None)
     verb_first = lead == i and (i == cs or doc[cs - 1].text in PUNCT_BREAKS | QUOTE_CHARS)
     wie = _wie_before(doc, s0, cs, lex) if verb_first else None
-    if impersonal:
+    agent = _passive_agent(doc, tok, cs, ce, lex) if not impersonal else None
+    if agent is not None:
+        speaker = agent  # "wurde von Minister Stolpe als unrealistisch bezeichnet"
+    elif impersonal:
         speaker = fwd if fwd and j > i + 1 else None
         # "hieß es aus Regierungskreisen"
         if speaker is None:
@@ -367,10 +391,11 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         speaker = forward_np(doc, wie + 1, cs, lex, s0)  # "…, wie Burt Rutan, Chef der Firma, mitteilte"
     elif verb_first:
         speaker = fwd
-        if cs > s0 and (speaker is None or _no_verb(doc, s0, cs - 1)):
+        if cs > s0 and doc[cs].lower_ != lex.so_cue and (speaker is None or _no_verb(doc, s0, cs - 1)):
             # "Oberst Arslan, Kommandeur der Truppen, hat angekündigt, …": the subject stands before the apposition
             speaker = first_np(doc, s0, cs, lex, s0) or speaker
-    elif aux is not None and i - aux > 1 and (np := first_np(doc, aux + 1, i, lex, s0) if aux == cs else first_np(doc, cs, aux, lex, s0)):
+    elif aux is not None and i - aux > 1 and (np := first_np(doc, aux + 1, i, lex, s0)
+                                               if aux == cs or lex.is_pronoun(doc[aux + 1]) else first_np(doc, cs, aux, lex, s0)):
         speaker = np  # "hatte Konzernchef Brandt in einem Interview gesagt", "X hat anlässlich … erklärt"
     elif i > cs and doc[i - 1].lower_ in lex.coordinators:
         speaker = first_np(doc, s0, i - 1, lex, s0)  # "X sprach von … und forderte, …"
@@ -381,7 +406,8 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         elif fwd and bwd and doc[bwd[0]].lower_ in lex.object_determiners:
             speaker = fwd  # "Ihren Widersacher forderte May auf, …": a fronted object
         elif bwd and fwd and j == i + 1 and bwd[0] == s0 and _has_name(doc, *fwd) and not _has_name(doc, *bwd) \
-                and doc[bwd[0]].lower_ not in lex.person_pronouns and doc[fwd[0]].lower_ not in lex.determiners:
+                and not lex.is_pronoun(doc[bwd[0]]) and doc[bwd[0]].lower_ not in lex.subject_determiners \
+                and doc[fwd[0]].lower_ not in lex.determiners:
             speaker = fwd  # "Der Zeitung sagte Oberst Arslan: …": a fronted dative, the bare name after the verb
         relative = doc[cs].tag_ in lex.relative_tags if doc[cs].tag_ and lex.relative_tags else doc[cs].lower_ in lex.relative_pronouns
         if bwd and cs > s0 and doc[cs - 1].text == "," and relative:
@@ -423,6 +449,22 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     if speaker is None and not impersonal:
         return None
     return Cue(min(toks), max(toks) + 1, text, "impersonal" if impersonal else "verb", speaker, content, toks)
+
+
+def _passive_agent(doc: Doc, tok: Token, cs: int, ce: int, lex: AttributionLexicon) -> tuple[int, int] | None:
+    """The agent phrase of a passive reporting participle ("von Beobachtern … kritisiert"), if the clause has one."""
+    participle = "Part" in tok.morph.get("VerbForm") or tok.i == ce - 1  # clause-final after the auxiliary
+    if not participle or tok.lower_ in lex.passive_subject_cues:
+        return None
+    if not any(doc[k].lower_ in lex.passive_auxiliaries for k in range(cs, tok.i)):
+        return None
+    for k in range(cs, ce - 1):
+        # "die Seite von Amnesty" is a genitive, not an agent: the preposition must not follow a noun
+        if doc[k].lower_ in lex.agent_prepositions and not (k > cs and doc[k - 1].pos_ in ("NOUN", "PROPN")):
+            np = forward_np(doc, k + 1, ce, lex, doc[cs].sent.start)
+            if np is not None:
+                return np
+    return None
 
 
 def _no_verb(doc: Doc, a: int, b: int) -> bool:
@@ -469,7 +511,7 @@ def first_np(doc: Doc, a: int, b: int, lex: AttributionLexicon, s0: int) -> tupl
             governed = forward_np(doc, p + 1, b, lex, s0)  # skip the whole prepositional phrase
             p = governed[1] if governed else p + 2
             continue
-        if tok.lower_ in lex.person_pronouns or tok.lower_ in lex.determiners or (_is_head(tok, lex) and not (p == s0 and tok.lower_ in lex.sentence_adverbs)):
+        if lex.is_pronoun(tok) or tok.lower_ in lex.determiners or (_is_head(tok, lex) and not (p == s0 and tok.lower_ in lex.sentence_adverbs)):
             np = forward_np(doc, p, b, lex, s0)
             if np:
                 return np

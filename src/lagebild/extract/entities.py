@@ -177,6 +177,7 @@ class EntityLinker:
         self.resolve_places(doc, mentions, lang)
         clusters = self.cluster(mentions, rules)
         self.add_abbreviations(doc, clusters, rules)
+        self.add_person_repeats(doc, clusters, rules)
         self.link_role_phrases(doc, clusters, rules)
         clusters.sort(key=lambda c: c.first)
         return [self.entity_dict(f"ent{i}", c, rules) for i, c in enumerate(clusters, start=1)]
@@ -293,22 +294,36 @@ class EntityLinker:
                         any(rules.same_word(m.core, a) for a in cluster.abbreviations) for m in other.mentions):
                     cluster.mentions.extend(other.mentions)
                     clusters.remove(other)
-            self.add_unrecognised_uses(doc, cluster, clusters, rules)
+            self.add_unrecognised_uses(doc, cluster, cluster.abbreviations, clusters, rules)
 
-    def add_unrecognised_uses(self, doc: Doc, cluster: Cluster, clusters: list[Cluster],
+    def add_person_repeats(self, doc: Doc, clusters: list[Cluster], rules: LanguageRules) -> None:
+        """Later uses of a person's name or surname that the recogniser missed ("Zypries sieht …" tagged as a verb)."""
+        people = [c for c in clusters if c.label == "PER"]
+        surnames: dict[str, list[Cluster]] = {}
+        for cluster in people:
+            for name in {m.words[-1] for m in cluster.names if len(m.words) > 1 and len(m.words[-1]) > 2}:
+                surnames.setdefault(name, []).append(cluster)
+        for cluster in people:
+            own = {n for n, owners in surnames.items() if owners == [cluster]}
+            for other in [c for c in clusters if c.label in ("ORG", "MISC") and all(m.core in own for m in c.mentions)]:
+                cluster.mentions.extend(other.mentions)  # a surname alone, recognised as an organisation
+                clusters.remove(other)
+            forms = {m.core for m in cluster.names} | own
+            self.add_unrecognised_uses(doc, cluster, sorted(f for f in forms if f[:1].isupper()), clusters, rules)
+
+    def add_unrecognised_uses(self, doc: Doc, cluster: Cluster, forms: list[str], clusters: list[Cluster],
                               rules: LanguageRules) -> None:
-        """Whole-word uses of a defined abbreviation that the recogniser left out."""
+        """Whole-word uses of a cluster's name forms (abbreviations, names) that the recogniser left out."""
         taken = [(m.start, m.end) for c in clusters for m in c.mentions]
         taken += [(e.start_char, e.end_char) for e in doc.ents]
-        for abbreviation in cluster.abbreviations:
-            suffixes = "|".join(re.escape(s) for s in rules.genitive_suffixes)
-            pattern = rf"(?<![\w-]){re.escape(abbreviation)}(?:{suffixes})?(?![\w-])" if suffixes else \
-                rf"(?<![\w-]){re.escape(abbreviation)}(?![\w-])"
+        suffixes = "|".join(re.escape(s) for s in rules.genitive_suffixes)
+        for form in forms:
+            pattern = rf"(?<![\w-]){re.escape(form)}(?:{suffixes})?(?![\w-])" if suffixes else \
+                rf"(?<![\w-]){re.escape(form)}(?![\w-])"
             for found in re.finditer(pattern, doc.text):
                 if any(start < found.end() and found.start() < end for start, end in taken):
                     continue
-                cluster.mentions.append(Mention(found.start(), found.end(), found.group(), cluster.label,
-                                                [abbreviation]))
+                cluster.mentions.append(Mention(found.start(), found.end(), found.group(), cluster.label, form.split()))
                 taken.append((found.start(), found.end()))
 
     # ----- role phrases ----------------------------------------------------------------

@@ -221,10 +221,13 @@ class QuoteExtractor:
             line_start = j
             while line_start > 0 and "\n" not in doc[line_start - 1].text_with_ws and not doc[line_start - 1].is_space:
                 line_start -= 1
+            start = max(line_start, doc[j].sent.start)
             np = backward_np(doc, j, line_start, lex, line_start)
-            if np:
-                return self._speaker(doc, np, mentions, state), None
-            sp = self._sentence_source(doc, max(line_start, doc[j].sent.start), j, mentions, state)
+            if np and np[0] <= start:
+                return self._speaker(doc, np, mentions, state), None  # "Hartwig: „…“"
+            # "Zypries sieht darin eine Bestätigung: „…“": the sentence's subject, not the phrase before the colon
+            sp = self._sentence_source(doc, start, j, mentions, state) or (
+                self._plausible_source(doc, np, mentions, state) if np else None)
             if sp is not None:
                 return sp, None
         sent = doc[ts].sent
@@ -285,13 +288,21 @@ class QuoteExtractor:
         assert lex is not None
         np = first_np(doc, a, b, lex, doc[a].sent.start)
         subject = self._plausible_source(doc, np, mentions, state) if np else None
-        return subject or self._sentence_person(doc, a, b, mentions, state)
+        if subject is not None:
+            return subject
+        # "Das Angebot lehnt er ab: „…“": a pronoun right after the verb is the subject of a fronted object
+        pronoun = next((k for k in range(a + 1, b) if lex.is_pronoun(doc[k])
+                        and doc[k - 1].pos_ in ("VERB", "AUX")), None)
+        if pronoun is not None:
+            return self._speaker(doc, (pronoun, pronoun + 1), mentions, state)
+        return self._sentence_person(doc, a, b, mentions, state, first=True)
 
-    def _sentence_person(self, doc: Doc, a: int, b: int, mentions: list, state: dict) -> Speaker | None:
-        """The last person named in tokens [a, b), if any."""
+    def _sentence_person(self, doc: Doc, a: int, b: int, mentions: list, state: dict, first: bool = False) -> Speaker | None:
+        """The last (or first) person named in tokens [a, b), if any."""
         lo, hi = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
         people = [m for m in mentions if lo <= m[0] and m[1] <= hi and m[3] == "PER"]
-        span = doc.char_span(people[-1][0], people[-1][1], alignment_mode="expand") if people else None
+        chosen = (people[0] if first else people[-1]) if people else None
+        span = doc.char_span(chosen[0], chosen[1], alignment_mode="expand") if chosen else None
         return self._speaker(doc, (span.start, span.end), mentions, state) if span is not None else None
 
     def _plausible_source(self, doc: Doc, np: tuple[int, int], mentions: list, state: dict) -> Speaker | None:
@@ -344,8 +355,10 @@ class QuoteExtractor:
         assert lex is not None
         a, b = span
         cs, ce = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
-        if b - a == 1 and doc[a].lower_ in lex.person_pronouns:
-            per = [m for m in mentions if m[1] <= cs and m[3] == "PER"]
+        if b - a == 1 and lex.is_pronoun(doc[a]):
+            # a personal pronoun stands for the last person, a demonstrative ("Dieser") for the last person or body
+            labels = ("PER",) if doc[a].lower_ in lex.person_pronouns else ("PER", "ORG")
+            per = [m for m in mentions if m[1] <= cs and m[3] in labels]
             run = None if per else self._last_name_run(doc, a)
             person = state.get("person")
             if run is not None and (person is None or person.spans[0][0] < run[0]):
