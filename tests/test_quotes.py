@@ -202,3 +202,11 @@ def test_the_agent_of_a_passive_reporting_verb_is_the_speaker(nlp: Language) -> 
             "Die Stadt habe dafür weder Geld noch Personal.")
     assert speakers(nlp, text) == ["Verkehrsministerin Ida Brandt"]
     assert speakers(nlp, "Der Kommandeur wird von Radio Nord mit den Worten zitiert, die Lage sei ruhig.") == ["Der Kommandeur"]
+
+
+def test_demnach_continues_the_source_just_named(nlp: Language) -> None:
+    text = ("Wie das Verteidigungsministerium am Montag mitteilte, wurden bei den Kämpfen mehrere Soldaten verletzt. "
+            "Demnach wurden zwei von ihnen in ein Krankenhaus in Osch gebracht.")
+    q = quotes(nlp, text)[-1]
+    assert (q["cue"], q["speaker_text"]) == ("Demnach", "das Verteidigungsministerium")
+    assert q["text"].startswith("wurden zwei")

@@ -58,6 +58,7 @@ class AttributionLexicon:
     passive_auxiliaries: frozenset[str] = frozenset()  # "wurde … bezeichnet": a passive reporting verb
     agent_prepositions: frozenset[str] = frozenset()  # "von", "vom": they open the agent of a passive, its speaker
     passive_subject_cues: frozenset[str] = frozenset()  # "X wird zitiert": the subject of these passives is the speaker
+    anaphoric_cues: frozenset[str] = frozenset()  # "Demnach …" opening a sentence: according to the source just named
     pronoun_tags: frozenset[str] = frozenset()  # the tagger's tags for pronouns that stand for a speaker ("Dieser sagte")
     subject_determiners: frozenset[str] = frozenset()  # "Ein Sprecher sagte Reuters": a phrase they open is no dative
     coordinators: frozenset[str] = frozenset()  # "und": a second verb shares the first one's subject
@@ -125,6 +126,7 @@ class AttributionLexicon:
             object_determiners=fs("object_determiners"),
             subject_determiners=fs("subject_determiners"),
             pronoun_tags=frozenset(d.get("pronoun_tags", [])),
+            anaphoric_cues=fs("anaphoric_cues"),
             passive_auxiliaries=fs("passive_auxiliaries"),
             agent_prepositions=fs("agent_prepositions"),
             passive_subject_cues=fs("passive_subject_cues"),

@@ -164,9 +164,15 @@ class QuoteExtractor:
                 own = self._dass_clause(doc, sent, mentions, trial)
                 named = own is not None and own[3].spans and \
                     doc.text[own[3].spans[0][0]:own[3].spans[0][1]].lower() not in lex.person_pronouns
+                opener = doc[sent.start]
                 if own is not None and named:
                     state.update(trial, active=own[3])  # its own subject: "X ist der Meinung, dass …"
                     items.append(own)
+                elif active is not None and opener.lower_ in lex.anaphoric_cues and sent.end - sent.start > 3:
+                    # "Demnach wurden drei Zivilisten getötet": the word points back to the source just named
+                    local = (opener.idx, opener.idx + len(opener))
+                    sp = Speaker(active.text, active.entity, [local] + active.spans, active.is_person)
+                    items.append((doc[sent.start + 1].idx, sent.end_char, "indirect", sp, opener.text))
                 elif active is not None and has_konjunktiv(doc, sent.start, sent.end, lex):
                     items.append((sent.start_char, sent.end_char, "indirect", active, None))
                 elif recent is not None and has_konjunktiv(doc, sent.start, sent.end, lex, strong=True):
