@@ -210,3 +210,9 @@ def test_demnach_continues_the_source_just_named(nlp: Language) -> None:
     q = quotes(nlp, text)[-1]
     assert (q["cue"], q["speaker_text"]) == ("Demnach", "das Verteidigungsministerium")
     assert q["text"].startswith("wurden zwei")
+
+
+def test_plural_present_cues_and_no_cue_in_a_zu_infinitive(nlp: Language) -> None:
+    assert speakers(nlp, "Die Hilfsorganisationen verweisen darauf, dass die Lager überfüllt seien.") == ["Die Hilfsorganisationen"]
+    qs = quotes(nlp, "Der Präsident betonte, das Parlament habe das Gesetz noch zu bestätigen.")
+    assert [q["cue"] for q in qs] == ["betonte"]

@@ -304,7 +304,9 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
             if sp and (sp[1] >= s1 or is_break(doc[sp[1]])):
                 cues.append(Cue(i, i + 1, tok.text, "so", sp, _before(doc, sent, i - 1)))
         elif tok.pos_ == "ADJ" and i + 1 < s1 and doc[i + 1].pos_ in ("NOUN", "PROPN"):
-            continue  # "nicht näher bezeichnete Quellen": a participle used as an adjective reports nothing
+            continue
+        elif "Inf" in tok.morph.get("VerbForm") and i > s0 and doc[i - 1].pos_ == "PART":
+            continue  # "hätte das Dekret zu bestätigen": an infinitive with its particle reports nothing  # "nicht näher bezeichnete Quellen": a participle used as an adjective reports nothing
         elif low in lex.cue_verbs or (lemma and tok.pos_ in ("VERB", "AUX") and lemma in lex.cue_verbs
                                          and lemma not in lex.cue_particles and low not in lex.konjunktiv_forms):
             cue = _verb_cue(doc, sent, tok, lex)
