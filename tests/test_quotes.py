@@ -216,3 +216,8 @@ def test_plural_present_cues_and_no_cue_in_a_zu_infinitive(nlp: Language) -> Non
     assert speakers(nlp, "Die Hilfsorganisationen verweisen darauf, dass die Lager überfüllt seien.") == ["Die Hilfsorganisationen"]
     qs = quotes(nlp, "Der Präsident betonte, das Parlament habe das Gesetz noch zu bestätigen.")
     assert [q["cue"] for q in qs] == ["betonte"]
+
+
+def test_a_speaker_phrase_ends_where_the_object_begins(nlp: Language) -> None:
+    qs = quotes(nlp, "Bei einem Treffen mit dem Landrat wies der Betreiber alle Vorwürfe als „haltlos“ zurück.")
+    assert [(q["cue"], q["speaker_text"]) for q in qs] == [("wies zurück", "der Betreiber")]

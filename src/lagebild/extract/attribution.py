@@ -217,9 +217,15 @@ def forward_np(doc: Doc, i: int, limit: int, lex: AttributionLexicon, sent_start
     if lex.is_pronoun(doc[i]):
         return i, i + 1
     j = i
-    while j < limit and _np_word(doc[j], lex, sent_start):
+    while j < limit and _np_word(doc[j], lex, sent_start) and not (j > i and _starts_next_np(doc, j, lex)):
         j += 1
     return _trim_np(doc, i, j, lex)
+
+
+def _starts_next_np(doc: Doc, j: int, lex: AttributionLexicon) -> bool:
+    """A determiner right after a noun that is no genitive link opens a second phrase ("der Chef alle Vorwürfe")."""
+    tok = doc[j]
+    return tok.pos_ == "DET" and tok.lower_ not in lex.genitive_links and doc[j - 1].pos_ in ("NOUN", "PROPN")
 
 
 def backward_np(doc: Doc, i: int, floor: int, lex: AttributionLexicon, sent_start: int) -> tuple[int, int] | None:
@@ -344,7 +350,10 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     cs, ce = clause_bounds(doc, i, sent)
     toks = [i]
     if low in lex.cue_particles:
-        part = next((k for k in range(i + 1, ce) if doc[k].lower_ in lex.cue_particles[low]), None)
+        pe = ce  # the particle may stand after a quoted word: "wies die Vorwürfe als „haltlos“ zurück"
+        while pe < s1 and not (doc[pe].text in PUNCT_BREAKS or doc[pe].text in SENT_END):
+            pe += 1
+        part = next((k for k in range(i + 1, pe) if doc[k].lower_ in lex.cue_particles[low]), None)
         if part is None and low not in lex.particle_optional:
             return None
         if part is not None:
