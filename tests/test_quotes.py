@@ -221,3 +221,21 @@ def test_plural_present_cues_and_no_cue_in_a_zu_infinitive(nlp: Language) -> Non
 def test_a_speaker_phrase_ends_where_the_object_begins(nlp: Language) -> None:
     qs = quotes(nlp, "Bei einem Treffen mit dem Landrat wies der Betreiber alle Vorwürfe als „haltlos“ zurück.")
     assert [(q["cue"], q["speaker_text"]) for q in qs] == [("wies zurück", "der Betreiber")]
+
+
+def test_sources_in_documents_and_verbless_lead_ins(nlp: Language) -> None:
+    text = "In einer Erklärung des Roten Kreuzes hatte es geheißen: „Die Versorgung der Verletzten ist nicht mehr gesichert.“"
+    assert speakers(nlp, text) == ["einer Erklärung des Roten Kreuzes"]
+    text = "Ein Feuerwehrmann nach dem Einsatz: „So etwas habe ich in zwanzig Jahren nicht gesehen.“"
+    assert speakers(nlp, text) == ["Ein Feuerwehrmann"]
+
+
+def test_a_party_named_inside_an_object_is_not_the_speaker(nlp: Language) -> None:
+    text = ("Den Ärger der SPD über den Haushalt brachte die Abgeordnete Clara Vogt zum Ausdruck: "
+            "„So kann man mit den Kommunen nicht umgehen.“")
+    assert speakers(nlp, text) == ["Clara Vogt"]
+
+
+def test_an_adverb_between_verb_and_subject_is_skipped(nlp: Language) -> None:
+    text = "Am Abend meldete dann die Nachrichtenagentur Nordpress, die Grenze bleibe geschlossen."
+    assert speakers(nlp, text) == ["die Nachrichtenagentur Nordpress"]

@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Span
 
 from ..lang import language_data
 from . import claims
-from .attribution import AttributionLexicon, Cue, first_np, backward_np, find_cues, has_konjunktiv, source_kind
+from .attribution import AttributionLexicon, Cue, _no_verb, backward_np, find_cues, first_np, has_konjunktiv, source_kind
 from .entities import LanguageRules
 
 # Files in lang/<code>/ this extractor needs; a language without them runs without it.
@@ -231,6 +231,9 @@ class QuoteExtractor:
             np = backward_np(doc, j, line_start, lex, line_start)
             if np and np[0] <= start:
                 return self._speaker(doc, np, mentions, state), None  # "Hartwig: „…“"
+            lead = first_np(doc, start, j, lex, doc[j].sent.start) if _no_verb(doc, start, j) else None
+            if lead is not None:
+                return self._speaker(doc, lead, mentions, state), None  # "Ein Ermittler nach der Festnahme: „…“"
             # "Zypries sieht darin eine Bestätigung: „…“": the sentence's subject, not the phrase before the colon
             sp = self._sentence_source(doc, start, j, mentions, state) or (
                 self._plausible_source(doc, np, mentions, state) if np else None)
@@ -318,7 +321,11 @@ class QuoteExtractor:
         assert lex is not None
         trial = dict(state)
         sp = self._speaker(doc, np, mentions, trial)
-        speaking = {m[2] for m in mentions if m[3] in ("PER", "ORG")}
+        # the entity must head the phrase: "Den Unmut der CDU" is no source, though the CDU is named in it
+        head_end = next((k for k in range(np[0] + 1, np[1]) if doc[k].lower_ in lex.genitive_links
+                         or doc[k].lower_ in lex.prepositions_before_np), np[1])
+        lo, hi = doc[np[0]].idx, doc[head_end - 1].idx + len(doc[head_end - 1])
+        speaking = {m[2] for m in mentions if m[3] in ("PER", "ORG") and m[0] < hi and lo < m[1]}
         if not (sp.is_person or sp.entity in speaking or source_kind(sp.text or "", lex) != "named"):
             return None
         state.update(trial)
