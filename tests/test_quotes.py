@@ -239,3 +239,9 @@ def test_a_party_named_inside_an_object_is_not_the_speaker(nlp: Language) -> Non
 def test_an_adverb_between_verb_and_subject_is_skipped(nlp: Language) -> None:
     text = "Am Abend meldete dann die Nachrichtenagentur Nordpress, die Grenze bleibe geschlossen."
     assert speakers(nlp, text) == ["die Nachrichtenagentur Nordpress"]
+
+
+def test_a_quoted_phrase_in_reported_speech_keeps_the_running_speaker(nlp: Language) -> None:
+    text = ("Die Datenschützerin Eva Lindner bezeichnete die Pläne als „Wortbruch“. "
+            "Bisher habe die Landesregierung eine „zentrale Bilddatenbank“ stets ausgeschlossen.")
+    assert speakers(nlp, text)[-1] == "Die Datenschützerin Eva Lindner"

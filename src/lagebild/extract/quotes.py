@@ -242,6 +242,10 @@ class QuoteExtractor:
         sent = doc[ts].sent
         inside = ts > sent.start + 1  # a quote inside a sentence without a cue ("sprach X von der „Katastrophe“")
         if inside and (sp := self._sentence_source(doc, sent.start, ts, mentions, state)):
+            running = state.get("active") or state.get("recent")
+            if not sp.is_person and running is not None and (has_konjunktiv(doc, sent.start, ts, lex, strong=True)
+                                                             or has_konjunktiv(doc, te, sent.end, lex, strong=True)):
+                return running, None  # "Die Behörde habe das Schreiben „irritiert“ gelesen": reported speech goes on
             return sp, None
         context = state.get("active") if si > 0 else None
         if context is not None:
