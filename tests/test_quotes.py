@@ -245,3 +245,9 @@ def test_a_quoted_phrase_in_reported_speech_keeps_the_running_speaker(nlp: Langu
     text = ("Die Datenschützerin Eva Lindner bezeichnete die Pläne als „Wortbruch“. "
             "Bisher habe die Landesregierung eine „zentrale Bilddatenbank“ stets ausgeschlossen.")
     assert speakers(nlp, text)[-1] == "Die Datenschützerin Eva Lindner"
+
+
+def test_a_possessive_phrase_is_not_a_name(nlp: Language) -> None:
+    text = ("Im Interview zeigte sich Außenministerin Lena Hartwig zuversichtlich: „Eine Einigung ist nah.“ "
+            "Seine Geduld stützt sich auf frühere Verhandlungen mit der Türkei: „Solche Gespräche enden immer spät.“")
+    assert speakers(nlp, text)[-1] == "Außenministerin Lena Hartwig"

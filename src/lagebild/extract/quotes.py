@@ -397,7 +397,9 @@ class QuoteExtractor:
                 score = (m[3] == "PER", m[3] == "ORG", ov)
                 if best is None or score > best[0]:
                     best = (score, m)
-        is_person = bool(best and best[1][3] == "PER") or (b - a >= 2 and all(doc[k].text[:1].isupper() and doc[k].lower_ not in lex.determiners for k in range(b - 2, b)))
+        is_person = bool(best and best[1][3] == "PER") or (b - a >= 2 and all(
+            doc[k].text[:1].isupper() and doc[k].lower_ not in lex.determiners and doc[k].pos_ not in ("DET", "PRON")
+            for k in range(b - 2, b)))  # two capitalised words: a name the recogniser missed, not "Seine Zuversicht"
         sp = Speaker(doc.text[cs:ce], best[1][2] if best else None, [(cs, ce)], is_person)
         state["last"] = sp
         if is_person:
