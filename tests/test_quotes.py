@@ -251,3 +251,8 @@ def test_a_possessive_phrase_is_not_a_name(nlp: Language) -> None:
     text = ("Im Interview zeigte sich Außenministerin Lena Hartwig zuversichtlich: „Eine Einigung ist nah.“ "
             "Seine Geduld stützt sich auf frühere Verhandlungen mit der Türkei: „Solche Gespräche enden immer spät.“")
     assert speakers(nlp, text)[-1] == "Außenministerin Lena Hartwig"
+
+
+def test_a_contrastive_adverb_between_subject_and_verb(nlp: Language) -> None:
+    text = "Die Rettungskräfte hingegen sagen, der Damm trage die „volle Last“ der Flut."
+    assert set(speakers(nlp, text)) == {"Die Rettungskräfte"}
