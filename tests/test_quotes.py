@@ -256,3 +256,8 @@ def test_a_possessive_phrase_is_not_a_name(nlp: Language) -> None:
 def test_a_contrastive_adverb_between_subject_and_verb(nlp: Language) -> None:
     text = "Die Rettungskräfte hingegen sagen, der Damm trage die „volle Last“ der Flut."
     assert set(speakers(nlp, text)) == {"Die Rettungskräfte"}
+
+
+def test_so_cue_followed_by_a_place_of_publication(nlp: Language) -> None:
+    text = "Doch sei die Brücke, so der Ingenieur Malik Osei in einem Gutachten, seit Jahren baufällig gewesen."
+    assert speakers(nlp, text) == ["der Ingenieur Malik Osei"]

@@ -307,7 +307,7 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
                 cues.append(Cue(i, i + 1, tok.text, "nach", speaker, _rest(doc, sent, i, end, lex)))
         elif low == lex.so_cue and i > s0 and doc[i - 1].text == "," and i + 1 < s1:
             sp = forward_np(doc, i + 1, s1, lex, s0)
-            if sp and (sp[1] >= s1 or is_break(doc[sp[1]])):
+            if sp and (_phrase_end(doc, sp[1], s1, lex) >= s1 or is_break(doc[_phrase_end(doc, sp[1], s1, lex)])):
                 cues.append(Cue(i, i + 1, tok.text, "so", sp, _before(doc, sent, i - 1)))
         elif tok.pos_ == "ADJ" and i + 1 < s1 and doc[i + 1].pos_ in ("NOUN", "PROPN"):
             continue
@@ -321,6 +321,18 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
     verbs = [c.start for c in cues if c.kind == "verb"]
     # "Laut X sagte Y, dass …": the verb's speaker said it; a phrase cue around a reporting verb only relays
     return [c for c in cues if c.kind == "verb" or not (c.content and any(c.content[0] <= v < c.content[1] for v in verbs))]
+
+
+def _phrase_end(doc: Doc, k: int, limit: int, lex: AttributionLexicon) -> int:
+    """The token after adverbs and prepositional phrases that follow a speaker ("so Elshorst weiter", "… in einem Blog")."""
+    while k < limit:
+        if doc[k].lower_ in lex.skip_after_cue:
+            k += 1
+        elif doc[k].lower_ in lex.prepositions_before_np and (pp := forward_np(doc, k + 1, limit, lex, doc[k].sent.start)):
+            k = pp[1]
+        else:
+            break
+    return k
 
 
 def _rest(doc: Doc, sent: Span, a: int, b: int, lex: AttributionLexicon) -> tuple[int, int] | None:
