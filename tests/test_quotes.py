@@ -261,3 +261,8 @@ def test_a_contrastive_adverb_between_subject_and_verb(nlp: Language) -> None:
 def test_so_cue_followed_by_a_place_of_publication(nlp: Language) -> None:
     text = "Doch sei die Brücke, so der Ingenieur Malik Osei in einem Gutachten, seit Jahren baufällig gewesen."
     assert speakers(nlp, text) == ["der Ingenieur Malik Osei"]
+
+
+def test_a_name_the_tagger_took_for_an_adverb_can_speak(nlp: Language) -> None:
+    text = "Auch diese Unkenntnis habe Methode, so Elshorst weiter: „Das ist in vielen Firmen so üblich.“"
+    assert speakers(nlp, text) == ["Elshorst", "Elshorst"]

@@ -167,9 +167,17 @@ def _is_head(tok: Token, lex: AttributionLexicon) -> bool:
     """A word that can head a speaker phrase: a noun or name (by tag when tagged, else capitalised or listed)."""
     if tok.lower_ in lex.non_speaker_nouns:
         return False
-    if tok.pos_ and tok.pos_ in ("ADJ", "ADV", "VERB", "AUX", "ADP", "CCONJ", "SCONJ", "PART", "NUM"):
+    if tok.pos_ and tok.pos_ in ("ADJ", "ADV", "VERB", "AUX", "ADP", "CCONJ", "SCONJ", "PART", "NUM") \
+            and not _mistagged_name(tok):
         return False
     return _is_cap(tok) or tok.lower_ in lex.np_nouns
+
+
+def _mistagged_name(tok: Token) -> bool:
+    """A capitalised word inside a sentence tagged as adverb or verb: a name the tagger did not know ("so Elshorst")."""
+    return tok.pos_ in ("ADV", "VERB") and tok.text[:1].isupper() and not tok.is_sent_start and tok.i > 0 \
+        and not (tok.doc[tok.i - 1].is_space or tok.doc[tok.i - 1].text in SENT_END
+                 or all(c in QUOTE_CHARS for c in tok.doc[tok.i - 1].text))
 
 
 def _np_word(tok: Token, lex: AttributionLexicon, sent_start: int) -> bool:
@@ -180,7 +188,7 @@ def _np_word(tok: Token, lex: AttributionLexicon, sent_start: int) -> bool:
     if low in lex.determiners or low in lex.genitive_links:
         return True
     if tok.pos_ and tok.pos_ not in ("X", "SPACE", ""):
-        return tok.pos_ in ("NOUN", "PROPN", "ADJ", "DET", "NUM")
+        return tok.pos_ in ("NOUN", "PROPN", "ADJ", "DET", "NUM") or _mistagged_name(tok)
     if _is_cap(tok):
         return not (tok.i == sent_start and low in lex.sentence_adverbs)
     if low in lex.np_nouns:
