@@ -266,3 +266,8 @@ def test_so_cue_followed_by_a_place_of_publication(nlp: Language) -> None:
 def test_a_name_the_tagger_took_for_an_adverb_can_speak(nlp: Language) -> None:
     text = "Auch diese Unkenntnis habe Methode, so Elshorst weiter: „Das ist in vielen Firmen so üblich.“"
     assert speakers(nlp, text) == ["Elshorst", "Elshorst"]
+
+
+def test_a_neuter_demonstrative_is_a_fronted_object_not_a_speaker(nlp: Language) -> None:
+    text = "Dies teilte der Innenminister am Abend mit. Er wolle die Lage am Montag neu bewerten."
+    assert speakers(nlp, text) == ["der Innenminister"]

@@ -60,6 +60,7 @@ class AttributionLexicon:
     passive_subject_cues: frozenset[str] = frozenset()  # "X wird zitiert": the subject of these passives is the speaker
     anaphoric_cues: frozenset[str] = frozenset()  # "Demnach …" opening a sentence: according to the source just named
     pronoun_tags: frozenset[str] = frozenset()  # the tagger's tags for pronouns that stand for a speaker ("Dieser sagte")
+    thing_pronouns: frozenset[str] = frozenset()  # pronouns of those tags that stand for a thing ("Dies teilte X mit")
     subject_determiners: frozenset[str] = frozenset()  # "Ein Sprecher sagte Reuters": a phrase they open is no dative
     coordinators: frozenset[str] = frozenset()  # "und": a second verb shares the first one's subject
     source_prepositions: frozenset[str] = frozenset()  # "In einer Erklärung … heißt es": where an impersonal cue's source stands
@@ -71,7 +72,8 @@ class AttributionLexicon:
 
     def is_pronoun(self, tok: Token) -> bool:
         """A pronoun that can stand for a speaker: listed ("er") or tagged so ("Dieser bestätigte")."""
-        return tok.lower_ in self.person_pronouns or (bool(tok.tag_) and tok.tag_ in self.pronoun_tags)
+        return tok.lower_ in self.person_pronouns or (
+            bool(tok.tag_) and tok.tag_ in self.pronoun_tags and tok.lower_ not in self.thing_pronouns)
 
     @classmethod
     def load(cls, lang: str) -> "AttributionLexicon":
@@ -126,6 +128,7 @@ class AttributionLexicon:
             object_determiners=fs("object_determiners"),
             subject_determiners=fs("subject_determiners"),
             pronoun_tags=frozenset(d.get("pronoun_tags", [])),
+            thing_pronouns=fs("thing_pronouns"),
             anaphoric_cues=fs("anaphoric_cues"),
             passive_auxiliaries=fs("passive_auxiliaries"),
             agent_prepositions=fs("agent_prepositions"),
