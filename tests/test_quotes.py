@@ -271,3 +271,8 @@ def test_a_name_the_tagger_took_for_an_adverb_can_speak(nlp: Language) -> None:
 def test_a_neuter_demonstrative_is_a_fronted_object_not_a_speaker(nlp: Language) -> None:
     text = "Dies teilte der Innenminister am Abend mit. Er wolle die Lage am Montag neu bewerten."
     assert speakers(nlp, text) == ["der Innenminister"]
+
+
+def test_a_speaker_with_a_participle_attribute(nlp: Language) -> None:
+    text = "„Wir bleiben, bis alle versorgt sind“, schrieb die in Osch lebende Ärztin Miriam Okafor am Abend."
+    assert speakers(nlp, text) == ["die in Osch lebende Ärztin Miriam Okafor"]

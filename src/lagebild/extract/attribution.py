@@ -228,8 +228,18 @@ def forward_np(doc: Doc, i: int, limit: int, lex: AttributionLexicon, sent_start
     if lex.is_pronoun(doc[i]):
         return i, i + 1
     j = i
-    while j < limit and _np_word(doc[j], lex, sent_start) and not (j > i and _starts_next_np(doc, j, lex)):
-        j += 1
+    while j < limit:
+        if j > i and doc[j - 1].lower_ in lex.determiners and doc[j].lower_ in lex.prepositions_before_np:
+            # "die in New York geborene Lopez": a phrase inside a participle attribute
+            adj = next((m for m in range(j + 2, min(limit, j + 8)) if doc[m].pos_ == "ADJ"
+                        and doc[m - 1].pos_ in ("NOUN", "PROPN")), None)
+            if adj is None or any(is_break(doc[m]) for m in range(j, adj)):
+                break
+            j = adj
+        elif _np_word(doc[j], lex, sent_start) and not (j > i and _starts_next_np(doc, j, lex)):
+            j += 1
+        else:
+            break
     return _trim_np(doc, i, j, lex)
 
 
