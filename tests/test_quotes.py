@@ -276,3 +276,9 @@ def test_a_neuter_demonstrative_is_a_fronted_object_not_a_speaker(nlp: Language)
 def test_a_speaker_with_a_participle_attribute(nlp: Language) -> None:
     text = "„Wir bleiben, bis alle versorgt sind“, schrieb die in Osch lebende Ärztin Miriam Okafor am Abend."
     assert speakers(nlp, text) == ["die in Osch lebende Ärztin Miriam Okafor"]
+
+
+def test_a_fronted_dative_after_a_double_space(nlp: Language) -> None:
+    text = ("Er hatte an der Kundgebung teilgenommen.  Der Lokalzeitung sagte Farid Nasser: "
+            "„Ich werde weiter für die Freiheit kämpfen.“")
+    assert speakers(nlp, text) == ["Farid Nasser"]

@@ -268,8 +268,8 @@ def backward_np(doc: Doc, i: int, floor: int, lex: AttributionLexicon, sent_star
 
 def clause_bounds(doc: Doc, i: int, sent: Span) -> tuple[int, int]:
     """Token range of the clause around token i, delimited by clause punctuation or quote marks."""
-    s = i
-    while s > sent.start and not is_break(doc[s - 1]):
+    s, first = i, first_word(sent)
+    while s > first and not is_break(doc[s - 1]):
         s -= 1
     e = i + 1
     while e < sent.end and not is_break(doc[e]):
@@ -295,11 +295,19 @@ def has_konjunktiv(doc: Doc, start: int, end: int, lex: AttributionLexicon, stro
     return False
 
 
+def first_word(sent: Span) -> int:
+    """The sentence's first token that is not whitespace (a double space after a full stop opens the next one)."""
+    k = sent.start
+    while k < sent.end - 1 and sent.doc[k].is_space:
+        k += 1
+    return k
+
+
 def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
     """All reporting cues in a sentence, with speaker and content token ranges."""
     cues: list[Cue] = []
     toks = list(sent)
-    s0, s1 = sent.start, sent.end
+    s0, s1 = first_word(sent), sent.end
     for tok in toks:
         low = tok.lower_
         lemma = tok.lemma_.lower() if tok.lemma_ else ""
@@ -330,8 +338,8 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
             sp = forward_np(doc, i + 1, s1, lex, s0)
             if sp and (_phrase_end(doc, sp[1], s1, lex) >= s1 or is_break(doc[_phrase_end(doc, sp[1], s1, lex)])):
                 cues.append(Cue(i, i + 1, tok.text, "so", sp, _before(doc, sent, i - 1)))
-        elif tok.pos_ == "ADJ" and i + 1 < s1 and doc[i + 1].pos_ in ("NOUN", "PROPN"):
-            continue
+        elif (tok.pos_ == "ADJ" and i + 1 < s1 and doc[i + 1].pos_ in ("NOUN", "PROPN")) or tok.pos_ in ("DET", "PRON"):
+            continue  # "nicht näher bezeichnete Quellen", "meinen Geist": a cue word used as adjective or determiner
         elif "Inf" in tok.morph.get("VerbForm") and i > s0 and doc[i - 1].pos_ == "PART":
             continue  # "hätte das Dekret zu bestätigen": an infinitive with its particle reports nothing  # "nicht näher bezeichnete Quellen": a participle used as an adjective reports nothing
         elif low in lex.cue_verbs or (lemma and tok.pos_ in ("VERB", "AUX") and lemma in lex.cue_verbs
@@ -378,7 +386,7 @@ def _before(doc: Doc, sent: Span, comma: int) -> tuple[int, int] | None:
 
 def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue | None:
     """A reporting verb, with its particle if separable, its subject and its complement clause."""
-    i, s0, s1 = tok.i, sent.start, sent.end
+    i, s0, s1 = tok.i, first_word(sent), sent.end
     low = tok.lower_
     cs, ce = clause_bounds(doc, i, sent)
     toks = [i]
