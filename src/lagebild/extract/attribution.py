@@ -607,7 +607,7 @@ def clause_window(doc: Doc, i: int, sent: Span, lex: AttributionLexicon) -> tupl
 def modality(doc: Doc, i: int, sent: Span, lex: AttributionLexicon, *, attributed: bool, rumor: bool) -> str:
     """Modality of the event whose trigger is token i: negated > ordered > planned > hypothetical > rumored > reported > asserted."""
     s, e = clause_window(doc, i, sent, lex)
-    words = [t.lower_ for t in doc[s:e] if not t.is_punct and t.i != i]
+    words = [t.lower_ for t in doc[s:e] if not (t.is_punct or t.is_space) and t.i != i]
     trig = doc[i].lower_
     mw = lex.modality_words
     if any(w in mw.get("negated", ()) for w in words) or trig.startswith(("nicht", "kein")):
@@ -615,7 +615,7 @@ def modality(doc: Doc, i: int, sent: Span, lex: AttributionLexicon, *, attribute
     if s > sent.start and ("zu" in words or "zu" in trig[2:-2]):
         # "plant, das Internet abzuschalten": the governing clause before carries the modality
         ps, _ = clause_window(doc, s - 1, sent, lex) if s - 1 > sent.start else (sent.start, s)
-        words = words + [t.lower_ for t in doc[ps:s] if not t.is_punct]
+        words = words + [t.lower_ for t in doc[ps:s] if not (t.is_punct or t.is_space)]
     if any(w in mw.get("ordered", ()) for w in words):
         return "ordered"
     reportative = any(w in lex.reportative for w in words)

@@ -347,7 +347,7 @@ class QuoteExtractor:
         """A reportative modal with a perfect infinitive ("soll … geflohen sein"): hearsay, not the author's claim."""
         lex = self.lex
         assert lex is not None
-        words = [t.lower_ for t in sent if not t.is_punct]
+        words = [t.lower_ for t in sent if not (t.is_punct or t.is_space)]
         return any(w in lex.reportative for w in words[:4]) and bool(words) and words[-1] in lex.perfect_aux
 
     @staticmethod
