@@ -445,7 +445,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         speaker = forward_np(doc, wie + 1, cs, lex, s0)  # "…, wie Burt Rutan, Chef der Firma, mitteilte"
     elif verb_first:
         speaker = fwd
-        if cs > s0 and doc[cs].lower_ != lex.so_cue and (speaker is None or _no_verb(doc, s0, cs - 1)):
+        if cs > s0 and doc[cs].lower_ != lex.so_cue and (speaker is None or no_verb(doc, s0, cs - 1)):
             # "Oberst Arslan, Kommandeur der Truppen, hat angekündigt, …": the subject stands before the apposition
             speaker = first_np(doc, s0, cs, lex, s0) or speaker
     elif aux is not None and i - aux > 1 and (np := first_np(doc, aux + 1, i, lex, s0)
@@ -489,7 +489,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
                                     for m in range(a, end)):
                 content = (a, end)
     trailing = lex.trailing_cue_clause and speaker is not None and speaker == bwd and speaker[0] == cs
-    if content is None and cs > s0 and doc[cs - 1].text == "," and not _no_verb(doc, s0, cs - 1) and (verb_first or trailing
+    if content is None and cs > s0 and doc[cs - 1].text == "," and not no_verb(doc, s0, cs - 1) and (verb_first or trailing
                                                                     or (cs > s0 + 1 and doc[cs].lower_ == lex.wie_cue)):
         a, b = s0, (wie - 1 if wie is not None else cs - 1)
         while a < b and all(c in QUOTE_CHARS for c in doc[a].text):
@@ -521,7 +521,7 @@ def _passive_agent(doc: Doc, tok: Token, cs: int, ce: int, lex: AttributionLexic
     return None
 
 
-def _no_verb(doc: Doc, a: int, b: int) -> bool:
+def no_verb(doc: Doc, a: int, b: int) -> bool:
     """No verb in [a, b) and a tagger ran: the range is a noun phrase with appositions, not a clause."""
     return b > a and all(t.pos_ for t in doc[a:b]) and not any(t.pos_ in ("VERB", "AUX") or all(c in QUOTE_CHARS for c in t.text) for t in doc[a:b])
 
@@ -533,7 +533,7 @@ def _wie_before(doc: Doc, s0: int, cs: int, lex: AttributionLexicon) -> int | No
         k -= 1
     if k <= s0 or doc[k].lower_ != lex.wie_cue or doc[k - 1].text != ",":
         return None
-    return k if _no_verb(doc, k + 1, cs - 1) else None
+    return k if no_verb(doc, k + 1, cs - 1) else None
 
 
 def _has_name(doc: Doc, a: int, b: int) -> bool:

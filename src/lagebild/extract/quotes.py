@@ -9,7 +9,8 @@ from spacy.tokens import Doc, Span
 
 from ..lang import language_data
 from . import claims
-from .attribution import AttributionLexicon, Cue, _no_verb, backward_np, find_cues, first_np, has_konjunktiv, source_kind
+from .attribution import (AttributionLexicon, Cue, no_verb, backward_np, find_cues, first_np, first_word, has_konjunktiv,
+                          source_kind)
 from .entities import LanguageRules
 
 # Files in lang/<code>/ this extractor needs; a language without them runs without it.
@@ -164,7 +165,7 @@ class QuoteExtractor:
                 own = self._dass_clause(doc, sent, mentions, trial)
                 named = own is not None and own[3].spans and \
                     doc.text[own[3].spans[0][0]:own[3].spans[0][1]].lower() not in lex.person_pronouns
-                opener = doc[sent.start]
+                opener = doc[first_word(sent)]
                 if own is not None and named:
                     state.update(trial, active=own[3])  # its own subject: "X ist der Meinung, dass …"
                     items.append(own)
@@ -172,7 +173,7 @@ class QuoteExtractor:
                     # "Demnach wurden drei Zivilisten getötet": the word points back to the source just named
                     local = (opener.idx, opener.idx + len(opener))
                     sp = Speaker(active.text, active.entity, [local] + active.spans, active.is_person)
-                    items.append((doc[sent.start + 1].idx, sent.end_char, "indirect", sp, opener.text))
+                    items.append((doc[opener.i + 1].idx, sent.end_char, "indirect", sp, opener.text))
                 elif active is not None and has_konjunktiv(doc, sent.start, sent.end, lex):
                     items.append((sent.start_char, sent.end_char, "indirect", active, None))
                 elif recent is not None and has_konjunktiv(doc, sent.start, sent.end, lex, strong=True):
@@ -231,7 +232,7 @@ class QuoteExtractor:
             np = backward_np(doc, j, line_start, lex, line_start)
             if np and np[0] <= start:
                 return self._speaker(doc, np, mentions, state), None  # "Hartwig: „…“"
-            lead = first_np(doc, start, j, lex, doc[j].sent.start) if _no_verb(doc, start, j) else None
+            lead = first_np(doc, start, j, lex, doc[j].sent.start) if no_verb(doc, start, j) else None
             if lead is not None:
                 return self._speaker(doc, lead, mentions, state), None  # "Ein Ermittler nach der Festnahme: „…“"
             # "Zypries sieht darin eine Bestätigung: „…“": the sentence's subject, not the phrase before the colon
@@ -240,7 +241,7 @@ class QuoteExtractor:
             if sp is not None:
                 return sp, None
         sent = doc[ts].sent
-        inside = ts > sent.start + 1  # a quote inside a sentence without a cue ("sprach X von der „Katastrophe“")
+        inside = ts > first_word(sent) + 1  # a quote inside a sentence without a cue ("sprach X von der „Katastrophe“")
         if inside and (sp := self._sentence_source(doc, sent.start, ts, mentions, state)):
             running = state.get("active") or state.get("recent")
             if not sp.is_person and running is not None and (has_konjunktiv(doc, sent.start, ts, lex, strong=True)
@@ -276,7 +277,7 @@ class QuoteExtractor:
         """Uncued reported content: "X schließen daraus, dass …" or a Konjunktiv I clause after a comma; speaker = first NP."""
         lex = self.lex
         assert lex is not None
-        for k in range(sent.start + 2, sent.end - 3):
+        for k in range(first_word(sent) + 2, sent.end - 3):
             if doc[k - 1].text != ",":
                 continue
             if doc[k].lower_ in lex.complementizers or has_konjunktiv(doc, k, min(sent.end, k + 4), lex, strong=True):
