@@ -282,3 +282,10 @@ def test_a_fronted_dative_after_a_double_space(nlp: Language) -> None:
     text = ("Er hatte an der Kundgebung teilgenommen.  Der Lokalzeitung sagte Farid Nasser: "
             "„Ich werde weiter für die Freiheit kämpfen.“")
     assert speakers(nlp, text) == ["Farid Nasser"]
+
+
+def test_a_quote_followed_by_das_sagte(nlp: Language) -> None:
+    text = ("Der Bürgermeister besuchte am Montag das Lager.\n\n"
+            "„Wir tun, was wir können, aber wir brauchen mehr Zelte.“ Das sagte der Bürgermeister Milan Horak am Abend.")
+    (q,) = quotes(nlp, text)
+    assert (q["cue"], q["speaker_text"]) == ("sagte", "der Bürgermeister Milan Horak")

@@ -220,6 +220,12 @@ class QuoteExtractor:
         if cands:
             _, cue, sp = min(cands, key=lambda x: x[0])
             return sp, cue.text
+        # "„…“ Das sagte der Bürgermeister am Abend.": the next sentence points back at the quote
+        nxt = next((x for x in sents[si + 1:] if x.start >= te), None)
+        if nxt is not None and doc[first_word(nxt)].lower_ in lex.thing_pronouns | {lex.so_cue}:
+            back = [c for c in find_cues(doc, nxt, lex) if c.kind == "verb" and c.speaker and c.content is None]
+            if back:
+                return self._speaker(doc, back[0].speaker, mentions, state), back[0].text
         # "Name:" right before the quote (same line or the line before)
         j = ts - 1
         while j >= 0 and doc[j].is_space:
