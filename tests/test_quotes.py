@@ -289,3 +289,10 @@ def test_a_quote_followed_by_das_sagte(nlp: Language) -> None:
             "„Wir tun, was wir können, aber wir brauchen mehr Zelte.“ Das sagte der Bürgermeister Milan Horak am Abend.")
     (q,) = quotes(nlp, text)
     assert (q["cue"], q["speaker_text"]) == ("sagte", "der Bürgermeister Milan Horak")
+
+
+def test_nach_eigenen_angaben_rests_on_the_subject_and_the_phrase(nlp: Language) -> None:
+    doc = nlp("Die Feuerwehr hat nach eigenen Angaben bislang die Hälfte der Halle abgesucht.")
+    (q,) = claims(doc)["quotes"]
+    assert q["speaker_text"] == "Die Feuerwehr"
+    assert [doc.text[a:b] for a, b in doc._.quote_speaker_spans[q["id"]]] == ["eigenen Angaben", "Die Feuerwehr"]

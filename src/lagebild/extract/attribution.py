@@ -155,6 +155,7 @@ class Cue:
     speaker: tuple[int, int] | None = None
     content: tuple[int, int] | None = None
     tokens: list[int] = field(default_factory=list)
+    local: tuple[int, int] | None = None  # a phrase in the cue that refers to the speaker ("eigenen Angaben")
 
 
 def is_break(tok: Token) -> bool:
@@ -331,9 +332,11 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
                 # "nach Behördenangaben 62 Personen": the source ends before a number
                 end = max(next((m for m in range(k + 1, sp[1]) if doc[m].like_num), sp[1]), k + 1)
                 speaker = (k + 2, end) if end > k + 2 and doc[k + 1].lower_ in lex.genitive_links else (i + 1, end)
+                local = None
                 if any(doc[m].lower_ in lex.self_reference for m in range(i + 1, k)):
-                    speaker = first_np(doc, s0, i, lex, s0) or speaker  # "X schickte nach eigenen Angaben …"
-                cues.append(Cue(i, i + 1, tok.text, "nach", speaker, _rest(doc, sent, i, end, lex)))
+                    local = (i + 1, k + 1)  # "X schickte nach eigenen Angaben …": the phrase points to the subject
+                    speaker = first_np(doc, s0, i, lex, s0) or speaker
+                cues.append(Cue(i, i + 1, tok.text, "nach", speaker, _rest(doc, sent, i, end, lex), local=local))
         elif low == lex.so_cue and i > s0 and doc[i - 1].text == "," and i + 1 < s1:
             sp = forward_np(doc, i + 1, s1, lex, s0)
             if sp and (_phrase_end(doc, sp[1], s1, lex) >= s1 or is_break(doc[_phrase_end(doc, sp[1], s1, lex)])):

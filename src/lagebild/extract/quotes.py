@@ -140,6 +140,9 @@ class QuoteExtractor:
             resolved: list[tuple[Cue, Speaker | None]] = []
             for cue in cues:
                 sp = self._speaker(doc, cue.speaker, mentions, state) if cue.speaker else None
+                if sp is not None and cue.local is not None:
+                    local = (doc[cue.local[0]].idx, doc[cue.local[1] - 1].idx + len(doc[cue.local[1] - 1]))
+                    sp = Speaker(sp.text, sp.entity, [local] + sp.spans, sp.is_person)
                 resolved.append((cue, sp))
                 if cue.content:
                     a, b = doc[cue.content[0]].idx, doc[cue.content[1] - 1].idx + len(doc[cue.content[1] - 1])
