@@ -101,3 +101,9 @@ def test_malformed_gold_data_is_a_clear_error(tmp_path):
                              env={**os.environ, "LAGEBILD_DATA": str(tmp_path / "data")})
     assert env_run.returncode == 2 and "[E004] evaluation gepade" in env_run.stderr
     assert "Traceback" not in env_run.stderr and not (tmp_path / "eval.md").exists()
+
+
+def test_eval_split_is_checked_before_any_work(tmp_path):
+    result = run("eval", "quotes", "--split", "validation", "--out", "eval.md", cwd=tmp_path)
+    assert result.returncode == 2 and "unknown split validation" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "eval.md").exists()

@@ -29,6 +29,8 @@ def evaluate(
     tasks: Optional[list[str]] = typer.Argument(None, help=f"Which evaluations: {', '.join(EVALUATIONS)} [default: all]"),
     limit: Optional[int] = typer.Option(None, min=1, help="Score only the first N gold documents/sentences (quick look)"),
     out: Path = typer.Option(Path("docs/evaluation.md"), "--out", help="Write the table here (and .json beside it)"),
+    split: str = typer.Option("test", "--split", help="Split of the Wikinews quotation set that `quotes` scores "
+                              "(test, dev or train; the quote rules were written on train and dev)"),
 ) -> None:
     """Run every evaluation whose data is present in ../shared/data and print one table."""
     from ..lang import Pipelines
@@ -37,6 +39,8 @@ def evaluate(
     unknown = sorted(set(chosen) - set(EVALUATIONS))
     if unknown:
         raise BadOption(f"unknown evaluation {', '.join(unknown)}; choose from {', '.join(EVALUATIONS)}")
+    if split not in ("test", "dev", "train"):
+        raise BadOption(f"unknown split {split}; choose from test, dev, train")
     settings = Settings.from_env()
     pipelines = Pipelines(settings)
     rows: list[dict] = []
@@ -49,7 +53,8 @@ def evaluate(
         started = time.perf_counter()
         with stderr.status(f"evaluating {task} …"):
             try:
-                found = module.run(pipelines, settings.data_dir, limit=limit)
+                extra = {"split": split} if task == "quotes" else {}
+                found = module.run(pipelines, settings.data_dir, limit=limit, **extra)
             except (KeyError, IndexError, ValueError, UnicodeDecodeError) as err:  # JSONDecodeError is a ValueError
                 raise DataError(f"evaluation {task}: its gold data under {settings.data_dir} is not in the expected "
                                 f"format ({type(err).__name__}: {err})") from err
@@ -58,7 +63,7 @@ def evaluate(
         stderr.print(f"{task}: {len(found)} scores in {time.perf_counter() - started:.1f}s")
         rows.extend(found)
     _print_table(rows)
-    _write(rows, out, chosen, limit)
+    _write(rows, out, chosen, limit, split)
 
 
 def _print_table(rows: list[dict]) -> None:
@@ -72,8 +77,9 @@ def _print_table(rows: list[dict]) -> None:
     Console().print(table)
 
 
-def _write(rows: list[dict], out: Path, tasks: list[str], limit: Optional[int]) -> None:
-    command = "lagebild eval " + " ".join(tasks) + (f" --limit {limit}" if limit else "")
+def _write(rows: list[dict], out: Path, tasks: list[str], limit: Optional[int], split: str) -> None:
+    command = "lagebild eval " + " ".join(tasks) + (f" --limit {limit}" if limit else "") + \
+        (f" --split {split}" if split != "test" else "")
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"# Evaluation results\n\nProduced by `{command}` on {stamp}. "
              "Anchor: the reference system's score on the same data, where known.\n",
