@@ -153,30 +153,103 @@ def speakers(nlp: Language, text: str) -> list[str | None]:
     return [q["speaker_text"] for q in quotes(nlp, text)]
 
 
-def test_a_phrase_after_a_preposition_or_a_dative_name_is_not_the_speaker(nlp: Language) -> None:
-    assert speakers(nlp, "Milan Horak, der Bürgermeister der Stadt, sagte vor der Presse, die Brücke sei gesperrt.") \
-        == ["Milan Horak"]
-    assert speakers(nlp, "Ein Sprecher des Krisenstabs sagte Radio Nord, die Pegel würden weiter sinken.") \
-        == ["Ein Sprecher des Krisenstabs"]
+SPEAKERS = {
+    "a phrase after a preposition is no speaker": (
+        "Milan Horak, der Bürgermeister der Stadt, sagte vor der Presse, die Brücke sei gesperrt.", ["Milan Horak"]),
+    "a dative name after the verb is no speaker": (
+        "Ein Sprecher des Krisenstabs sagte Radio Nord, die Pegel würden weiter sinken.", ["Ein Sprecher des Krisenstabs"]),
+    "a fronted dative after a double space": (
+        "Er hatte an der Kundgebung teilgenommen.  Der Lokalzeitung sagte Farid Nasser: "
+        "„Ich werde weiter für die Freiheit kämpfen.“", ["Farid Nasser"]),
+    "so-parenthesis: the source follows the verb": (
+        "Der Grund für die Absage, so vermutet die Zeitung Nordkurier, dürfte die Sturmwarnung sein.",
+        ["die Zeitung Nordkurier"]),
+    "so-cue followed by where it was said": (
+        "Doch sei die Brücke, so der Ingenieur Malik Osei in einem Gutachten, seit Jahren baufällig gewesen.",
+        ["der Ingenieur Malik Osei"]),
+    "the agent of a passive reporting verb": (
+        "Die Pläne wurden von Verkehrsministerin Ida Brandt als überzogen bezeichnet. "
+        "Die Stadt habe dafür weder Geld noch Personal.", ["Verkehrsministerin Ida Brandt"]),
+    "zitiert: the subject of the passive speaks": (
+        "Der Kommandeur wird von Radio Nord mit den Worten zitiert, die Lage sei ruhig.", ["Der Kommandeur"]),
+    "a plural present cue": (
+        "Die Hilfsorganisationen verweisen darauf, dass die Lager überfüllt seien.", ["Die Hilfsorganisationen"]),
+    "a source in a document: hatte es geheißen": (
+        "In einer Erklärung des Roten Kreuzes hatte es geheißen: „Die Versorgung der Verletzten ist nicht mehr gesichert.“",
+        ["einer Erklärung des Roten Kreuzes"]),
+    "a verbless lead-in": (
+        "Ein Feuerwehrmann nach dem Einsatz: „So etwas habe ich in zwanzig Jahren nicht gesehen.“", ["Ein Feuerwehrmann"]),
+    "a party named inside a fronted object": (
+        "Den Ärger der SPD über den Haushalt brachte die Abgeordnete Clara Vogt zum Ausdruck: "
+        "„So kann man mit den Kommunen nicht umgehen.“", ["Clara Vogt"]),
+    "an adverb between verb and subject": (
+        "Am Abend meldete dann die Nachrichtenagentur Nordpress, die Grenze bleibe geschlossen.",
+        ["die Nachrichtenagentur Nordpress"]),
+    "a contrastive adverb between subject and verb": (
+        "Die Rettungskräfte hingegen sagen, der Damm trage die „volle Last“ der Flut.",
+        ["Die Rettungskräfte", "Die Rettungskräfte"]),
+    "a name the tagger took for an adverb": (
+        "Auch diese Unkenntnis habe Methode, so Elshorst weiter: „Das ist in vielen Firmen so üblich.“",
+        ["Elshorst", "Elshorst"]),
+    "a neuter demonstrative is a fronted object": (
+        "Dies teilte der Innenminister am Abend mit. Er wolle die Lage am Montag neu bewerten.", ["der Innenminister"]),
+    "a speaker with a participle attribute": (
+        "„Wir bleiben, bis alle versorgt sind“, schrieb die in Osch lebende Ärztin Miriam Okafor am Abend.",
+        ["die in Osch lebende Ärztin Miriam Okafor"]),
+}
+
+LAST_SPEAKER = {
+    "a colon quote goes to the subject, not the phrase before the colon": (
+        "Die Richterin Anna Lindqvist hatte das Verfahren geleitet. Lindqvist sieht in dem Urteil eine Bestätigung "
+        "ihrer Linie: „Das Gesetz gilt für alle, auch für Minister.“", "Lindqvist"),
+    "a pronoun after the verb of a fronted object": (
+        "Oberst Farid Nasser wurde am Morgen befragt. Eine Mitschuld an dem Unfall weist er von sich: "
+        "„Meine Leute haben jede Vorschrift befolgt.“", "Oberst Farid Nasser"),
+    "a quoted phrase in reported speech keeps the running speaker": (
+        "Die Datenschützerin Eva Lindner bezeichnete die Pläne als „Wortbruch“. "
+        "Bisher habe die Landesregierung eine „zentrale Bilddatenbank“ stets ausgeschlossen.",
+        "Die Datenschützerin Eva Lindner"),
+    "a possessive phrase is no name": (
+        "Im Interview zeigte sich Außenministerin Lena Hartwig zuversichtlich: „Eine Einigung ist nah.“ "
+        "Seine Geduld stützt sich auf frühere Verhandlungen mit der Türkei: „Solche Gespräche enden immer spät.“",
+        "Außenministerin Lena Hartwig"),
+}
 
 
-def test_so_parenthesis_names_the_source_after_the_verb(nlp: Language) -> None:
-    assert speakers(nlp, "Der Grund für die Absage, so vermutet die Zeitung Nordkurier, dürfte die Sturmwarnung sein.") \
-        == ["die Zeitung Nordkurier"]
+@pytest.mark.parametrize("text, expected", SPEAKERS.values(), ids=SPEAKERS.keys())
+def test_speakers(nlp: Language, text: str, expected: list[str]) -> None:
+    assert speakers(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", LAST_SPEAKER.values(), ids=LAST_SPEAKER.keys())
+def test_speaker_of_the_last_quote(nlp: Language, text: str, expected: str) -> None:
+    assert speakers(nlp, text)[-1] == expected
+
+
+CUES = {
+    "a particle verb in the perfect": (
+        "Der Fahrer Tomas Weber wurde vernommen. Der Polizei gegenüber hat er angegeben, er sei geblendet worden.",
+        [("angegeben", "Tomas Weber")]),
+    "vorschlagen": ("Die Gewerkschaft schlug vor, die Gespräche am Montag fortzusetzen.", [("schlug vor", "Die Gewerkschaft")]),
+    "no cue in a zu-infinitive": (
+        "Der Präsident betonte, das Parlament habe das Gesetz noch zu bestätigen.", [("betonte", "Der Präsident")]),
+    "a separable particle after a quoted word": (
+        "Bei einem Treffen mit dem Landrat wies der Betreiber alle Vorwürfe als „haltlos“ zurück.",
+        [("wies zurück", "der Betreiber")]),
+    "a quote followed by 'Das sagte X'": (
+        "Der Bürgermeister besuchte am Montag das Lager.\n\n„Wir tun, was wir können, aber wir brauchen mehr Zelte.“ "
+        "Das sagte der Bürgermeister Milan Horak am Abend.", [("sagte", "der Bürgermeister Milan Horak")]),
+}
+
+
+@pytest.mark.parametrize("text, expected", CUES.values(), ids=CUES.keys())
+def test_cues_and_speakers(nlp: Language, text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(q["cue"], q["speaker_text"]) for q in quotes(nlp, text)] == expected
 
 
 def test_a_participle_used_as_an_adjective_is_no_cue(nlp: Language) -> None:
     qs = quotes(nlp, "Unter Berufung auf nicht näher bezeichnete Quellen gab der Sender an, der Minister sei zurückgetreten.")
     assert [q["cue"] for q in qs] == ["gab an"]
-
-
-def test_colon_quote_goes_to_the_subject_not_the_phrase_before_the_colon(nlp: Language) -> None:
-    text = ("Die Richterin Anna Lindqvist hatte das Verfahren geleitet. "
-            "Lindqvist sieht in dem Urteil eine Bestätigung ihrer Linie: „Das Gesetz gilt für alle, auch für Minister.“")
-    assert speakers(nlp, text)[-1] in ("Lindqvist", "Die Richterin Anna Lindqvist")
-    text = ("Oberst Farid Nasser wurde am Morgen befragt. Eine Mitschuld an dem Unfall weist er von sich: "
-            "„Meine Leute haben jede Vorschrift befolgt.“")
-    assert speakers(nlp, text)[-1] == "Oberst Farid Nasser"
 
 
 def test_a_later_surname_is_a_mention_of_the_person(nlp: Language) -> None:
@@ -185,23 +258,9 @@ def test_a_later_surname_is_a_mention_of_the_person(nlp: Language) -> None:
     assert [m["text"] for m in person["mentions"]][-1] == "Okafor"
 
 
-def test_particle_verbs_in_the_perfect_and_vorschlagen_are_cues(nlp: Language) -> None:
-    qs = quotes(nlp, "Der Fahrer Tomas Weber wurde vernommen. Der Polizei gegenüber hat er angegeben, er sei geblendet worden.")
-    assert [(q["cue"], q["speaker_text"]) for q in qs] == [("angegeben", "Tomas Weber")]
-    qs = quotes(nlp, "Die Gewerkschaft schlug vor, die Gespräche am Montag fortzusetzen.")
-    assert [(q["cue"], q["speaker_text"]) for q in qs] == [("schlug vor", "Die Gewerkschaft")]
-
-
 def test_a_demonstrative_pronoun_speaks_for_the_last_body_named(nlp: Language) -> None:
     text = "Die Opposition wandte sich an die Wahlkommission. Diese bestätigte, dass drei Beschwerden eingegangen seien."
     assert quotes(nlp, text)[-1]["cue"] == "bestätigte"
-
-
-def test_the_agent_of_a_passive_reporting_verb_is_the_speaker(nlp: Language) -> None:
-    text = ("Die Pläne wurden von Verkehrsministerin Ida Brandt als überzogen bezeichnet. "
-            "Die Stadt habe dafür weder Geld noch Personal.")
-    assert speakers(nlp, text) == ["Verkehrsministerin Ida Brandt"]
-    assert speakers(nlp, "Der Kommandeur wird von Radio Nord mit den Worten zitiert, die Lage sei ruhig.") == ["Der Kommandeur"]
 
 
 def test_demnach_continues_the_source_just_named(nlp: Language) -> None:
@@ -210,85 +269,6 @@ def test_demnach_continues_the_source_just_named(nlp: Language) -> None:
     q = quotes(nlp, text)[-1]
     assert (q["cue"], q["speaker_text"]) == ("Demnach", "das Verteidigungsministerium")
     assert q["text"].startswith("wurden zwei")
-
-
-def test_plural_present_cues_and_no_cue_in_a_zu_infinitive(nlp: Language) -> None:
-    assert speakers(nlp, "Die Hilfsorganisationen verweisen darauf, dass die Lager überfüllt seien.") == ["Die Hilfsorganisationen"]
-    qs = quotes(nlp, "Der Präsident betonte, das Parlament habe das Gesetz noch zu bestätigen.")
-    assert [q["cue"] for q in qs] == ["betonte"]
-
-
-def test_a_speaker_phrase_ends_where_the_object_begins(nlp: Language) -> None:
-    qs = quotes(nlp, "Bei einem Treffen mit dem Landrat wies der Betreiber alle Vorwürfe als „haltlos“ zurück.")
-    assert [(q["cue"], q["speaker_text"]) for q in qs] == [("wies zurück", "der Betreiber")]
-
-
-def test_sources_in_documents_and_verbless_lead_ins(nlp: Language) -> None:
-    text = "In einer Erklärung des Roten Kreuzes hatte es geheißen: „Die Versorgung der Verletzten ist nicht mehr gesichert.“"
-    assert speakers(nlp, text) == ["einer Erklärung des Roten Kreuzes"]
-    text = "Ein Feuerwehrmann nach dem Einsatz: „So etwas habe ich in zwanzig Jahren nicht gesehen.“"
-    assert speakers(nlp, text) == ["Ein Feuerwehrmann"]
-
-
-def test_a_party_named_inside_an_object_is_not_the_speaker(nlp: Language) -> None:
-    text = ("Den Ärger der SPD über den Haushalt brachte die Abgeordnete Clara Vogt zum Ausdruck: "
-            "„So kann man mit den Kommunen nicht umgehen.“")
-    assert speakers(nlp, text) == ["Clara Vogt"]
-
-
-def test_an_adverb_between_verb_and_subject_is_skipped(nlp: Language) -> None:
-    text = "Am Abend meldete dann die Nachrichtenagentur Nordpress, die Grenze bleibe geschlossen."
-    assert speakers(nlp, text) == ["die Nachrichtenagentur Nordpress"]
-
-
-def test_a_quoted_phrase_in_reported_speech_keeps_the_running_speaker(nlp: Language) -> None:
-    text = ("Die Datenschützerin Eva Lindner bezeichnete die Pläne als „Wortbruch“. "
-            "Bisher habe die Landesregierung eine „zentrale Bilddatenbank“ stets ausgeschlossen.")
-    assert speakers(nlp, text)[-1] == "Die Datenschützerin Eva Lindner"
-
-
-def test_a_possessive_phrase_is_not_a_name(nlp: Language) -> None:
-    text = ("Im Interview zeigte sich Außenministerin Lena Hartwig zuversichtlich: „Eine Einigung ist nah.“ "
-            "Seine Geduld stützt sich auf frühere Verhandlungen mit der Türkei: „Solche Gespräche enden immer spät.“")
-    assert speakers(nlp, text)[-1] == "Außenministerin Lena Hartwig"
-
-
-def test_a_contrastive_adverb_between_subject_and_verb(nlp: Language) -> None:
-    text = "Die Rettungskräfte hingegen sagen, der Damm trage die „volle Last“ der Flut."
-    assert set(speakers(nlp, text)) == {"Die Rettungskräfte"}
-
-
-def test_so_cue_followed_by_a_place_of_publication(nlp: Language) -> None:
-    text = "Doch sei die Brücke, so der Ingenieur Malik Osei in einem Gutachten, seit Jahren baufällig gewesen."
-    assert speakers(nlp, text) == ["der Ingenieur Malik Osei"]
-
-
-def test_a_name_the_tagger_took_for_an_adverb_can_speak(nlp: Language) -> None:
-    text = "Auch diese Unkenntnis habe Methode, so Elshorst weiter: „Das ist in vielen Firmen so üblich.“"
-    assert speakers(nlp, text) == ["Elshorst", "Elshorst"]
-
-
-def test_a_neuter_demonstrative_is_a_fronted_object_not_a_speaker(nlp: Language) -> None:
-    text = "Dies teilte der Innenminister am Abend mit. Er wolle die Lage am Montag neu bewerten."
-    assert speakers(nlp, text) == ["der Innenminister"]
-
-
-def test_a_speaker_with_a_participle_attribute(nlp: Language) -> None:
-    text = "„Wir bleiben, bis alle versorgt sind“, schrieb die in Osch lebende Ärztin Miriam Okafor am Abend."
-    assert speakers(nlp, text) == ["die in Osch lebende Ärztin Miriam Okafor"]
-
-
-def test_a_fronted_dative_after_a_double_space(nlp: Language) -> None:
-    text = ("Er hatte an der Kundgebung teilgenommen.  Der Lokalzeitung sagte Farid Nasser: "
-            "„Ich werde weiter für die Freiheit kämpfen.“")
-    assert speakers(nlp, text) == ["Farid Nasser"]
-
-
-def test_a_quote_followed_by_das_sagte(nlp: Language) -> None:
-    text = ("Der Bürgermeister besuchte am Montag das Lager.\n\n"
-            "„Wir tun, was wir können, aber wir brauchen mehr Zelte.“ Das sagte der Bürgermeister Milan Horak am Abend.")
-    (q,) = quotes(nlp, text)
-    assert (q["cue"], q["speaker_text"]) == ("sagte", "der Bürgermeister Milan Horak")
 
 
 def test_nach_eigenen_angaben_rests_on_the_subject_and_the_phrase(nlp: Language) -> None:

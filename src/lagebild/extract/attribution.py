@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
@@ -13,6 +13,8 @@ from ..lang import language_data
 PUNCT_BREAKS = frozenset({",", ";", ":", "(", ")", "–", "—"})
 QUOTE_CHARS = frozenset("„“”»«\"‚‘›‹'")
 SENT_END = frozenset({".", "!", "?"})
+MODALITY_LISTS = ("reportative", "future_markers", "perfect_aux", "clause_breaks", "konjunktiv_substitutes")
+TAG_LISTS = ("pronoun_tags", "relative_tags")  # the tagger's tags, not words
 
 
 @dataclass(frozen=True)
@@ -82,61 +84,29 @@ class AttributionLexicon:
 
     @classmethod
     def from_dict(cls, d: dict) -> "AttributionLexicon":
-        """Build the lexicon from the parsed data file."""
-        fs = lambda key: frozenset(w.lower() for w in d.get(key, []))  # noqa: E731
+        """Build the lexicon from the parsed data file: every word list by its field name, lower-cased."""
         mod = d["modality"]
         order = ("rumor", "witness", "media", "official")
         kinds = tuple(
             (k, frozenset(d["source_kinds"][k].get("words", [])), tuple(d["source_kinds"][k].get("suffixes", [])))
             for k in order if k in d["source_kinds"]
         )
+        special = MODALITY_LISTS + TAG_LISTS
+        words = {f.name: frozenset(w.lower() for w in d.get(f.name, []))
+                 for f in fields(cls) if f.type == "frozenset[str]" and f.name not in special}
         return cls(
+            **words,
+            **{name: frozenset(mod.get(name, [])) for name in MODALITY_LISTS},
+            **{name: frozenset(d.get(name, [])) for name in TAG_LISTS},  # tags keep their case
             quote_pairs=tuple((a, b) for a, b in d["quote_pairs"]),
             min_direct_words=int(d.get("min_direct_words", 3)),
-            cue_verbs=fs("cue_verbs"),
             cue_particles={k: frozenset(v) for k, v in d.get("cue_particles", {}).items()},
-            particle_optional=fs("particle_optional"),
-            impersonal_cues=fs("impersonal_cues"),
-            postposition_cues=fs("postposition_cues"),
-            preposition_cues=fs("preposition_cues"),
-            nach_cues=fs("nach_cues"),
             nach_cue_suffixes=tuple(d.get("nach_cue_suffixes", [])),
-            auxiliaries=fs("auxiliaries"),
             nach_word=d.get("nach_word", "nach"),
             so_cue=d.get("so_cue", ""),
             wie_cue=d.get("wie_cue", ""),
-            complementizers=fs("complementizers"),
-            determiners=fs("determiners"),
-            genitive_links=fs("genitive_links"),
-            np_stop_words=fs("np_stop_words"),
-            skip_after_cue=fs("skip_after_cue"),
-            prepositions_before_np=fs("prepositions_before_np"),
-            sentence_adverbs=fs("sentence_adverbs"),
-            person_pronouns=fs("person_pronouns"),
             source_kinds=kinds,
-            konjunktiv_forms=fs("konjunktiv_forms"),
-            konjunktiv_strong=fs("konjunktiv_strong"),
             modality_words={k: frozenset(v["words"]) for k, v in mod.items() if isinstance(v, dict)},
-            reportative=frozenset(mod.get("reportative", [])),
-            future_markers=frozenset(mod.get("future_markers", [])),
-            perfect_aux=frozenset(mod.get("perfect_aux", [])),
-            clause_breaks=frozenset(mod.get("clause_breaks", [])),
-            konjunktiv_substitutes=frozenset(mod.get("konjunktiv_substitutes", [])),
-            np_nouns=fs("np_nouns"),
-            non_speaker_nouns=fs("non_speaker_nouns"),
-            coordinators=fs("coordinators"),
-            object_determiners=fs("object_determiners"),
-            subject_determiners=fs("subject_determiners"),
-            pronoun_tags=frozenset(d.get("pronoun_tags", [])),
-            thing_pronouns=fs("thing_pronouns"),
-            anaphoric_cues=fs("anaphoric_cues"),
-            passive_auxiliaries=fs("passive_auxiliaries"),
-            agent_prepositions=fs("agent_prepositions"),
-            passive_subject_cues=fs("passive_subject_cues"),
-            self_reference=fs("self_reference"),
-            relative_pronouns=fs("relative_pronouns"),
-            relative_tags=frozenset(d.get("relative_tags", [])),
-            source_prepositions=fs("source_prepositions"),
             np_adjective_endings=tuple(d.get("np_adjective_endings", ("e", "en", "er", "es", "em"))),
             trailing_cue_clause=bool(d.get("trailing_cue_clause", False)),
             bare_complementizer=bool(d.get("bare_complementizer", False)),
