@@ -38,6 +38,10 @@ class EventFilter:
     source_kind: str | None = None
     article_id: str | None = None
 
+    def as_dict(self) -> dict[str, str]:
+        """The filters that are set, as strings."""
+        return {k: str(v) for k, v in vars(self).items() if v not in (None, "")}
+
     def where(self) -> tuple[str, list[Any]]:
         """A WHERE clause of fixed fragments and its parameters."""
         clauses: list[str] = []

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ...errors import StoreError
 from ...store import Store
+from ...store.queries import EventFilter
 from . import data
 from .outlines import svg_map
 from .render import bounds, figure_chart, highlight, spans
@@ -46,10 +47,10 @@ def _day(value: str | None, name: str) -> date | None:
 
 def timeline_filters(place: str | None = text_param(), type: str | None = text_param(), since: str | None = Query(None, max_length=10),
                      until: str | None = Query(None, max_length=10), source_kind: str | None = text_param(),
-                     modality: str | None = text_param()) -> data.Filters:
+                     modality: str | None = text_param()) -> EventFilter:
     """Filters from the query string; empty values mean no filter."""
-    return data.Filters(place=place or None, type=type or None, since=_day(since, "since"),
-                        until=_day(until, "until"), source_kind=source_kind or None, modality=modality or None)
+    return EventFilter(place=place or None, type=type or None, since=_day(since, "since"),
+                       until=_day(until, "until"), source_kind=source_kind or None, modality=modality or None)
 
 
 def _wants_json(request: Request) -> bool:
@@ -127,14 +128,14 @@ def create_app(db_path: Path | str) -> FastAPI:
 
     # ---- JSON API ----
     @app.get("/api/events", tags=["api"])
-    def api_events(filters: data.Filters = Depends(timeline_filters), limit: int = limit_param(),
+    def api_events(filters: EventFilter = Depends(timeline_filters), limit: int = limit_param(),
                    s: Store = Depends(store)) -> dict[str, Any]:
         """Events matching the filters, oldest first."""
         rows = data.events(s, filters, limit)
         return jsonable_encoder({"filters": filters.as_dict(), "limit": limit, "count": len(rows), "events": rows})
 
     @app.get("/api/clusters", tags=["api"])
-    def api_clusters(filters: data.Filters = Depends(timeline_filters), limit: int = limit_param(),
+    def api_clusters(filters: EventFilter = Depends(timeline_filters), limit: int = limit_param(),
                      s: Store = Depends(store)) -> dict[str, Any]:
         """Event clusters matching the filters, earliest first (empty until the fuse stage has run)."""
         rows = data.clusters(s, filters, limit)
@@ -171,7 +172,7 @@ def create_app(db_path: Path | str) -> FastAPI:
 
     # ---- HTML pages (each has a JSON twin with ?format=json) ----
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index(request: Request, filters: data.Filters = Depends(timeline_filters), limit: int = limit_param(),
+    def index(request: Request, filters: EventFilter = Depends(timeline_filters), limit: int = limit_param(),
               s: Store = Depends(store)) -> Response:
         fused = data.has_clusters(s)
         rows = data.clusters(s, filters, limit) if fused else data.events(s, filters, limit)

@@ -3,35 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from ...store import Store
 from ...store.queries import EventFilter, list_events
 
 CLUSTER_TABLES = ("clusters", "cluster_members", "cluster_figures")
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Timeline filters shared by events and clusters; None means no filter."""
-
-    place: str | None = None
-    type: str | None = None
-    since: date | None = None
-    until: date | None = None
-    source_kind: str | None = None
-    modality: str | None = None
-
-    def events(self) -> EventFilter:
-        """The same filters for the event query."""
-        return EventFilter(type=self.type, place=self.place, since=self.since, until=self.until,
-                           modality=self.modality, source_kind=self.source_kind)
-
-    def as_dict(self) -> dict[str, str]:
-        """The filters that are set, as strings."""
-        return {k: str(v) for k, v in vars(self).items() if v not in (None, "")}
 
 
 def has_clusters(store: Store) -> bool:
@@ -50,9 +27,9 @@ def _json(value: Any) -> Any:
     return value
 
 
-def events(store: Store, filters: Filters, limit: int) -> list[dict[str, Any]]:
+def events(store: Store, filters: EventFilter, limit: int) -> list[dict[str, Any]]:
     """Events with article, time, place and source, with their cluster when fused."""
-    rows = list_events(store, filters.events(), limit)
+    rows = list_events(store, filters, limit)
     clusters = _event_clusters(store, [(r["article_id"], r["id"]) for r in rows]) if has_clusters(store) else {}
     for row in rows:
         for key in ("actors", "targets", "quantities"):
@@ -69,7 +46,7 @@ def _event_clusters(store: Store, keys: list[tuple[str, str]]) -> dict[tuple[str
     return {(r["article_id"], r["event_id"]): r["cluster_id"] for r in rows}
 
 
-def clusters(store: Store, filters: Filters, limit: int) -> list[dict[str, Any]]:
+def clusters(store: Store, filters: EventFilter, limit: int) -> list[dict[str, Any]]:
     """Clusters matching the filters, earliest first; empty when the store has no clusters yet."""
     if not has_clusters(store):
         return []
