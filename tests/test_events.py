@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -107,3 +111,11 @@ def test_a_rumour_word_in_a_later_clause_does_not_make_the_event_a_rumour(nlp: L
     assert demand["source"]["kind"] == "author" and demand["modality"] != "rumored"
     (flee,) = events(nlp, "Gerüchten zufolge soll der frühere Regierungschef ins Ausland geflohen sein.")
     assert flee["source"]["kind"] == "rumor" and flee["modality"] == "rumored"
+
+
+def test_the_guidelines_list_exactly_the_modes_the_rules_can_give() -> None:
+    root = Path(__file__).resolve().parents[1]
+    guidelines = (root / "docs" / "annotation-guidelines.md").read_text("utf-8")
+    listed = guidelines.split("Modes (a closed list")[1].split("The held-out set")[0]
+    triggers = json.loads((root / "src" / "lagebild" / "lang" / "de" / "events.json").read_text("utf-8"))["triggers"]
+    assert set(re.findall(r"\b[A-Z]+/[a-z-]+", listed)) == {f"{t['type']}/{t['mode']}" for t in triggers if t.get("mode")}
