@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Span
 
 from ..lang import language_data
 from . import claims
-from .attribution import (AttributionLexicon, Cue, no_verb, backward_np, find_cues, first_np, first_word, has_konjunktiv,
+from .attribution import (AttributionLexicon, Cue, backward_np, find_cues, first_np, first_word, has_konjunktiv, no_verb,
                           source_kind)
 from .entities import LanguageRules
 
@@ -32,6 +32,15 @@ class Speaker:
     entity: str | None
     spans: list[tuple[int, int]]
     is_person: bool = False
+
+    def mentioned_at(self, span: tuple[int, int]) -> "Speaker":
+        """The same speaker, resting also on a local mention ("er", "Demnach", "eigenen Angaben")."""
+        return Speaker(self.text, self.entity, [span] + self.spans, self.is_person)
+
+
+def char_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Character offsets of the token range [start, end)."""
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
 
 
 def direct_spans(text: str, pairs: tuple[tuple[str, str], ...]) -> list[tuple[int, int]]:
@@ -141,11 +150,10 @@ class QuoteExtractor:
             for cue in cues:
                 sp = self._speaker(doc, cue.speaker, mentions, state) if cue.speaker else None
                 if sp is not None and cue.local is not None:
-                    local = (doc[cue.local[0]].idx, doc[cue.local[1] - 1].idx + len(doc[cue.local[1] - 1]))
-                    sp = Speaker(sp.text, sp.entity, [local] + sp.spans, sp.is_person)
+                    sp = sp.mentioned_at(char_range(doc, *cue.local))
                 resolved.append((cue, sp))
                 if cue.content:
-                    a, b = doc[cue.content[0]].idx, doc[cue.content[1] - 1].idx + len(doc[cue.content[1] - 1])
+                    a, b = char_range(doc, *cue.content)
                     covered = sum(max(0, min(b, d[1]) - max(a, d[0])) for d in in_sent)
                     if covered < 0.5 * (b - a) and sp is not None:
                         items.append((a, b, "indirect", sp, cue.text))
@@ -174,8 +182,7 @@ class QuoteExtractor:
                     items.append(own)
                 elif active is not None and opener.lower_ in lex.anaphoric_cues and sent.end - sent.start > 3:
                     # "Demnach wurden drei Zivilisten getötet": the word points back to the source just named
-                    local = (opener.idx, opener.idx + len(opener))
-                    sp = Speaker(active.text, active.entity, [local] + active.spans, active.is_person)
+                    sp = active.mentioned_at(char_range(doc, opener.i, opener.i + 1))
                     items.append((doc[opener.i + 1].idx, sent.end_char, "indirect", sp, opener.text))
                 elif active is not None and has_konjunktiv(doc, sent.start, sent.end, lex):
                     items.append((sent.start_char, sent.end_char, "indirect", active, None))
@@ -322,7 +329,7 @@ class QuoteExtractor:
 
     def _sentence_person(self, doc: Doc, a: int, b: int, mentions: list, state: dict, first: bool = False) -> Speaker | None:
         """The last (or first) person named in tokens [a, b), if any."""
-        lo, hi = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
+        lo, hi = char_range(doc, a, b)
         people = [m for m in mentions if lo <= m[0] and m[1] <= hi and m[3] == "PER"]
         chosen = (people[0] if first else people[-1]) if people else None
         span = doc.char_span(chosen[0], chosen[1], alignment_mode="expand") if chosen else None
@@ -338,7 +345,7 @@ class QuoteExtractor:
         # the entity must head the phrase: "Den Unmut der CDU" is no source, though the CDU is named in it
         head_end = next((k for k in range(np[0] + 1, np[1]) if doc[k].lower_ in lex.genitive_links
                          or doc[k].lower_ in lex.prepositions_before_np), np[1])
-        lo, hi = doc[np[0]].idx, doc[head_end - 1].idx + len(doc[head_end - 1])
+        lo, hi = char_range(doc, np[0], head_end)
         speaking = {m[2] for m in mentions if m[3] in ("PER", "ORG") and m[0] < hi and lo < m[1]}
         if not (sp.is_person or sp.entity in speaking or source_kind(sp.text or "", lex) != "named"):
             return None
@@ -381,7 +388,7 @@ class QuoteExtractor:
         lex = self.lex
         assert lex is not None
         a, b = span
-        cs, ce = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
+        cs, ce = char_range(doc, a, b)
         if b - a == 1 and lex.is_pronoun(doc[a]):
             # a personal pronoun stands for the last person, a demonstrative ("Dieser") for the last person or body
             labels = ("PER",) if doc[a].lower_ in lex.person_pronouns else ("PER", "ORG")
@@ -393,7 +400,7 @@ class QuoteExtractor:
             elif per:
                 m = per[-1]
                 start = self._with_role(doc, m[0])
-                sp = Speaker(doc.text[start:m[1]], m[2], [(cs, ce), (start, m[1])], True)
+                sp = Speaker(doc.text[start:m[1]], m[2], [(cs, ce), (start, m[1])], m[3] == "PER")
             elif state.get("last") is not None:
                 last = state.get("person") or state["last"]
                 sp = Speaker(last.text, last.entity, [(cs, ce)] + last.spans[:1], last.is_person)
