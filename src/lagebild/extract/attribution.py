@@ -309,12 +309,13 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
                 cues.append(Cue(i, i + 1, tok.text, "nach", speaker, _rest(doc, sent, i, end, lex), local=local))
         elif low == lex.so_cue and i > s0 and doc[i - 1].text == "," and i + 1 < s1:
             sp = forward_np(doc, i + 1, s1, lex, s0)
-            if sp and (_phrase_end(doc, sp[1], s1, lex) >= s1 or is_break(doc[_phrase_end(doc, sp[1], s1, lex)])):
+            after = _phrase_end(doc, sp[1], s1, lex) if sp else s1
+            if sp and (after >= s1 or is_break(doc[after])):
                 cues.append(Cue(i, i + 1, tok.text, "so", sp, _before(doc, sent, i - 1)))
         elif (tok.pos_ == "ADJ" and i + 1 < s1 and doc[i + 1].pos_ in ("NOUN", "PROPN")) or tok.pos_ in ("DET", "PRON"):
             continue  # "nicht näher bezeichnete Quellen", "meinen Geist": a cue word used as adjective or determiner
         elif "Inf" in tok.morph.get("VerbForm") and i > s0 and doc[i - 1].pos_ == "PART":
-            continue  # "hätte das Dekret zu bestätigen": an infinitive with its particle reports nothing  # "nicht näher bezeichnete Quellen": a participle used as an adjective reports nothing
+            continue  # "hätte das Dekret zu bestätigen": an infinitive with its particle reports nothing
         elif low in lex.cue_verbs or (lemma and tok.pos_ in ("VERB", "AUX") and lemma in lex.cue_verbs
                                          and lemma not in lex.cue_particles and low not in lex.konjunktiv_forms):
             cue = _verb_cue(doc, sent, tok, lex)
@@ -326,12 +327,13 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
 
 
 def _phrase_end(doc: Doc, k: int, limit: int, lex: AttributionLexicon) -> int:
-    """The token after adverbs and prepositional phrases that follow a speaker ("so Elshorst weiter", "… in einem Blog")."""
+    """The first token from k on that is not an adverb or a prepositional phrase ("sagte vor der Presse am Montag",
+    "so Elshorst weiter", "… in einem Blog"): a prepositional phrase is never the speaker."""
     while k < limit:
-        if doc[k].lower_ in lex.skip_after_cue:
-            k += 1
-        elif doc[k].lower_ in lex.prepositions_before_np and (pp := forward_np(doc, k + 1, limit, lex, doc[k].sent.start)):
+        if doc[k].lower_ in lex.prepositions_before_np and (pp := forward_np(doc, k + 1, limit, lex, doc[k].sent.start)):
             k = pp[1]
+        elif doc[k].lower_ in lex.skip_after_cue or (doc[k - 1].lower_ == "am" and _is_cap(doc[k])):
+            k += 1
         else:
             break
     return k
@@ -375,14 +377,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     text = " ".join(doc[k].text for k in toks)
     impersonal = low in lex.impersonal_cues
     # subject: after the verb when the verb opens its clause or follows a fronted element, else before it
-    j = i + 1
-    while j < ce:
-        if doc[j].lower_ in lex.prepositions_before_np and (pp := forward_np(doc, j + 1, ce, lex, s0)):
-            j = pp[1]  # "sagte vor der Presse": a prepositional phrase is never the subject
-        elif doc[j].lower_ in lex.skip_after_cue or (doc[j - 1].lower_ == "am" and _is_cap(doc[j])):
-            j += 1
-        else:
-            break
+    j = _phrase_end(doc, i + 1, ce, lex)
     fwd = forward_np(doc, j, ce, lex, s0) if j < ce and doc[j].lower_ not in lex.object_determiners else None
     b = i
     while b - 1 > cs and (doc[b - 1].lower_ in lex.skip_after_cue or doc[b - 1].lower_ in lex.auxiliaries):
