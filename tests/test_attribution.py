@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from lagebild.config import Settings
 from lagebild.extract import claims
-from lagebild.extract.attribution import AttributionLexicon, source_kind
+from lagebild.extract.attribution import AttributionLexicon, find_cues, source_kind
 from lagebild.lang import Pipelines
 
 
@@ -52,3 +53,11 @@ def first_event(nlp: Language, text: str) -> dict:
 def test_event_modality_and_source(nlp: Language, text: str, modality: str, source: str) -> None:
     ev = first_event(nlp, text)
     assert (ev["modality"], ev["source"]["kind"]) == (modality, source)
+
+
+def test_a_name_the_tagger_took_for_an_adverb_can_speak(nlp: Language, lex: AttributionLexicon) -> None:
+    words = ["Das", "sei", "falsch", ",", "so", "Wendorf", "weiter", "."]
+    pos = ["PRON", "AUX", "ADJ", "PUNCT", "ADV", "ADV", "ADV", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words, pos=pos, sent_starts=[True] + [False] * 7)
+    (cue,) = find_cues(doc, next(doc.sents), lex)
+    assert cue.kind == "so" and doc[cue.speaker[0]:cue.speaker[1]].text == "Wendorf"

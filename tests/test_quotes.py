@@ -155,17 +155,17 @@ def speakers(nlp: Language, text: str) -> list[str | None]:
 
 SPEAKERS = {
     "a phrase after a preposition is no speaker": (
-        "Milan Horak, der Bürgermeister der Stadt, sagte vor der Presse, die Brücke sei gesperrt.", ["Milan Horak"]),
+        "Der Bürgermeister im Norden der Stadt sagte vor der Presse, die Brücke bleibe gesperrt.", ["Der Bürgermeister"]),
     "a dative name after the verb is no speaker": (
         "Ein Sprecher des Krisenstabs sagte Radio Nord, die Pegel würden weiter sinken.", ["Ein Sprecher des Krisenstabs"]),
     "a fronted dative after a double space": (
         "Er hatte an der Kundgebung teilgenommen.  Der Lokalzeitung sagte Farid Nasser: "
         "„Ich werde weiter für die Freiheit kämpfen.“", ["Farid Nasser"]),
     "so-parenthesis: the source follows the verb": (
-        "Der Grund für die Absage, so vermutet die Zeitung Nordkurier, dürfte die Sturmwarnung sein.",
+        "Hinter der Absage, so vermutet die Zeitung Nordkurier, stehe die Sturmwarnung.",
         ["die Zeitung Nordkurier"]),
     "so-cue followed by where it was said": (
-        "Doch sei die Brücke, so der Ingenieur Malik Osei in einem Gutachten, seit Jahren baufällig gewesen.",
+        "Die Brücke sei, so der Ingenieur Malik Osei in einem Gutachten, seit Jahren baufällig.",
         ["der Ingenieur Malik Osei"]),
     "the agent of a passive reporting verb": (
         "Die Pläne wurden von Verkehrsministerin Ida Brandt als überzogen bezeichnet. "
@@ -178,19 +178,17 @@ SPEAKERS = {
         "In einer Erklärung des Roten Kreuzes hatte es geheißen: „Die Versorgung der Verletzten ist nicht mehr gesichert.“",
         ["einer Erklärung des Roten Kreuzes"]),
     "a verbless lead-in": (
-        "Ein Feuerwehrmann nach dem Einsatz: „So etwas habe ich in zwanzig Jahren nicht gesehen.“", ["Ein Feuerwehrmann"]),
+        "Die Behörden berichten, der Verdächtige sei gefasst. Ein Ermittler nach der Festnahme: "
+        "„Er hat keinen Widerstand geleistet.“", ["Die Behörden", "Ein Ermittler"]),
     "a party named inside a fronted object": (
-        "Den Ärger der SPD über den Haushalt brachte die Abgeordnete Clara Vogt zum Ausdruck: "
+        "Den Zorn der SPD über die Kürzungen fasste die Abgeordnete Clara Vogt in einen Satz: "
         "„So kann man mit den Kommunen nicht umgehen.“", ["Clara Vogt"]),
-    "an adverb between verb and subject": (
-        "Am Abend meldete dann die Nachrichtenagentur Nordpress, die Grenze bleibe geschlossen.",
-        ["die Nachrichtenagentur Nordpress"]),
     "a contrastive adverb between subject and verb": (
-        "Die Rettungskräfte hingegen sagen, der Damm trage die „volle Last“ der Flut.",
+        "Die Rettungskräfte dagegen erklären, der Damm halte nur noch „wenige Stunden“ stand.",
         ["Die Rettungskräfte", "Die Rettungskräfte"]),
-    "a name the tagger took for an adverb": (
-        "Auch diese Unkenntnis habe Methode, so Elshorst weiter: „Das ist in vielen Firmen so üblich.“",
-        ["Elshorst", "Elshorst"]),
+    "so X weiter before a colon quote": (
+        "Auch dieses Schweigen habe seine Gründe, so Wendorf weiter: „Das ist in vielen Behörden so üblich.“",
+        ["Wendorf", "Wendorf"]),
     "a neuter demonstrative is a fronted object": (
         "Dies teilte der Innenminister am Abend mit. Er wolle die Lage am Montag neu bewerten.", ["der Innenminister"]),
     "a speaker with a participle attribute": (
@@ -200,18 +198,18 @@ SPEAKERS = {
 
 LAST_SPEAKER = {
     "a colon quote goes to the subject, not the phrase before the colon": (
-        "Die Richterin Anna Lindqvist hatte das Verfahren geleitet. Lindqvist sieht in dem Urteil eine Bestätigung "
-        "ihrer Linie: „Das Gesetz gilt für alle, auch für Minister.“", "Lindqvist"),
+        "Die Richterin Anna Lindqvist hatte das Verfahren geleitet. Lindqvist sieht darin einen Erfolg "
+        "ihrer Kammer: „Das Gesetz gilt für alle, auch für Minister.“", "Lindqvist"),
     "a pronoun after the verb of a fronted object": (
         "Oberst Farid Nasser wurde am Morgen befragt. Eine Mitschuld an dem Unfall weist er von sich: "
         "„Meine Leute haben jede Vorschrift befolgt.“", "Oberst Farid Nasser"),
     "a quoted phrase in reported speech keeps the running speaker": (
-        "Die Datenschützerin Eva Lindner bezeichnete die Pläne als „Wortbruch“. "
-        "Bisher habe die Landesregierung eine „zentrale Bilddatenbank“ stets ausgeschlossen.",
+        "Die Datenschützerin Eva Lindner kritisierte die Pläne scharf. "
+        "Die Landesregierung habe eine „zentrale Bilddatenbank“ nie angekündigt, nun komme sie doch.",
         "Die Datenschützerin Eva Lindner"),
     "a possessive phrase is no name": (
         "Im Interview zeigte sich Außenministerin Lena Hartwig zuversichtlich: „Eine Einigung ist nah.“ "
-        "Seine Geduld stützt sich auf frühere Verhandlungen mit der Türkei: „Solche Gespräche enden immer spät.“",
+        "Ihre Gelassenheit beruht auf den Runden im Frühjahr: „Solche Gespräche enden immer spät.“",
         "Außenministerin Lena Hartwig"),
 }
 
@@ -230,11 +228,14 @@ CUES = {
     "a particle verb in the perfect": (
         "Der Fahrer Tomas Weber wurde vernommen. Der Polizei gegenüber hat er angegeben, er sei geblendet worden.",
         [("angegeben", "Tomas Weber")]),
+    "an adverb between verb and subject": (
+        "Um 18.30 Uhr MEZ meldete dann die Nachrichtenagentur Nordpress, die Grenze bleibe geschlossen.",
+        [("meldete", "die Nachrichtenagentur Nordpress")]),
     "vorschlagen": ("Die Gewerkschaft schlug vor, die Gespräche am Montag fortzusetzen.", [("schlug vor", "Die Gewerkschaft")]),
     "no cue in a zu-infinitive": (
         "Der Präsident betonte, das Parlament habe das Gesetz noch zu bestätigen.", [("betonte", "Der Präsident")]),
     "a separable particle after a quoted word": (
-        "Bei einem Treffen mit dem Landrat wies der Betreiber alle Vorwürfe als „haltlos“ zurück.",
+        "Am Freitag wies der Betreiber sämtliche Anschuldigungen als „aus der Luft gegriffen“ zurück.",
         [("wies zurück", "der Betreiber")]),
     "a quote followed by 'Das sagte X'": (
         "Der Bürgermeister besuchte am Montag das Lager.\n\n„Wir tun, was wir können, aber wir brauchen mehr Zelte.“ "
@@ -248,7 +249,7 @@ def test_cues_and_speakers(nlp: Language, text: str, expected: list[tuple[str, s
 
 
 def test_a_participle_used_as_an_adjective_is_no_cue(nlp: Language) -> None:
-    qs = quotes(nlp, "Unter Berufung auf nicht näher bezeichnete Quellen gab der Sender an, der Minister sei zurückgetreten.")
+    qs = quotes(nlp, "Mit Verweis auf nicht näher bezeichnete Kreise gab der Sender an, der Minister sei zurückgetreten.")
     assert [q["cue"] for q in qs] == ["gab an"]
 
 
@@ -264,15 +265,15 @@ def test_a_demonstrative_pronoun_speaks_for_the_last_body_named(nlp: Language) -
 
 
 def test_demnach_continues_the_source_just_named(nlp: Language) -> None:
-    text = ("Wie das Verteidigungsministerium am Montag mitteilte, wurden bei den Kämpfen mehrere Soldaten verletzt. "
-            "Demnach wurden zwei von ihnen in ein Krankenhaus in Osch gebracht.")
+    text = ("Das Verteidigungsministerium meldete am Montag, bei den Gefechten seien mehrere Soldaten verletzt worden. "
+            "Demnach liegen zwei von ihnen in einem Krankenhaus in Osch.")
     q = quotes(nlp, text)[-1]
-    assert (q["cue"], q["speaker_text"]) == ("Demnach", "das Verteidigungsministerium")
-    assert q["text"].startswith("wurden zwei")
+    assert (q["cue"], q["speaker_text"]) == ("Demnach", "Das Verteidigungsministerium")
+    assert q["text"].startswith("liegen zwei")
 
 
 def test_nach_eigenen_angaben_rests_on_the_subject_and_the_phrase(nlp: Language) -> None:
-    doc = nlp("Die Feuerwehr hat nach eigenen Angaben bislang die Hälfte der Halle abgesucht.")
+    doc = nlp("Das Rote Kreuz hat nach eigenen Angaben bislang drei Lager in der Region versorgt.")
     (q,) = claims(doc)["quotes"]
-    assert q["speaker_text"] == "Die Feuerwehr"
-    assert [doc.text[a:b] for a, b in doc._.quote_speaker_spans[q["id"]]] == ["eigenen Angaben", "Die Feuerwehr"]
+    assert q["speaker_text"] == "Das Rote Kreuz"
+    assert [doc.text[a:b] for a, b in doc._.quote_speaker_spans[q["id"]]] == ["eigenen Angaben", "Das Rote Kreuz"]
