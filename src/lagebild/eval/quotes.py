@@ -10,6 +10,7 @@ from pathlib import Path
 from . import EvalRow
 
 DATASET = "wikinews_quotes_de"
+SPLITS = ("test", "dev", "train")  # the quote rules were written on train and dev; test is only scored
 GOLD_TYPES = frozenset({"Direct", "Indirect", "IndirectFreeIndirect", "FreeIndirect"})
 STRIP = ".,;:„“”»«\"'()"
 

@@ -39,8 +39,10 @@ def evaluate(
     unknown = sorted(set(chosen) - set(EVALUATIONS))
     if unknown:
         raise BadOption(f"unknown evaluation {', '.join(unknown)}; choose from {', '.join(EVALUATIONS)}")
-    if split not in ("test", "dev", "train"):
-        raise BadOption(f"unknown split {split}; choose from test, dev, train")
+    from ..eval.quotes import SPLITS
+
+    if split not in SPLITS:
+        raise BadOption(f"unknown split {split}; choose from {', '.join(SPLITS)}")
     settings = Settings.from_env()
     pipelines = Pipelines(settings)
     rows: list[dict] = []
