@@ -35,6 +35,8 @@ def evaluate(
     out: Path = typer.Option(Path("docs/evaluation.md"), "--out", help="Write the table here (and .json beside it)"),
     split: str = typer.Option("test", "--split", help="Split of the Wikinews quotation set that `quotes` scores "
                               "(test, dev or train; the quote rules were written on train and dev)"),
+    model: Optional[str] = typer.Option(None, "--model", help="Entity model for every evaluation but `ner`, which "
+                                                              "scores both: accurate or fast [default: accurate]"),
 ) -> None:
     """Run every evaluation whose data is present in ../shared/data and print one table."""
     from ..lang import Pipelines
@@ -47,7 +49,7 @@ def evaluate(
 
     if split not in SPLITS:
         raise BadOption(f"unknown split {split}; choose from {', '.join(SPLITS)}")
-    settings = Settings.from_env()
+    settings = Settings.from_env(model=model)
     pipelines = Pipelines(settings)
     rows: list[dict] = []
     for task in chosen:
