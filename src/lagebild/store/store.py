@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -94,7 +95,7 @@ class Store:
             self._create_schema()
         self._check_layout()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]) -> None:
@@ -128,7 +129,7 @@ class Store:
 
     def write(self, reports: Iterable[Report], rejects: Iterable[Reject] = ()) -> int:
         """Store reports (replacing earlier versions of the same articles) and rejects in one transaction."""
-        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        now = datetime.now(UTC).replace(tzinfo=None)
         tables: dict[str, list[tuple]] = {name: [] for name in TABLE_COLUMNS}
         ids: list[str] = []
         for report in reports:

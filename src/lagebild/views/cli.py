@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Optional
+from typing import IO, TYPE_CHECKING, Optional
 
 import typer
 from rich.table import Table
@@ -18,6 +19,9 @@ from ..errors import LagebildError
 from ..ingest import RecordBuilder, Reject, read_inputs
 from ..model import Article, Report
 from .progress import record_progress, stderr
+
+if TYPE_CHECKING:
+    from ..store.queries import EventFilter
 
 app = typer.Typer(
     help="lagebild: turn news reports into a sourced situation picture (who did what, where, when, how many, "
@@ -139,11 +143,10 @@ def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force
     """Extract and store; articles already stored with the same text are skipped unless `force`."""
     from itertools import islice
 
+    from ..fuse import fuse
     from ..pipeline import Extractor
     from ..store import Store
     from ..store.store import text_hash
-
-    from ..fuse import fuse
 
     counts = {"stored": 0, "unchanged": 0, "rejected": 0}
     stored_ids: list[str] = []
@@ -240,7 +243,7 @@ def _day(value: Optional[str], option: str, first: bool = False) -> Optional[dat
 
 
 def _event_filter(type: Optional[str], place: Optional[str], since: Optional[str], until: Optional[str],
-                  modality: Optional[str], source_kind: Optional[str]):
+                  modality: Optional[str], source_kind: Optional[str]) -> EventFilter:
     from ..store.queries import EventFilter
 
     return EventFilter(type=type, place=place, since=_day(since, "since", first=True), until=_day(until, "until"),

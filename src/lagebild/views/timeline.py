@@ -17,7 +17,8 @@ from ..store import Store
 def cluster_rows(store: Store, place: str | None = None, since: date | None = None, type: str | None = None,
                  limit: int = 500) -> list[dict[str, Any]]:
     """Clusters matching the filters, oldest first (undated last)."""
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
     if place:
         clauses.append("(place_name ILIKE ? OR country = upper(?))")
         params += [f"%{place}%", place]
