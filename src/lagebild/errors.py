@@ -35,10 +35,6 @@ class LagebildError(Exception):
         return f"[{self.code}] {self.args[0]}"
 
 
-class InputNotFound(LagebildError):
-    code = "E001"
-
-
 class StoreError(LagebildError):
     code = "E002"
 

@@ -34,7 +34,6 @@ from .sentences import SentenceIndex
 # Files in lang/<code>/ this extractor needs; a language without them runs without it.
 LANGUAGE_DATA: tuple[str, ...] = ("quantities.json",)
 
-DIGITS = r"\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?(?!\d)|\d+(?:,\d+)?"  # German notation (the default)
 SPACES = "\u00a0\u202f "
 
 

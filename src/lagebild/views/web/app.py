@@ -138,10 +138,9 @@ def create_app(db_path: Path | str) -> FastAPI:
     @app.get("/api/clusters", tags=["api"])
     def api_clusters(filters: EventFilter = Depends(timeline_filters), limit: int = limit_param(),
                      s: Store = Depends(store)) -> dict[str, Any]:
-        """Event clusters matching the filters, earliest first (empty until the fuse stage has run)."""
+        """Event clusters matching the filters, earliest first."""
         rows = data.clusters(s, filters, limit)
-        return jsonable_encoder({"filters": filters.as_dict(), "limit": limit, "clusters_available":
-                                 data.has_clusters(s), "count": len(rows), "clusters": rows})
+        return jsonable_encoder({"filters": filters.as_dict(), "limit": limit, "count": len(rows), "clusters": rows})
 
     @app.get("/api/clusters/{cluster_id}", tags=["api"])
     def api_cluster(cluster_id: str, s: Store = Depends(store)) -> dict[str, Any]:
@@ -175,15 +174,14 @@ def create_app(db_path: Path | str) -> FastAPI:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request, filters: EventFilter = Depends(timeline_filters), limit: int = limit_param(),
               s: Store = Depends(store)) -> Response:
-        fused = data.has_clusters(s)
-        rows = data.clusters(s, filters, limit) if fused else data.events(s, filters, limit)
+        rows = data.clusters(s, filters, limit)
         places = data.places(s, 200)
-        payload = {"filters": filters.as_dict(), "clusters_available": fused, "kind": "clusters" if fused else "events",
-                   "count": len(rows), "items": rows, "places": places}
-        markers = [{"name": p["name"], "lat": p["lat"], "lon": p["lon"],
-                    "count": p.get("clusters") or p.get("articles") or 1} for p in places]
+        payload = {"filters": filters.as_dict(), "kind": "clusters", "count": len(rows), "items": rows,
+                   "places": places}
+        markers = [{"name": p["name"], "lat": p["lat"], "lon": p["lon"], "count": p["clusters"]} for p in places]
+        # clusters_available: index.html still has a single-events branch from before every store was fused
         return page(request, "index.html", payload, {"timeline": _timeline(rows), "map": svg_map(markers),
-                                                      "options": data.options(s)})
+                                                      "options": data.options(s), "clusters_available": True})
 
     @app.get("/clusters/{cluster_id}", response_class=HTMLResponse, include_in_schema=False)
     def cluster_page(request: Request, cluster_id: str, s: Store = Depends(store)) -> Response:
