@@ -39,6 +39,12 @@ class StoreError(LagebildError):
     code = "E002"
 
 
+class StoreLocked(StoreError):
+    """Another process holds the store's lock (an ingest writing, or readers while a writer waits)."""
+
+    code = "E005"
+
+
 class BadOption(LagebildError):
     code = "E003"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ...errors import StoreError
 from ...store import Store
 from ...store.queries import EventFilter
+from ...store.snapshot import ReadSnapshots, StoreBusy
 from . import data
 from .outlines import svg_map
 from .render import bounds, figure_chart, highlight, spans
@@ -25,6 +27,9 @@ HERE = Path(__file__).parent
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 200
 MAX_QUERY_STRING = 2048
+RETRY_AFTER_S = 5
+
+log = logging.getLogger(__name__)
 
 
 def text_param() -> Any:
@@ -79,21 +84,29 @@ def _timeline(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def create_app(db_path: Path | str) -> FastAPI:
-    """The app over one store file, opened read-only for each request."""
+    """The app over one store file; requests read a snapshot of it, so an ingest can write meanwhile."""
     db = Path(db_path)
     if not db.exists():
         raise StoreError(f"no store at {db}; run `lagebild ingest` or `lagebild demo` first (or pass --db)")
+    snapshots = ReadSnapshots(db)
     app = FastAPI(title="lagebild", description="Read-only API over a lagebild store.", version="1",
                   docs_url=None, redoc_url=None)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(bounds=bounds)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.state.snapshots = snapshots
 
     def store() -> Iterator[Store]:
+        """A read-only store for one request; errors name neither paths nor processes (they go to the log)."""
         try:
-            opened = Store(db, read_only=True)
+            opened = snapshots.open()
+        except StoreBusy:
+            raise HTTPException(503, "the store is being written; try again shortly",
+                                headers={"Retry-After": str(RETRY_AFTER_S)}) from None
         except StoreError as err:
-            raise HTTPException(503, str(err)) from None
+            log.error("cannot read the store: %s", err)
+            raise HTTPException(503, "the store cannot be read right now",
+                                headers={"Retry-After": str(RETRY_AFTER_S)}) from None
         try:
             yield opened
         finally:
@@ -113,13 +126,15 @@ def create_app(db_path: Path | str) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = getattr(exc, "headers", None)
         if _wants_json(request):
-            return JSONResponse({"detail": exc.detail}, exc.status_code)
+            return JSONResponse({"detail": exc.detail}, exc.status_code, headers=headers)
         return templates.TemplateResponse(request, "error.html", {"status": exc.status_code, "detail": exc.detail},
-                                          status_code=exc.status_code)
+                                          status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
+        log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
         return JSONResponse({"detail": "internal error"}, 500)
 
     def page(request: Request, template: str, payload: dict[str, Any], extra: dict[str, Any] | None = None) -> Response:
