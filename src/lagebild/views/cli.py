@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -17,11 +18,14 @@ from rich.table import Table
 from ..config import Settings
 from ..errors import LagebildError
 from ..ingest import RecordBuilder, Reject, read_inputs
+from ..logs import configure as configure_logging
 from ..model import Article, Report
 from .progress import record_progress, stderr
 
 if TYPE_CHECKING:
     from ..store.queries import EventFilter
+
+log = logging.getLogger(__name__)
 
 app = typer.Typer(
     help="lagebild: turn news reports into a sourced situation picture (who did what, where, when, how many, "
@@ -172,8 +176,11 @@ def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force
             counts["stored"] += len(reports)
             counts["rejected"] += len(batch_rejects)
             progress.update(task, advance=len(articles), reports=counts["stored"], rejects=counts["rejected"])
+            log.info("ingest %s: %d stored, %d unchanged, %d rejected so far", settings.db_path.name, counts["stored"],
+                     counts["unchanged"], counts["rejected"])
         if stored_ids:
             fuse(store, stored_ids)  # re-cluster only the event types the stored articles touch
+            log.info("ingest %s: fused the events of %d articles", settings.db_path.name, len(stored_ids))
     return counts
 
 
@@ -401,6 +408,7 @@ app.command("train")(train)
 
 def main() -> None:
     """Entry point: run the app; errors become one readable line and an exit status, not a traceback."""
+    configure_logging()
     try:
         code = app(standalone_mode=False)
     except typer.Exit as done:
