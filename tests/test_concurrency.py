@@ -167,3 +167,22 @@ def test_log_level_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -
     for name, level in (("info", logging.INFO), ("DEBUG", logging.DEBUG), ("loud", logging.WARNING)):
         monkeypatch.setenv("LAGEBILD_LOG", name)
         assert level_from_env() == level
+
+
+def test_a_snapshot_includes_what_only_the_write_ahead_log_holds(tmp_path: Path) -> None:
+    from lagebild.store.snapshot import ReadSnapshots, wal_path
+
+    path = tmp_path / "s.duckdb"
+    Store(path).close()
+    crash = ("import os, sys, duckdb\ncon = duckdb.connect(sys.argv[1])\n"
+             "con.execute('CREATE TABLE probe AS SELECT 42 AS answer')\nos._exit(0)\n")
+    subprocess.run([sys.executable, "-c", crash, str(path)], check=True, timeout=60)
+    assert wal_path(path).exists()  # the process died before a checkpoint: the row is only in the log
+    snapshots = ReadSnapshots(path, directory=tmp_path)
+    try:
+        with snapshots.open() as store:
+            assert store.query("SELECT answer FROM probe") == [{"answer": 42}]
+        assert snapshots.current is not None and snapshots.current.parent.parent == tmp_path
+    finally:
+        snapshots.close()
+    assert not any(p.name.startswith("lagebild-snapshot-") for p in tmp_path.iterdir())
