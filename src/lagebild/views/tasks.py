@@ -48,11 +48,7 @@ def evaluate(
     pipelines = Pipelines(settings)
     rows: list[dict] = []
     for task in chosen:
-        try:
-            module = importlib.import_module(f"lagebild.eval.{task}")
-        except ModuleNotFoundError:
-            stderr.print(f"[yellow]skip[/] {task}: not built yet")
-            continue
+        module = importlib.import_module(f"lagebild.eval.{task}")
         started = time.perf_counter()
         with stderr.status(f"evaluating {task} …"):
             try:
