@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from ..config import Settings
-from ..errors import LagebildError
+from ..errors import BadOption, LagebildError
 from ..ingest import RecordBuilder, Reject, read_inputs
 from ..model import Article, Report
 from .progress import record_progress, stderr
@@ -31,6 +31,8 @@ DbOption = typer.Option(None, "--db", help="DuckDB store file [default: lagebild
 PathsArgument = typer.Argument(..., help="Files, directories or - for stdin (.txt with header, .jsonl, .json, "
                                           ".csv/.tsv, .html)")
 RejectsOption = typer.Option(None, "--rejects", help="Also write rejected records as JSON lines to this file")
+LangOption = typer.Option(None, "--lang", help="Language of records without a `lang` field, instead of detecting it "
+                                               "(de or en)")
 
 
 class ReportFormat(str, Enum):
@@ -68,11 +70,17 @@ class RejectLog:
             self._file.close()
 
 
-def _extracted(paths: list[str], settings: Settings, rejects: RejectLog) -> Iterator[Report]:
+def _builder(settings: Settings, lang: Optional[str]) -> RecordBuilder:
+    if lang is not None and lang not in settings.languages:
+        raise BadOption(f"--lang {lang!r} is not supported; choose from {', '.join(settings.languages)}")
+    return RecordBuilder(settings, lang)
+
+
+def _extracted(paths: list[str], settings: Settings, rejects: RejectLog, lang: Optional[str] = None) -> Iterator[Report]:
     from ..pipeline import Extractor
 
+    items = read_inputs(paths, _builder(settings, lang))
     extractor = Extractor(settings)
-    items = read_inputs(paths, RecordBuilder(settings))
     with record_progress("extracting") as progress:
         task = progress.task_ids[0]
         for item in extractor.reports(items):
@@ -93,13 +101,15 @@ def extract(
                                              "jsonl: one report per line"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write reports here instead of stdout"),
     rejects_file: Optional[Path] = RejectsOption,
+    lang: Optional[str] = LangOption,
 ) -> None:
     """Extract reports from articles and print them as JSON (streams; memory stays flat)."""
     settings = _settings()
+    _builder(settings, lang)
     rejects = RejectLog(rejects_file)
     stream = out.open("w", encoding="utf-8") if out else sys.stdout
     try:
-        _write_reports(_extracted(paths, settings, rejects), stream, format)
+        _write_reports(_extracted(paths, settings, rejects, lang), stream, format)
     finally:
         if out:
             stream.close()
@@ -135,42 +145,47 @@ def _write_reports(reports: Iterable[Report], stream: IO[str], format: ReportFor
         stream.write("[]\n")
 
 
-def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force: bool = False) -> dict[str, int]:
-    """Extract and store; articles already stored with the same text are skipped unless `force`."""
+def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force: bool = False,
+                 lang: Optional[str] = None) -> dict[str, int]:
+    """Extract and store; articles already stored with the same text and metadata are skipped unless `force`.
+
+    Then fuse every article that waits for it, including those a crashed earlier run stored but did not fuse.
+    """
     from itertools import islice
 
     from ..pipeline import Extractor
     from ..store import Store
-    from ..store.store import text_hash
+    from ..store.store import article_fingerprint, text_hash
 
     from ..fuse import fuse
 
     counts = {"stored": 0, "unchanged": 0, "rejected": 0}
-    stored_ids: list[str] = []
+    items = read_inputs(paths, _builder(settings, lang))
     extractor = Extractor(settings)
-    items = read_inputs(paths, RecordBuilder(settings))
     with Store(settings.db_path) as store, record_progress("ingesting") as progress:
         task = progress.task_ids[0]
         while batch := list(islice(items, settings.store_batch_size)):
             articles = [item for item in batch if isinstance(item, Article)]
             batch_rejects = [item for item in batch if isinstance(item, Reject)]
-            known = {} if force else store.known_hashes([a.id for a in articles])
+            known = {} if force else store.known_fingerprints([a.id for a in articles])
             fresh: dict[str, Article] = {}
             for article in articles:
-                if known.get(article.id) == text_hash(article.text) or article.id in fresh:
+                fingerprint = article_fingerprint(text_hash(article.text), article.lang, article.source, article.url,
+                                                  article.title, article.published.text if article.published else None)
+                if known.get(article.id) == fingerprint or article.id in fresh:
                     counts["unchanged"] += 1
                 else:
                     fresh[article.id] = article
             reports = [r for r in extractor.reports(list(fresh.values())) if isinstance(r, Report)]
             store.write(reports, batch_rejects)
-            stored_ids.extend(r.article.id for r in reports)
             for reject in batch_rejects:
                 rejects.add(reject)
             counts["stored"] += len(reports)
             counts["rejected"] += len(batch_rejects)
             progress.update(task, advance=len(articles), reports=counts["stored"], rejects=counts["rejected"])
-        if stored_ids:
-            fuse(store, stored_ids)  # re-cluster only the event types the stored articles touch
+        if waiting := store.unfused():
+            fuse(store, waiting)  # re-cluster only the event types these articles touch
+            store.mark_fused(waiting)
     return counts
 
 
@@ -180,12 +195,14 @@ def ingest(
     db: Optional[Path] = DbOption,
     rejects_file: Optional[Path] = RejectsOption,
     force: bool = typer.Option(False, "--force", help="Re-extract articles even if stored with the same text"),
+    lang: Optional[str] = LangOption,
 ) -> None:
     """Extract reports and store them in DuckDB (idempotent: an article is stored once, by id)."""
     settings = _settings(db)
+    _builder(settings, lang)
     rejects = RejectLog(rejects_file)
     try:
-        counts = ingest_paths(paths, settings, rejects, force)
+        counts = ingest_paths(paths, settings, rejects, force, lang)
     finally:
         rejects.close()
     stderr.print(f"{counts['stored']} stored, {counts['unchanged']} unchanged, {counts['rejected']} rejected "
@@ -348,6 +365,7 @@ def fuse_command(db: Optional[Path] = DbOption) -> None:
 
     with Store(_settings(db).db_path) as store:
         counts = fuse(store)
+        store.mark_fused()
     stderr.print(f"{counts['clusters']} clusters: {counts['written']} written, {counts['removed']} removed, "
                  f"{counts['unchanged']} unchanged")
 
