@@ -8,9 +8,12 @@ import sys
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Optional
+from typing import IO, Iterable, Iterator, NoReturn, Optional
 
+import click
 import typer
+from typer.exceptions import TyperException
+from rich.markup import escape
 from rich.table import Table
 
 from ..config import Settings
@@ -47,6 +50,25 @@ class ExportFormat(str, Enum):
     geojson = "geojson"
 
 
+PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+                "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
+
+
+def _one_line(text: object) -> str:
+    """Text for one output line: line breaks and other control characters shown as escapes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
+def _choice(value: Optional[str], option: str, valid: Iterable[str]) -> Optional[str]:
+    """The value, normalised to its spelling among `valid`; an unknown one is an error naming the valid values."""
+    if value is None:
+        return None
+    by_key = {v.casefold(): v for v in valid}
+    if value.strip().casefold() not in by_key:
+        raise BadOption(f"{option} {value!r} is not one of {', '.join(by_key.values())}")
+    return by_key[value.strip().casefold()]
+
+
 def _settings(db: Optional[Path] = None) -> Settings:
     return Settings.from_env(db_path=db)
 
@@ -60,8 +82,8 @@ class RejectLog:
 
     def add(self, reject: Reject) -> None:
         self.count += 1
-        stderr.print(f"[yellow]reject[/] {reject.origin}: {reject.reason} [dim]({reject.code.value})[/]",
-                     highlight=False, markup=True)
+        stderr.print(f"[yellow]reject[/] {escape(_one_line(reject.origin))}: {escape(_one_line(reject.reason))} "
+                     f"[dim]({reject.code.value})[/]", highlight=False, markup=True)
         if self._file:
             self._file.write(json.dumps(reject.to_json_dict(), ensure_ascii=False) + "\n")
 
@@ -258,10 +280,16 @@ def _day(value: Optional[str], option: str, first: bool = False) -> Optional[dat
 
 def _event_filter(type: Optional[str], place: Optional[str], since: Optional[str], until: Optional[str],
                   modality: Optional[str], source_kind: Optional[str]):
+    from typing import get_args
+
+    from ..model import Modality, Source
     from ..store.queries import EventFilter
 
-    return EventFilter(type=type, place=place, since=_day(since, "since", first=True), until=_day(until, "until"),
-                       modality=modality, source_kind=source_kind)
+    source_kinds = get_args(Source.model_fields["kind"].annotation)
+    return EventFilter(type=_choice(type, "--type", PLOVER_TYPES), place=place,
+                       since=_day(since, "since", first=True), until=_day(until, "until"),
+                       modality=_choice(modality, "--modality", get_args(Modality)),
+                       source_kind=_choice(source_kind, "--source-kind", source_kinds))
 
 
 TypeOption = typer.Option(None, "--type", help="PLOVER event type, e.g. PROTEST, COERCE, ASSAULT")
@@ -383,7 +411,8 @@ def timeline(
     from .timeline import print_timeline
 
     with Store(_settings(db).db_path, read_only=True) as store:
-        print_timeline(store, place=place, since=_day(since, "since", first=True), type=type, limit=limit)
+        print_timeline(store, place=place, since=_day(since, "since", first=True),
+                       type=_choice(type, "--type", PLOVER_TYPES), limit=limit)
 
 
 @app.command()
@@ -393,11 +422,20 @@ def serve(
     port: int = typer.Option(8000, "--port", help="Port to listen on"),
 ) -> None:
     """Serve a read-only JSON API and web pages over the store (timeline, map, clusters, articles)."""
+    import socket
+
     import uvicorn
 
     from .web import create_app
 
-    uvicorn.run(create_app(_settings(db).db_path), host=host, port=port, log_level="warning")
+    try:  # bound here, so that a busy port is one readable line rather than uvicorn's exit status 3
+        sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+    except OSError as err:
+        reason = os.strerror(err.errno) if err.errno else str(err)
+        raise BadOption(f"cannot listen on {host}:{port}: {reason}; choose another --port") from None
+    server = uvicorn.Server(uvicorn.Config(create_app(_settings(db).db_path), host=host, port=port,
+                                           log_level="warning"))
+    server.run(sockets=[sock])
 
 
 @app.command()
@@ -414,6 +452,12 @@ app.command("eval")(evaluate)
 app.command("train")(train)
 
 
+def _error(message: str, label: str = "error") -> NoReturn:
+    """Exactly one line on stderr, then exit status 2."""
+    stderr.print(f"[red]{label}[/] {escape(_one_line(message))}", highlight=False)
+    sys.exit(EXIT_ERROR)
+
+
 def main() -> None:
     """Entry point: run the app; errors become one readable line and an exit status, not a traceback."""
     try:
@@ -424,18 +468,15 @@ def main() -> None:
         stderr.print("aborted")
         sys.exit(130)
     except LagebildError as err:
-        stderr.print(f"[red]error[/] {err}", highlight=False)
-        sys.exit(EXIT_ERROR)
+        _error(str(err))
     except OSError as err:
-        stderr.print(f"[red]error[/] {err.strerror or err}: {err.filename or ''}", highlight=False)
-        sys.exit(EXIT_ERROR)
+        _error(f"{err.strerror or err}: {err.filename or ''}")
+    except (click.ClickException, TyperException) as err:  # a usage error: wrong option, missing argument, value
+        command = f" (see {err.ctx.command_path} --help)" if getattr(err, "ctx", None) else ""
+        _error(err.format_message() + command)  # type: ignore[union-attr]
     except Exception as err:  # noqa: BLE001
-        if hasattr(err, "show") and hasattr(err, "exit_code"):  # a usage error from typer's click
-            err.show()
-            sys.exit(err.exit_code)
         if os.environ.get("LAGEBILD_DEBUG"):
             raise
-        stderr.print(f"[red]internal error[/] {type(err).__name__}: {err}\n"
-                     "Please report it; rerun with LAGEBILD_DEBUG=1 to see the traceback.", highlight=False)
-        sys.exit(EXIT_ERROR)
+        _error(f"{type(err).__name__}: {err} (an internal error: please report it; LAGEBILD_DEBUG=1 shows the "
+               "traceback)", "internal error")
     sys.exit(code if isinstance(code, int) else 0)
