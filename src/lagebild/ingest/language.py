@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 # A text is taken to be in an unsupported language only when the supported languages together get less than this
@@ -12,18 +14,21 @@ REJECT_BELOW = 0.01
 SAMPLE_CHARS = 600
 
 
+@lru_cache(maxsize=1)
+def _identifier() -> LanguageIdentifier:
+    """py3langid's model, loaded once per process (about 2 s)."""
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
 class LanguageDetector:
     """Detects the language; a text clearly in an unsupported language is reported as that language."""
 
     def __init__(self, supported: tuple[str, ...]) -> None:
         self.supported = supported
-        self._model: LanguageIdentifier | None = None
 
     def detect(self, text: str) -> str:
         """ISO 639 code of the text's language: the best supported one unless the text is clearly in another."""
-        if self._model is None:
-            self._model = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        ranking = self._model.rank(text[:SAMPLE_CHARS])
+        ranking = _identifier().rank(text[:SAMPLE_CHARS])
         best = ranking[0][0]
         supported_mass = sum(p for lang, p in ranking if lang in self.supported)
         if best in self.supported or supported_mass < REJECT_BELOW:
