@@ -410,9 +410,9 @@ def timeline(
     from ..store import Store
     from .timeline import print_timeline
 
+    type, first_day = _choice(type, "--type", PLOVER_TYPES), _day(since, "since", first=True)
     with Store(_settings(db).db_path, read_only=True) as store:
-        print_timeline(store, place=place, since=_day(since, "since", first=True),
-                       type=_choice(type, "--type", PLOVER_TYPES), limit=limit)
+        print_timeline(store, place=place, since=first_day, type=type, limit=limit)
 
 
 @app.command()
