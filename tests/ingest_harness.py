@@ -63,16 +63,36 @@ def orphans(db: Path) -> dict[str, int]:
     """Rows that point at nothing, per kind (all zero in a consistent store)."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {name: sum(row[0] for row in con.execute(sql).fetchall()) for name, sql in ORPHAN_CHECKS.items()}
+        return _orphans(con)
     finally:
         con.close()
+
+
+def _orphans(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {name: sum(row[0] for row in con.execute(sql).fetchall()) for name, sql in ORPHAN_CHECKS.items()}
 
 
 def unclustered(db: Path) -> int:
     """Events in no cluster, plus cluster members whose event is gone."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute(UNCLUSTERED).fetchone()[0] + con.execute(MEMBERS_WITHOUT_EVENT).fetchone()[0]
+        return _unclustered(con)
+    finally:
+        con.close()
+
+
+def _unclustered(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute(UNCLUSTERED).fetchone()[0] + con.execute(MEMBERS_WITHOUT_EVENT).fetchone()[0]
+
+
+def inconsistencies(db: Path) -> dict[str, int]:
+    """Everything that must be zero after a finished ingest: orphans, unclustered events, articles waiting to fuse."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        found = _orphans(con)
+        found["events in no cluster"] = _unclustered(con)
+        found["articles waiting for fuse"] = con.execute("SELECT count(*) FROM fuse_pending").fetchone()[0]
+        return {name: n for name, n in found.items() if n}
     finally:
         con.close()
 

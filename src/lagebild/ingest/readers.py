@@ -51,15 +51,15 @@ def _json_depth(text: str) -> int:
 def parse_json(text: str, origin: str, where: str) -> Any:
     """The parsed JSON value, or a Reject saying why not (malformed, nested too deep, a number too long)."""
     if text.count("[") + text.count("{") > MAX_JSON_DEPTH and _json_depth(text) > MAX_JSON_DEPTH:
-        return Reject(origin, RejectCode.TOO_LARGE, f"{where} is JSON nested more than {MAX_JSON_DEPTH} levels deep")
+        return Reject(origin, RejectCode.TOO_LARGE, f"JSON nested more than {MAX_JSON_DEPTH} levels deep {where}")
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
         return Reject(origin, RejectCode.MALFORMED_JSON, f"malformed JSON {where}: {err.msg}")
     except RecursionError:
-        return Reject(origin, RejectCode.TOO_LARGE, f"{where} is JSON nested too deeply to parse")
+        return Reject(origin, RejectCode.TOO_LARGE, f"JSON nested too deeply to parse {where}")
     except ValueError as err:  # an integer of more than sys.get_int_max_str_digits() digits
-        return Reject(origin, RejectCode.TOO_LARGE, f"{where}: {str(err).partition(';')[0]}")
+        return Reject(origin, RejectCode.TOO_LARGE, f"a number too long {where}: {str(err).partition(';')[0]}")
 
 
 def _decode(data: bytes) -> str:
