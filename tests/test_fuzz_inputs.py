@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -219,7 +219,7 @@ def test_fuzz_reader_through_extract_and_ingest(reader, harness, monkeypatch):
     reports: dict = {}
     _replaying(monkeypatch, reports)
 
-    @hsettings(max_examples=DEFAULT_EXAMPLES, deadline=None, database=None,
+    @hsettings(max_examples=DEFAULT_EXAMPLES, deadline=None, database=None, derandomize=True,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                       HealthCheck.function_scoped_fixture])
     @given(READERS[reader])
@@ -250,7 +250,7 @@ def test_fuzz_reader_at_length(reader, harness, monkeypatch):
 
     check()
     if reader != "stdin":
-        paths = [str(p) for p in sorted(harness.root.glob(f"case*/*"))]
+        paths = [str(p) for p in sorted(harness.root.glob("case*/*"))]
         counts = ingest_paths(paths, harness.settings, RejectLog(None))
         assert sum(counts.values()) == records["in"]
         harness.check_store()

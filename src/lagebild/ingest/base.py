@@ -83,7 +83,8 @@ class RecordBuilder:
             elif isinstance(raw, (str, int)) and not isinstance(raw, bool):
                 values[name] = str(raw)
             else:
-                return Reject(origin, RejectCode.BAD_FIELD, f"field {name!r} must be a string, got {type(raw).__name__}")
+                return Reject(origin, RejectCode.BAD_FIELD,
+                              f"field {name!r} must be a string, got {type(raw).__name__}")
             if values[name] and UNDECODED_BYTE.search(values[name] or ""):
                 return Reject(origin, RejectCode.UNDECODABLE, f"field {name!r} has bytes that are not valid UTF-8")
             if values[name] and LONE_SURROGATE.search(values[name] or ""):
@@ -107,7 +108,8 @@ class RecordBuilder:
         lang = (values["lang"] or "").strip().lower() or self.lang or self.detector.detect(text)
         if lang not in self.settings.languages:
             how = "given" if values["lang"] or self.lang else "detected; --lang forces a language"
-            return Reject(origin, RejectCode.UNSUPPORTED_LANGUAGE, f"language {lang!r} is not supported "
-                                                                   f"(supported: {', '.join(self.settings.languages)}; {how})")
+            supported = ", ".join(self.settings.languages)
+            return Reject(origin, RejectCode.UNSUPPORTED_LANGUAGE,
+                          f"language {lang!r} is not supported (supported: {supported}; {how})")
         return Article(id=values["id"] or content_id(text), lang=lang, source=values["source"], url=values["url"],
                        title=values["title"], text=text, published=published)

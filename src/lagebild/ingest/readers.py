@@ -265,7 +265,8 @@ def _walk(directory: Path, seen: set[tuple[int, int]]) -> Iterator[Path | Reject
         with os.scandir(directory) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
     except OSError as err:
-        yield Reject(display_path(directory), RejectCode.UNREADABLE, f"cannot read the directory: {err.strerror or err}")
+        yield Reject(display_path(directory), RejectCode.UNREADABLE,
+                     f"cannot read the directory: {err.strerror or err}")
         return
     for entry in entries:
         path = Path(entry.path)
@@ -295,7 +296,7 @@ def read_inputs(paths: Iterable[str], builder: RecordBuilder, stdin: IO[bytes] |
     for name in paths:
         if name == "-":
             stream = stdin or sys.stdin.buffer
-            buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
+            buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type, type-var]
             reader = _sniff_reader(buffered.peek(64))  # type: ignore[union-attr]
             yield from _counted(reader(buffered, "<stdin>", builder), "<stdin>")  # type: ignore[arg-type]
             continue

@@ -179,9 +179,10 @@ class Store:
             for name, rows in tables.items():
                 self._insert(name, TABLE_COLUMNS[name], rows)
             if reject_rows:
+                origins, codes, reasons = ([row[i] for row in reject_rows] for i in range(3))
                 self.con.execute("CREATE OR REPLACE TEMP TABLE batch_rejects AS SELECT unnest(?::VARCHAR[]) AS origin, "
                                  "unnest(?::VARCHAR[]) AS code, unnest(?::VARCHAR[]) AS reason",
-                                 [[r[0] for r in reject_rows], [r[1] for r in reject_rows], [r[2] for r in reject_rows]])
+                                 [origins, codes, reasons])
                 self.con.execute("DELETE FROM rejects r USING batch_rejects b "
                                  "WHERE r.origin = b.origin AND r.code = b.code AND r.reason = b.reason")
             self._insert("rejects", ("origin", "code", "reason", "rejected_at"), reject_rows)

@@ -98,7 +98,8 @@ def _builder(settings: Settings, lang: Optional[str]) -> RecordBuilder:
     return RecordBuilder(settings, lang)
 
 
-def _extracted(paths: list[str], settings: Settings, rejects: RejectLog, lang: Optional[str] = None) -> Iterator[Report]:
+def _extracted(paths: list[str], settings: Settings, rejects: RejectLog,
+               lang: Optional[str] = None) -> Iterator[Report]:
     from ..pipeline import Extractor
 
     items = read_inputs(paths, _builder(settings, lang))
@@ -472,7 +473,8 @@ def main() -> None:
     except OSError as err:
         _error(f"{err.strerror or err}: {err.filename or ''}")
     except (click.ClickException, TyperException) as err:  # a usage error: wrong option, missing argument, value
-        command = f" (see {err.ctx.command_path} --help)" if getattr(err, "ctx", None) else ""
+        ctx = getattr(err, "ctx", None)
+        command = f" (see {ctx.command_path} --help)" if ctx else ""
         _error(err.format_message() + command)  # type: ignore[union-attr]
     except Exception as err:  # noqa: BLE001
         if os.environ.get("LAGEBILD_DEBUG"):
