@@ -113,7 +113,7 @@ def delimited_case(draw, suffix: str) -> Case:
     columns = draw(st.permutations(columns))
     rows = draw(st.lists(record(), max_size=5))
     out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer = csv.writer(out, delimiter=delimiter)  # "\r\n": so a lone "\r" in a field is quoted too
     writer.writerow(columns)
     for row in rows:
         writer.writerow([_cell(row.get(c)) for c in columns])

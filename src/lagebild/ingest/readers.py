@@ -10,6 +10,7 @@ import os
 import re
 import stat
 import sys
+from collections import deque
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator
 
@@ -139,14 +140,14 @@ class _Lines:
 
     def __init__(self, lines: Iterable[str]) -> None:
         self._lines = enumerate(lines, start=1)
-        self.pending: list[tuple[int, str]] = []
+        self.pending: deque[tuple[int, str]] = deque()
         self.record: list[tuple[int, str]] = []  # the lines of the row being read
 
     def __iter__(self) -> "_Lines":
         return self
 
     def __next__(self) -> str:
-        numbered = self.pending.pop(0) if self.pending else next(self._lines)
+        numbered = self.pending.popleft() if self.pending else next(self._lines)
         self.record.append(numbered)
         return numbered[1]
 
@@ -166,7 +167,7 @@ def read_csv(stream: IO[bytes], origin: str, builder: RecordBuilder) -> Iterator
         delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
     except csv.Error:
         pass
-    lines.pending, lines.record = [lines.record[0]], []
+    lines.pending.append(lines.record.pop())
     rows = csv.reader(lines, delimiter=delimiter, strict=True)
     header: list[str] | None = None
     while True:
@@ -180,7 +181,7 @@ def read_csv(stream: IO[bytes], origin: str, builder: RecordBuilder) -> Iterator
             yield Reject(f"{origin}:{start}", RejectCode.MALFORMED_CSV,
                          f"{'header' if header is None else 'row'} on line {start}: {err}")
             if len(lines.record) > 1:  # the broken row ran on over later lines: read them again as rows
-                lines.pending[:0] = lines.record[1:]
+                lines.pending.extendleft(reversed(lines.record[1:]))
                 rows = csv.reader(lines, delimiter=delimiter, strict=True)
             continue
         start = lines.record[0][0]
