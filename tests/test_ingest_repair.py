@@ -119,3 +119,24 @@ def test_duplicate_ids_in_one_input_are_rejects_and_identical_repeats_unchanged(
     with Store(settings.db_path, read_only=True) as store:
         [row] = store.query("SELECT code, reason FROM rejects")
     assert row["code"] == "R015" and "dup.jsonl:1" in row["reason"]
+
+
+def test_an_article_whose_extraction_fails_is_a_reject_and_its_batch_is_kept(tmp_path, settings, monkeypatch):
+    from lagebild import pipeline
+
+    real = pipeline.build_report
+
+    def fragile(doc):
+        if "Bischkek" in doc.text:
+            raise OverflowError("date value out of range")
+        return real(doc)
+
+    monkeypatch.setattr(pipeline, "build_report", fragile)
+    source = write_input(tmp_path / "in.jsonl", rejects=0)
+    counts = ingest(source, settings)
+    failing = sum("Bischkek" in text for _, _, text in ARTICLES)
+    assert counts == {"stored": len(ARTICLES) - failing, "unchanged": 0, "rejected": failing}
+    with Store(settings.db_path, read_only=True) as store:
+        rows = store.query("SELECT origin, code, reason FROM rejects ORDER BY origin")
+    assert [r["origin"] for r in rows] == ["id k2", "id k3"] and {r["code"] for r in rows} == {"R017"}
+    assert "OverflowError: date value out of range" in rows[0]["reason"]

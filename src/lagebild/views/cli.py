@@ -199,7 +199,9 @@ def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force
                     counts["unchanged"] += 1
                 else:
                     fresh[article.id] = article
-            reports = [r for r in extractor.reports(list(fresh.values())) if isinstance(r, Report)]
+            extracted = list(extractor.reports(list(fresh.values())))
+            reports = [r for r in extracted if isinstance(r, Report)]
+            batch_rejects += [r for r in extracted if isinstance(r, Reject)]  # an article whose extraction failed
             store.write(reports, batch_rejects)
             for reject in batch_rejects:
                 rejects.add(reject)
