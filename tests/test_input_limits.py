@@ -232,3 +232,18 @@ def test_text_size_limit_is_a_coded_reject(tmp_path, settings):
     path = jsonl(tmp_path / "long.jsonl", json.dumps({"text": "Wort " * 100, "lang": "de"}))
     [item] = read([path], small)
     assert item.code is RejectCode.TOO_LARGE and "the limit is 100" in item.reason
+
+
+def test_an_html_page_the_parser_chokes_on_is_one_reject(tmp_path, settings, monkeypatch):
+    import trafilatura
+
+    def choke(*args, **kwargs):
+        raise ValueError("Document is empty")
+
+    monkeypatch.setattr(trafilatura, "extract", choke)
+    page = tmp_path / "bad.html"
+    page.write_text("<html><body><p>x</p></body></html>", encoding="utf-8")
+    other = tmp_path / "good.txt"
+    other.write_text(GOOD, encoding="utf-8")
+    items = read([page, other], settings)
+    assert codes(items) == [RejectCode.NO_MAIN_TEXT, "article"] and "ValueError" in items[0].reason

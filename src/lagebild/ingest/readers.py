@@ -206,12 +206,17 @@ def read_html(stream: IO[bytes], origin: str, builder: RecordBuilder) -> Iterato
     from htmldate import find_date
 
     html = _decode(stream.read())
-    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+    try:  # the page is parsed by lxml inside these libraries; a page they choke on is one reject, not a lost run
+        text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+        metadata = trafilatura.extract_metadata(html) if text else None
+        published = find_date(html, outputformat="%Y-%m-%d", original_date=True, extensive_search=False) \
+            if text else None
+    except Exception as err:  # noqa: BLE001
+        yield Reject(origin, RejectCode.NO_MAIN_TEXT, f"the HTML page could not be read ({type(err).__name__}: {err})")
+        return
     if not text:
         yield Reject(origin, RejectCode.NO_MAIN_TEXT, "no main text found in the HTML page")
         return
-    metadata = trafilatura.extract_metadata(html)
-    published = find_date(html, outputformat="%Y-%m-%d", original_date=True, extensive_search=False)
     fields = {
         "text": text,
         "title": metadata.title if metadata else None,
