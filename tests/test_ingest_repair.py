@@ -118,7 +118,7 @@ def test_duplicate_ids_in_one_input_are_rejects_and_identical_repeats_unchanged(
     assert ingest(source, settings) == {"stored": 1, "unchanged": 1, "rejected": 1}
     with Store(settings.db_path, read_only=True) as store:
         [row] = store.query("SELECT code, reason FROM rejects")
-    assert row["code"] == "R015" and "dup.jsonl:1" in row["reason"]
+    assert row["code"] == "R015" and "'d' was read earlier" in row["reason"]
 
 
 def test_an_article_whose_extraction_fails_is_a_reject_and_its_batch_is_kept(tmp_path, settings, monkeypatch):

@@ -211,7 +211,7 @@ def test_the_same_id_with_a_different_text_is_a_duplicate_reject(tmp_path, setti
           json.dumps({"id": "x", "text": GOOD, "title": "Neuer Titel", "lang": "de"}))
     items = read([first], settings)
     assert codes(items) == ["article", "article", RejectCode.DUPLICATE_ID, RejectCode.DUPLICATE_ID]
-    assert "a.jsonl:1" in items[2].reason
+    assert "'x' was read earlier" in items[2].reason
 
 
 def test_french_is_a_reject_naming_the_language_unless_lang_forces_one(tmp_path, settings):

@@ -38,11 +38,14 @@ def content_id(text: str) -> str:
     return "h" + hashlib.blake2b(text.encode("utf-8"), digest_size=10).hexdigest()
 
 
-def _fingerprint(article: Article) -> bytes:
+def _hash64(value: str) -> int:
+    return int.from_bytes(hashlib.blake2b(value.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def _fingerprint(article: Article) -> int:
     """What makes two records with one id the same article: text and metadata."""
     published = article.published.text if article.published else None
-    fields = (article.lang, article.source, article.url, article.title, published, article.text)
-    return hashlib.blake2b(repr(fields).encode("utf-8"), digest_size=12).digest()
+    return _hash64(repr((article.lang, article.source, article.url, article.title, published, article.text)))
 
 
 def _normalise_date(value: str) -> str:
@@ -60,7 +63,8 @@ class RecordBuilder:
         self.settings = settings
         self.detector = LanguageDetector(settings.languages)
         self.lang = lang  # used instead of detection for records without a `lang` field
-        self._seen: dict[str, tuple[bytes, str]] = {}  # id -> (fingerprint, origin) of records read in this run
+        # 64-bit hash of each id read in this run -> its record's fingerprint: about 120 bytes per distinct id
+        self._seen: dict[int, int] = {}
 
     def build(self, fields: Mapping[str, Any], origin: str) -> Article | Reject:
         """An Article from raw fields (`text` required), or a Reject with the reason."""
@@ -68,10 +72,9 @@ class RecordBuilder:
         if isinstance(built, Reject):
             return built
         fingerprint = _fingerprint(built)
-        first = self._seen.setdefault(built.id, (fingerprint, origin))
-        if first[0] != fingerprint:
-            return Reject(origin, RejectCode.DUPLICATE_ID,
-                          f"id {built.id!r} was already read from {first[1]} with a different text or metadata")
+        if self._seen.setdefault(_hash64(built.id), fingerprint) != fingerprint:
+            return Reject(origin, RejectCode.DUPLICATE_ID, f"id {built.id!r} was read earlier in this run with a "
+                                                           "different text or metadata; the first one is kept")
         return built
 
     def _build(self, fields: Mapping[str, Any], origin: str) -> Article | Reject:
