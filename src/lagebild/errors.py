@@ -19,6 +19,12 @@ class RejectCode(str, Enum):
     UNREADABLE = "R009"
     NO_MAIN_TEXT = "R010"
     BAD_FIELD = "R011"
+    HIDDEN = "R012"
+    NOT_A_FILE = "R013"
+    NO_RECORDS = "R014"
+    DUPLICATE_ID = "R015"
+    TOO_LARGE = "R016"
+    EXTRACTION_FAILED = "R017"
 
 
 class LagebildError(Exception):

@@ -22,3 +22,5 @@ CREATE TABLE IF NOT EXISTS events (
     location VARCHAR, time VARCHAR, quantities JSON, source_kind VARCHAR, source_entity VARCHAR,
     source_text VARCHAR, modality VARCHAR);
 CREATE TABLE IF NOT EXISTS rejects (origin VARCHAR, code VARCHAR, reason VARCHAR, rejected_at TIMESTAMP);
+-- Articles written since their event types were last fused; cleared after a fuse, so a crash before it is repaired.
+CREATE TABLE IF NOT EXISTS fuse_pending (article_id VARCHAR PRIMARY KEY);

@@ -47,6 +47,13 @@ def text_hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
+def article_fingerprint(text_hash_: str, lang: str, source: str | None, url: str | None, title: str | None,
+                        published_text: str | None) -> str:
+    """What must match for a re-ingested article to count as unchanged: its text and every metadata field."""
+    fields = (text_hash_, lang, source, url, title, published_text)
+    return hashlib.blake2b(json.dumps(fields, ensure_ascii=False).encode("utf-8"), digest_size=16).hexdigest()
+
+
 def report_rows(report: dict[str, Any], ingested_at: datetime) -> dict[str, list[tuple]]:
     """The rows a JSON-ready report adds to each table."""
     article = report["article"]
@@ -152,6 +159,29 @@ class Store:
         rows = self.con.execute("SELECT id, text_hash FROM articles WHERE id IN (SELECT unnest(?))", [list(ids)])
         return dict(rows.fetchall())
 
+    def known_fingerprints(self, ids: Sequence[str]) -> dict[str, str]:
+        """`article_fingerprint` of the stored articles among `ids`."""
+        if not ids:
+            return {}
+        rows = self.con.execute("SELECT id, text_hash, lang, source, url, title, published_text FROM articles "
+                                "WHERE id IN (SELECT unnest(?))", [list(ids)])
+        return {row[0]: article_fingerprint(*row[1:]) for row in rows.fetchall()}
+
+    def unfused(self) -> list[str]:
+        """Articles whose events may not be clustered yet: written but not fused (say, after a crash)."""
+        rows = self.con.execute(
+            "SELECT article_id FROM fuse_pending UNION SELECT e.article_id FROM events e WHERE NOT EXISTS "
+            "(SELECT 1 FROM cluster_members m WHERE m.article_id = e.article_id AND m.event_id = e.id) "
+            "ORDER BY 1")
+        return [article_id for (article_id,) in rows.fetchall()]
+
+    def mark_fused(self, ids: Sequence[str] | None = None) -> None:
+        """Forget that these articles (all if None) wait for fusing."""
+        if ids is None:
+            self.con.execute("DELETE FROM fuse_pending")
+        elif ids:
+            self.con.execute("DELETE FROM fuse_pending WHERE article_id IN (SELECT unnest(?))", [list(ids)])
+
     def write(self, reports: Iterable[Report], rejects: Iterable[Reject] = ()) -> int:
         """Store reports (replacing earlier versions of the same articles) and rejects in one transaction."""
         now = datetime.now(UTC).replace(tzinfo=None)
@@ -161,7 +191,9 @@ class Store:
             ids.append(report.article.id)
             for name, rows in report_rows(report.to_json_dict(), now).items():
                 tables[name].extend(rows)
-        reject_rows = [(r.origin, r.code.value, r.reason, now) for r in rejects]
+        # One row per distinct reject: reading the same input again refreshes its time instead of adding rows.
+        reject_rows = list({(r.origin, r.code.value, r.reason): (r.origin, r.code.value, r.reason, now)
+                            for r in rejects}.values())
         self.con.execute("BEGIN TRANSACTION")
         try:
             if ids:
@@ -169,8 +201,16 @@ class Store:
                 for name in CLAIM_TABLES:
                     self.con.execute(f"DELETE FROM {name} WHERE article_id IN (SELECT id FROM batch_ids)")
                 self.con.execute("DELETE FROM articles WHERE id IN (SELECT id FROM batch_ids)")
+                self.con.execute("INSERT OR IGNORE INTO fuse_pending SELECT id FROM batch_ids")
             for name, rows in tables.items():
                 self._insert(name, TABLE_COLUMNS[name], rows)
+            if reject_rows:
+                origins, codes, reasons = ([row[i] for row in reject_rows] for i in range(3))
+                self.con.execute("CREATE OR REPLACE TEMP TABLE batch_rejects AS SELECT unnest(?::VARCHAR[]) AS origin, "
+                                 "unnest(?::VARCHAR[]) AS code, unnest(?::VARCHAR[]) AS reason",
+                                 [origins, codes, reasons])
+                self.con.execute("DELETE FROM rejects r USING batch_rejects b "
+                                 "WHERE r.origin = b.origin AND r.code = b.code AND r.reason = b.reason")
             self._insert("rejects", ("origin", "code", "reason", "rejected_at"), reject_rows)
             self.con.execute("COMMIT")
         except BaseException:

@@ -10,13 +10,16 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Optional
+from typing import IO, TYPE_CHECKING, NoReturn, Optional
 
+import click
 import typer
+from rich.markup import escape
 from rich.table import Table
+from typer.exceptions import TyperException
 
 from ..config import Settings
-from ..errors import LagebildError
+from ..errors import BadOption, LagebildError
 from ..ingest import RecordBuilder, Reject, read_inputs
 from ..logs import configure as configure_logging
 from ..model import Article, Report
@@ -39,6 +42,8 @@ DbOption = typer.Option(None, "--db", help="DuckDB store file [default: lagebild
 PathsArgument = typer.Argument(..., help="Files, directories or - for stdin (.txt with header, .jsonl, .json, "
                                           ".csv/.tsv, .html)")
 RejectsOption = typer.Option(None, "--rejects", help="Also write rejected records as JSON lines to this file")
+LangOption = typer.Option(None, "--lang", help="Language of records without a `lang` field, instead of detecting it "
+                                               "(de or en)")
 
 
 class ReportFormat(str, Enum):
@@ -59,6 +64,23 @@ ModelOption = typer.Option(None, "--model", help="Entity model: accurate (fine-t
 
 def _settings(db: Optional[Path] = None, model: Optional[str] = None) -> Settings:
     return Settings.from_env(db_path=db, model=model)
+PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+                "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
+
+
+def _one_line(text: object) -> str:
+    """Text for one output line: line breaks and other control characters shown as escapes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
+def _choice(value: Optional[str], option: str, valid: Iterable[str]) -> Optional[str]:
+    """The value, normalised to its spelling among `valid`; an unknown one is an error naming the valid values."""
+    if value is None:
+        return None
+    by_key = {v.casefold(): v for v in valid}
+    if value.strip().casefold() not in by_key:
+        raise BadOption(f"{option} {value!r} is not one of {', '.join(by_key.values())}")
+    return by_key[value.strip().casefold()]
 
 
 class RejectLog:
@@ -70,8 +92,8 @@ class RejectLog:
 
     def add(self, reject: Reject) -> None:
         self.count += 1
-        stderr.print(f"[yellow]reject[/] {reject.origin}: {reject.reason} [dim]({reject.code.value})[/]",
-                     highlight=False, markup=True)
+        stderr.print(f"[yellow]reject[/] {escape(_one_line(reject.origin))}: {escape(_one_line(reject.reason))} "
+                     f"[dim]({reject.code.value})[/]", highlight=False, markup=True)
         if self._file:
             self._file.write(json.dumps(reject.to_json_dict(), ensure_ascii=False) + "\n")
 
@@ -80,11 +102,18 @@ class RejectLog:
             self._file.close()
 
 
-def _extracted(paths: list[str], settings: Settings, rejects: RejectLog) -> Iterator[Report]:
+def _builder(settings: Settings, lang: Optional[str]) -> RecordBuilder:
+    if lang is not None and lang not in settings.languages:
+        raise BadOption(f"--lang {lang!r} is not supported; choose from {', '.join(settings.languages)}")
+    return RecordBuilder(settings, lang)
+
+
+def _extracted(paths: list[str], settings: Settings, rejects: RejectLog,
+               lang: Optional[str] = None) -> Iterator[Report]:
     from ..pipeline import Extractor
 
+    items = read_inputs(paths, _builder(settings, lang))
     extractor = Extractor(settings)
-    items = read_inputs(paths, RecordBuilder(settings))
     with record_progress("extracting") as progress:
         task = progress.task_ids[0]
         for item in extractor.reports(items):
@@ -106,13 +135,15 @@ def extract(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write reports here instead of stdout"),
     rejects_file: Optional[Path] = RejectsOption,
     model: Optional[str] = ModelOption,
+    lang: Optional[str] = LangOption,
 ) -> None:
     """Extract reports from articles and print them as JSON (streams; memory stays flat)."""
     settings = _settings(model=model)
+    _builder(settings, lang)
     rejects = RejectLog(rejects_file)
     stream = out.open("w", encoding="utf-8") if out else sys.stdout
     try:
-        _write_reports(_extracted(paths, settings, rejects), stream, format)
+        _write_reports(_extracted(paths, settings, rejects, lang), stream, format)
     finally:
         if out:
             stream.close()
@@ -148,34 +179,40 @@ def _write_reports(reports: Iterable[Report], stream: IO[str], format: ReportFor
         stream.write("[]\n")
 
 
-def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force: bool = False) -> dict[str, int]:
-    """Extract and store; articles already stored with the same text are skipped unless `force`."""
+def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force: bool = False,
+                 lang: Optional[str] = None) -> dict[str, int]:
+    """Extract and store; articles already stored with the same text and metadata are skipped unless `force`.
+
+    Then fuse every article that waits for it, including those a crashed earlier run stored but did not fuse.
+    """
     from itertools import islice
 
     from ..fuse import fuse
     from ..pipeline import Extractor
     from ..store import Store
-    from ..store.store import text_hash
+    from ..store.store import article_fingerprint, text_hash
 
     counts = {"stored": 0, "unchanged": 0, "rejected": 0}
-    stored_ids: list[str] = []
+    items = read_inputs(paths, _builder(settings, lang))
     extractor = Extractor(settings)
-    items = read_inputs(paths, RecordBuilder(settings))
     with Store(settings.db_path) as store, record_progress("ingesting") as progress:
         task = progress.task_ids[0]
         while batch := list(islice(items, settings.store_batch_size)):
             articles = [item for item in batch if isinstance(item, Article)]
             batch_rejects = [item for item in batch if isinstance(item, Reject)]
-            known = {} if force else store.known_hashes([a.id for a in articles])
+            known = {} if force else store.known_fingerprints([a.id for a in articles])
             fresh: dict[str, Article] = {}
             for article in articles:
-                if known.get(article.id) == text_hash(article.text) or article.id in fresh:
+                fingerprint = article_fingerprint(text_hash(article.text), article.lang, article.source, article.url,
+                                                  article.title, article.published.text if article.published else None)
+                if known.get(article.id) == fingerprint or article.id in fresh:
                     counts["unchanged"] += 1
                 else:
                     fresh[article.id] = article
-            reports = [r for r in extractor.reports(list(fresh.values())) if isinstance(r, Report)]
+            extracted = list(extractor.reports(list(fresh.values())))
+            reports = [r for r in extracted if isinstance(r, Report)]
+            batch_rejects += [r for r in extracted if isinstance(r, Reject)]  # an article whose extraction failed
             store.write(reports, batch_rejects)
-            stored_ids.extend(r.article.id for r in reports)
             for reject in batch_rejects:
                 rejects.add(reject)
             counts["stored"] += len(reports)
@@ -183,9 +220,10 @@ def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force
             progress.update(task, advance=len(articles), reports=counts["stored"], rejects=counts["rejected"])
             log.info("ingest %s: %d stored, %d unchanged, %d rejected so far", settings.db_path.name, counts["stored"],
                      counts["unchanged"], counts["rejected"])
-        if stored_ids:
-            fuse(store, stored_ids)  # re-cluster only the event types the stored articles touch
-            log.info("ingest %s: fused the events of %d articles", settings.db_path.name, len(stored_ids))
+        if waiting := store.unfused():
+            fuse(store, waiting)  # re-cluster only the event types these articles touch
+            store.mark_fused(waiting)
+            log.info("ingest %s: fused the events of %d articles", settings.db_path.name, len(waiting))
     return counts
 
 
@@ -196,12 +234,14 @@ def ingest(
     rejects_file: Optional[Path] = RejectsOption,
     force: bool = typer.Option(False, "--force", help="Re-extract articles even if stored with the same text"),
     model: Optional[str] = ModelOption,
+    lang: Optional[str] = LangOption,
 ) -> None:
     """Extract reports and store them in DuckDB (idempotent: an article is stored once, by id)."""
     settings = _settings(db, model)
+    _builder(settings, lang)
     rejects = RejectLog(rejects_file)
     try:
-        counts = ingest_paths(paths, settings, rejects, force)
+        counts = ingest_paths(paths, settings, rejects, force, lang)
     finally:
         rejects.close()
     stderr.print(f"{counts['stored']} stored, {counts['unchanged']} unchanged, {counts['rejected']} rejected "
@@ -257,10 +297,16 @@ def _day(value: Optional[str], option: str, first: bool = False) -> Optional[dat
 
 def _event_filter(type: Optional[str], place: Optional[str], since: Optional[str], until: Optional[str],
                   modality: Optional[str], source_kind: Optional[str]) -> EventFilter:
+    from typing import get_args
+
+    from ..model import Modality, Source
     from ..store.queries import EventFilter
 
-    return EventFilter(type=type, place=place, since=_day(since, "since", first=True), until=_day(until, "until"),
-                       modality=modality, source_kind=source_kind)
+    source_kinds = get_args(Source.model_fields["kind"].annotation)
+    return EventFilter(type=_choice(type, "--type", PLOVER_TYPES), place=place,
+                       since=_day(since, "since", first=True), until=_day(until, "until"),
+                       modality=_choice(modality, "--modality", get_args(Modality)),
+                       source_kind=_choice(source_kind, "--source-kind", source_kinds))
 
 
 TypeOption = typer.Option(None, "--type", help="PLOVER event type, e.g. PROTEST, COERCE, ASSAULT")
@@ -364,6 +410,7 @@ def fuse_command(db: Optional[Path] = DbOption) -> None:
 
     with Store(_settings(db).db_path) as store:
         counts = fuse(store)
+        store.mark_fused()
     stderr.print(f"{counts['clusters']} clusters: {counts['written']} written, {counts['removed']} removed, "
                  f"{counts['unchanged']} unchanged")
 
@@ -380,8 +427,9 @@ def timeline(
     from ..store import Store
     from .timeline import print_timeline
 
+    type, first_day = _choice(type, "--type", PLOVER_TYPES), _day(since, "since", first=True)
     with Store(_settings(db).db_path, read_only=True) as store:
-        print_timeline(store, place=place, since=_day(since, "since", first=True), type=type, limit=limit)
+        print_timeline(store, place=place, since=first_day, type=type, limit=limit)
 
 
 @app.command()
@@ -391,11 +439,20 @@ def serve(
     port: int = typer.Option(8000, "--port", help="Port to listen on"),
 ) -> None:
     """Serve a read-only JSON API and web pages over the store (timeline, map, clusters, articles)."""
+    import socket
+
     import uvicorn
 
     from .web import create_app
 
-    uvicorn.run(create_app(_settings(db).db_path), host=host, port=port, log_level="warning")
+    try:  # bound here, so that a busy port is one readable line rather than uvicorn's exit status 3
+        sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+    except OSError as err:
+        reason = os.strerror(err.errno) if err.errno else str(err)
+        raise BadOption(f"cannot listen on {host}:{port}: {reason}; choose another --port") from None
+    server = uvicorn.Server(uvicorn.Config(create_app(_settings(db).db_path), host=host, port=port,
+                                           log_level="warning"))
+    server.run(sockets=[sock])
 
 
 @app.command()
@@ -412,6 +469,12 @@ app.command("eval")(evaluate)
 app.command("train")(train)
 
 
+def _error(message: str, label: str = "error") -> NoReturn:
+    """Exactly one line on stderr, then exit status 2."""
+    stderr.print(f"[red]{label}[/] {escape(_one_line(message))}", highlight=False)
+    sys.exit(EXIT_ERROR)
+
+
 def main() -> None:
     """Entry point: run the app; errors become one readable line and an exit status, not a traceback."""
     configure_logging()
@@ -423,18 +486,16 @@ def main() -> None:
         stderr.print("aborted")
         sys.exit(130)
     except LagebildError as err:
-        stderr.print(f"[red]error[/] {err}", highlight=False)
-        sys.exit(EXIT_ERROR)
+        _error(str(err))
     except OSError as err:
-        stderr.print(f"[red]error[/] {err.strerror or err}: {err.filename or ''}", highlight=False)
-        sys.exit(EXIT_ERROR)
+        _error(f"{err.strerror or err}: {err.filename or ''}")
+    except (click.ClickException, TyperException) as err:  # a usage error: wrong option, missing argument, value
+        ctx = getattr(err, "ctx", None)
+        command = f" (see {ctx.command_path} --help)" if ctx else ""
+        _error(err.format_message() + command)
     except Exception as err:  # noqa: BLE001
-        if hasattr(err, "show") and hasattr(err, "exit_code"):  # a usage error from typer's click
-            err.show()
-            sys.exit(err.exit_code)
         if os.environ.get("LAGEBILD_DEBUG"):
             raise
-        stderr.print(f"[red]internal error[/] {type(err).__name__}: {err}\n"
-                     "Please report it; rerun with LAGEBILD_DEBUG=1 to see the traceback.", highlight=False)
-        sys.exit(EXIT_ERROR)
+        _error(f"{type(err).__name__}: {err} (an internal error: please report it; LAGEBILD_DEBUG=1 shows the "
+               "traceback)", "internal error")
     sys.exit(code if isinstance(code, int) else 0)
