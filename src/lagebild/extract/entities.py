@@ -22,13 +22,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..lang import language_data
-from . import claims
+from . import claims, doc_text
 from .places import PlaceRecord, PlaceResolver
 
 # Files in lang/<code>/ this extractor needs; a language without them runs without it.
@@ -72,7 +73,7 @@ class LanguageRules:
             genitive_suffixes=tuple(grammar.get("genitive_suffixes", [])),
         )
 
-    @property
+    @cached_property
     def longest_role(self) -> int:
         """Number of words in the longest role form."""
         return max((len(form) for form in self.role_forms), default=1)
@@ -243,8 +244,8 @@ class EntityLinker:
         located = [m for m in mentions if m.label == "LOC"]
         if not located:
             return
-        queries = [(m.core, doc.text[m.end:m.end + FOLLOWING_CHARS]) for m in located]
-        for mention, record in zip(located, self.resolver.resolve_mentions(queries, doc.text, lang)):
+        queries = [(m.core, doc_text(doc)[m.end:m.end + FOLLOWING_CHARS]) for m in located]
+        for mention, record in zip(located, self.resolver.resolve_mentions(queries, doc_text(doc), lang)):
             mention.place = record
 
     # ----- merging ---------------------------------------------------------------------
@@ -283,7 +284,7 @@ class EntityLinker:
             if cluster.label not in ("ORG", "MISC", "LOC"):
                 continue
             for mention in list(cluster.names):
-                match = PAREN_AFTER.match(doc.text[mention.end:mention.end + 90])
+                match = PAREN_AFTER.match(doc_text(doc)[mention.end:mention.end + 90])
                 if match:
                     for abbreviation in _abbreviations(match.group(1), rules):
                         if abbreviation not in cluster.abbreviations and abbreviation != mention.core:
@@ -320,7 +321,7 @@ class EntityLinker:
         for form in forms:
             pattern = rf"(?<![\w-]){re.escape(form)}(?:{suffixes})?(?![\w-])" if suffixes else \
                 rf"(?<![\w-]){re.escape(form)}(?![\w-])"
-            for found in re.finditer(pattern, doc.text):
+            for found in re.finditer(pattern, doc_text(doc)):
                 if any(start < found.end() and found.start() < end for start, end in taken):
                     continue
                 cluster.mentions.append(Mention(found.start(), found.end(), found.group(), cluster.label, form.split()))

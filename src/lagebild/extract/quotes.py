@@ -8,7 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..lang import language_data
-from . import claims
+from . import claims, doc_text
 from .attribution import (AttributionLexicon, Cue, backward_np, find_cues, first_np, first_word, has_konjunktiv, no_verb,
                           source_kind)
 from .entities import LanguageRules
@@ -128,10 +128,10 @@ class QuoteExtractor:
             (m["start"], m["end"], e["id"], e["label"], m["text"]) for e in entities for m in e.get("mentions", [])
         )
         directs: list[tuple[int, int, int, int]] = []
-        for cs, ce in direct_spans(doc.text, lex.quote_pairs):
+        for cs, ce in direct_spans(doc_text(doc), lex.quote_pairs):
             span = doc.char_span(cs, ce, alignment_mode="expand")
             words = sum(1 for t in span if t.is_alpha) if span is not None else 0
-            if span is None or (words < lex.min_direct_words and not self._lowercase_inside(doc.text[cs:ce])):
+            if span is None or (words < lex.min_direct_words and not self._lowercase_inside(doc_text(doc)[cs:ce])):
                 continue
             directs.append((cs, ce, span.start, span.end))
         items: list[tuple[int, int, str, Speaker, str | None]] = []
@@ -141,7 +141,7 @@ class QuoteExtractor:
         recent_speaker: Speaker | None = None
         recent_si, recent_end = -1, None
         for si, sent in enumerate(sents):
-            state["recent"] = recent_speaker if recent_end is not None and "\n" not in doc.text[recent_end:sent.start_char] \
+            state["recent"] = recent_speaker if recent_end is not None and "\n" not in doc_text(doc)[recent_end:sent.start_char] \
                 and si - recent_si <= CONTINUATION_GAP else None
             in_sent = [d for d in directs if d[2] < sent.end and d[3] > sent.start]
             inside = lambda t: any(d[2] <= t < d[3] for d in in_sent)  # noqa: E731
@@ -164,7 +164,7 @@ class QuoteExtractor:
                     continue
                 done_direct.add(d[2])
                 sp, cue_text = self._direct_speaker(doc, d, sents, si, resolved, mentions, state)
-                if cue_text is None and self._title_like(doc.text[d[0]:d[1]]):
+                if cue_text is None and self._title_like(doc_text(doc)[d[0]:d[1]]):
                     continue
                 items.append((d[0], d[1], "direct", sp or Speaker(None, None, []), cue_text))
                 if sp is not None:
@@ -175,7 +175,7 @@ class QuoteExtractor:
                 trial = dict(state)
                 own = self._dass_clause(doc, sent, mentions, trial)
                 named = own is not None and own[3].spans and \
-                    doc.text[own[3].spans[0][0]:own[3].spans[0][1]].lower() not in lex.person_pronouns
+                    doc_text(doc)[own[3].spans[0][0]:own[3].spans[0][1]].lower() not in lex.person_pronouns
                 opener = doc[first_word(sent)]
                 if own is not None and named:
                     state.update(trial, active=own[3])  # its own subject: "X ist der Meinung, dass …"
@@ -205,7 +205,7 @@ class QuoteExtractor:
         spans: dict[str, list[tuple[int, int]]] = {}
         for n, (a, b, kind, sp, cue_text) in enumerate(items, 1):
             qid = f"qt{n}"
-            quotes.append({"id": qid, "start": a, "end": b, "text": doc.text[a:b], "kind": kind,
+            quotes.append({"id": qid, "start": a, "end": b, "text": doc_text(doc)[a:b], "kind": kind,
                            "speaker": sp.entity, "speaker_text": sp.text, "cue": cue_text})
             spans[qid] = sp.spans
         return quotes, spans
@@ -269,7 +269,7 @@ class QuoteExtractor:
             return context, None
         if inside and (np := first_np(doc, sent.start, ts, lex, sent.start)):
             return self._speaker(doc, np, mentions, state), None  # nothing better: the sentence's subject
-        before = doc.char_span(doc.text.rfind("\n", 0, doc[ts].idx) + 1, doc[ts].idx, alignment_mode="expand")
+        before = doc.char_span(doc_text(doc).rfind("\n", 0, doc[ts].idx) + 1, doc[ts].idx, alignment_mode="expand")
         if before is not None and before.start < ts:
             return self._sentence_person(doc, before.start, ts, mentions, state), None  # the paragraph's last person
         return None, None
@@ -396,16 +396,16 @@ class QuoteExtractor:
             run = None if per else self._last_name_run(doc, a)
             person = state.get("person")
             if run is not None and (person is None or person.spans[0][0] < run[0]):
-                sp = Speaker(doc.text[run[0]:run[1]], None, [(cs, ce), run], True)
+                sp = Speaker(doc_text(doc)[run[0]:run[1]], None, [(cs, ce), run], True)
             elif per:
                 m = per[-1]
                 start = self._with_role(doc, m[0])
-                sp = Speaker(doc.text[start:m[1]], m[2], [(cs, ce), (start, m[1])], m[3] == "PER")
+                sp = Speaker(doc_text(doc)[start:m[1]], m[2], [(cs, ce), (start, m[1])], m[3] == "PER")
             elif state.get("last") is not None:
                 last = state.get("person") or state["last"]
                 sp = Speaker(last.text, last.entity, [(cs, ce)] + last.spans[:1], last.is_person)
             else:
-                sp = Speaker(doc.text[cs:ce], None, [(cs, ce)])
+                sp = Speaker(doc_text(doc)[cs:ce], None, [(cs, ce)])
             return sp
         best = None
         for m in mentions:
@@ -417,7 +417,7 @@ class QuoteExtractor:
         is_person = bool(best and best[1][3] == "PER") or (b - a >= 2 and all(
             doc[k].text[:1].isupper() and doc[k].lower_ not in lex.determiners and doc[k].pos_ not in ("DET", "PRON")
             for k in range(b - 2, b)))  # two capitalised words: a name the recogniser missed, not "Seine Zuversicht"
-        sp = Speaker(doc.text[cs:ce], best[1][2] if best else None, [(cs, ce)], is_person)
+        sp = Speaker(doc_text(doc)[cs:ce], best[1][2] if best else None, [(cs, ce)], is_person)
         state["last"] = sp
         if is_person:
             state["person"] = sp
