@@ -23,7 +23,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -103,6 +103,46 @@ class LanguageRules:
             return True
         long, short = (a, b) if len(a) > len(b) else (b, a)
         return any(long == short + suffix for suffix in self.genitive_suffixes)
+
+
+def _joins_word(char: str) -> bool:
+    """Whether a character continues a word for `whole_word_uses`: what the pattern `[\\w-]` matches."""
+    return char.isalnum() or char in "_-"
+
+
+def whole_word_uses(text: str, form: str, suffixes: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    """Spans of `form`, optionally followed by one of `suffixes`, as a whole word, left to right without overlap:
+    what `(?<![\\w-])form(?:suffix|...)?(?![\\w-])` finds, by substring search instead of one regex per form."""
+    at = text.find(form) if form else -1
+    while at >= 0:
+        resume = at + 1
+        if at == 0 or not _joins_word(text[at - 1]):
+            after = at + len(form)
+            for suffix in suffixes + ("",):
+                end = after + len(suffix)
+                if text.startswith(suffix, after) and (end == len(text) or not _joins_word(text[end])):
+                    yield at, end
+                    resume = end
+                    break
+        at = text.find(form, resume)
+
+
+class Coverage:
+    """Which characters of a text are taken by a mention: overlap tests in time independent of the mention count."""
+
+    def __init__(self, length: int) -> None:
+        self.chars = bytearray(length + 1)
+        self.points: list[int] = []  # empty spans, which overlap a span strictly around them
+
+    def add(self, start: int, end: int) -> None:
+        if start < end:
+            self.chars[start:end] = b"\x01" * (end - start)
+        else:
+            self.points.append(start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether [start, end) overlaps a span added so far (as `a < end and start < b` for each)."""
+        return self.chars.find(1, start, end) >= 0 or any(start < p < end for p in self.points)
 
 
 def _read_json(path: Any) -> dict[str, Any]:
@@ -315,17 +355,17 @@ class EntityLinker:
     def add_unrecognised_uses(self, doc: Doc, cluster: Cluster, forms: list[str], clusters: list[Cluster],
                               rules: LanguageRules) -> None:
         """Whole-word uses of a cluster's name forms (abbreviations, names) that the recogniser left out."""
-        taken = [(m.start, m.end) for c in clusters for m in c.mentions]
-        taken += [(e.start_char, e.end_char) for e in doc.ents]
-        suffixes = "|".join(re.escape(s) for s in rules.genitive_suffixes)
+        text = doc_text(doc)
+        taken = Coverage(len(text))
+        for start, end in [(m.start, m.end) for c in clusters for m in c.mentions] + \
+                [(e.start_char, e.end_char) for e in doc.ents]:
+            taken.add(start, end)
         for form in forms:
-            pattern = rf"(?<![\w-]){re.escape(form)}(?:{suffixes})?(?![\w-])" if suffixes else \
-                rf"(?<![\w-]){re.escape(form)}(?![\w-])"
-            for found in re.finditer(pattern, doc_text(doc)):
-                if any(start < found.end() and found.start() < end for start, end in taken):
+            for start, end in whole_word_uses(text, form, rules.genitive_suffixes):
+                if taken.overlaps(start, end):
                     continue
-                cluster.mentions.append(Mention(found.start(), found.end(), found.group(), cluster.label, form.split()))
-                taken.append((found.start(), found.end()))
+                cluster.mentions.append(Mention(start, end, text[start:end], cluster.label, form.split()))
+                taken.add(start, end)
 
     # ----- role phrases ----------------------------------------------------------------
 
