@@ -217,8 +217,12 @@ class EntityLinker:
         mentions = [m for ent in doc.ents if (m := self.mention(ent, rules)) is not None]
         self.resolve_places(doc, mentions, lang)
         clusters = self.cluster(mentions, rules)
-        self.add_abbreviations(doc, clusters, rules)
-        self.add_person_repeats(doc, clusters, rules)
+        taken = Coverage(len(doc_text(doc)))  # characters of every mention so far and of every recognised entity
+        for start, end in [(m.start, m.end) for c in clusters for m in c.mentions] + \
+                [(e.start_char, e.end_char) for e in doc.ents]:
+            taken.add(start, end)
+        self.add_abbreviations(doc, clusters, rules, taken)
+        self.add_person_repeats(doc, clusters, rules, taken)
         self.link_role_phrases(doc, clusters, rules)
         clusters.sort(key=lambda c: c.first)
         return [self.entity_dict(f"ent{i}", c, rules) for i, c in enumerate(clusters, start=1)]
@@ -293,15 +297,21 @@ class EntityLinker:
     def cluster(self, mentions: list[Mention], rules: LanguageRules) -> list[Cluster]:
         """Merge mentions into entities, full names first so that short forms find them."""
         clusters: list[Cluster] = []
+        index: dict[tuple[object, ...], set[int]] = {}  # a key any matching cluster has -> positions in `clusters`
         ordered = sorted(mentions, key=lambda m: (-len(m.words), m.start))
         for mention in ordered:
-            matches = [c for c in clusters if self.belongs(mention, c, rules)]
+            candidates = sorted(set().union(*(index.get(key, ()) for key in _match_keys(mention, mention.place))))
+            matches = [(i, clusters[i]) for i in candidates if self.belongs(mention, clusters[i], rules)]
             if not matches:
+                position = len(clusters)
                 clusters.append(Cluster(mention.label, [mention], place=mention.place))
-                continue
-            target = matches[0] if len(matches) == 1 else _nearest_before(matches, mention.start)
-            target.mentions.append(mention)
-            target.place = target.place or mention.place
+            else:
+                target = matches[0][1] if len(matches) == 1 else _nearest_before([c for _, c in matches], mention.start)
+                position = next(i for i, c in matches if c is target)
+                target.mentions.append(mention)
+                target.place = target.place or mention.place
+            for key in _match_keys(mention, clusters[position].place):
+                index.setdefault(key, set()).add(position)
         return clusters
 
     def belongs(self, mention: Mention, cluster: Cluster, rules: LanguageRules) -> bool:
@@ -318,7 +328,7 @@ class EntityLinker:
                 return True
         return False
 
-    def add_abbreviations(self, doc: Doc, clusters: list[Cluster], rules: LanguageRules) -> None:
+    def add_abbreviations(self, doc: Doc, clusters: list[Cluster], rules: LanguageRules, taken: Coverage) -> None:
         """Abbreviations defined after a name become aliases; their other uses join that entity."""
         for cluster in list(clusters):
             if cluster.label not in ("ORG", "MISC", "LOC"):
@@ -335,9 +345,9 @@ class EntityLinker:
                         any(rules.same_word(m.core, a) for a in cluster.abbreviations) for m in other.mentions):
                     cluster.mentions.extend(other.mentions)
                     clusters.remove(other)
-            self.add_unrecognised_uses(doc, cluster, cluster.abbreviations, clusters, rules)
+            self.add_unrecognised_uses(doc, cluster, cluster.abbreviations, clusters, rules, taken)
 
-    def add_person_repeats(self, doc: Doc, clusters: list[Cluster], rules: LanguageRules) -> None:
+    def add_person_repeats(self, doc: Doc, clusters: list[Cluster], rules: LanguageRules, taken: Coverage) -> None:
         """Later uses of a person's name or surname that the recogniser missed ("Zypries sieht …" tagged as a verb)."""
         people = [c for c in clusters if c.label == "PER"]
         surnames: dict[str, list[Cluster]] = {}
@@ -350,21 +360,25 @@ class EntityLinker:
                 cluster.mentions.extend(other.mentions)  # a surname alone, recognised as an organisation
                 clusters.remove(other)
             forms = {m.core for m in cluster.names} | own
-            self.add_unrecognised_uses(doc, cluster, sorted(f for f in forms if f[:1].isupper()), clusters, rules)
+            self.add_unrecognised_uses(doc, cluster, sorted(f for f in forms if f[:1].isupper()), clusters, rules,
+                                       taken)
 
     def add_unrecognised_uses(self, doc: Doc, cluster: Cluster, forms: list[str], clusters: list[Cluster],
-                              rules: LanguageRules) -> None:
-        """Whole-word uses of a cluster's name forms (abbreviations, names) that the recogniser left out."""
+                              rules: LanguageRules, taken: Coverage) -> None:
+        """Whole-word uses of a cluster's name forms (abbreviations, names) that the recogniser left out.
+
+        `taken` holds the mentions of `clusters` and the recognised entities; what this call adds joins it only if
+        the cluster is still one of `clusters` (a cluster merged away keeps what it finds to itself)."""
         text = doc_text(doc)
-        taken = Coverage(len(text))
-        for start, end in [(m.start, m.end) for c in clusters for m in c.mentions] + \
-                [(e.start_char, e.end_char) for e in doc.ents]:
-            taken.add(start, end)
+        added: list[tuple[int, int]] = []
         for form in forms:
             for start, end in whole_word_uses(text, form, rules.genitive_suffixes):
-                if taken.overlaps(start, end):
+                if taken.overlaps(start, end) or any(start < e and s < end for s, e in added):
                     continue
                 cluster.mentions.append(Mention(start, end, text[start:end], cluster.label, form.split()))
+                added.append((start, end))
+        if any(c is cluster for c in clusters):
+            for start, end in added:
                 taken.add(start, end)
 
     # ----- role phrases ----------------------------------------------------------------
@@ -439,6 +453,17 @@ class EntityLinker:
 
 def _is_adjective(token: Token) -> bool:
     return token.is_alpha and token.text[:1].islower()
+
+
+def _match_keys(mention: Mention, place: PlaceRecord | None) -> list[tuple[object, ...]]:
+    """Keys that a mention shares with every cluster it can belong to (see `belongs`): the first letter of its first
+    word (names that match word by word), of its last word (a person's surname), and its place."""
+    keys: list[tuple[object, ...]] = [("first", mention.label, mention.words[0][:1])]
+    if mention.label == "PER":
+        keys.append(("last", mention.label, mention.words[-1][:1]))
+    if mention.label == "LOC" and place is not None:
+        keys.append(("place", id(place)))
+    return keys
 
 
 def _nearest_before(clusters: list[Cluster], position: int) -> Cluster:
