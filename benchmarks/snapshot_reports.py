@@ -63,7 +63,8 @@ def extract(articles: list[Article], settings: Settings, jobs: int) -> list[str]
         reports = list(parallel_reports(articles, settings, jobs))
     else:
         reports = list(Extractor(settings).reports(articles))
-    return [json.dumps(r.to_json_dict(), ensure_ascii=False, sort_keys=True) for r in reports]  # type: ignore[union-attr]
+    return [json.dumps(r.to_json_dict(), ensure_ascii=False, sort_keys=True)  # type: ignore[union-attr]
+            for r in reports]
 
 
 def main() -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import contextmanager
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Optional
+from typing import IO, TYPE_CHECKING, Iterable, Iterator, Optional
 
 import typer
 from rich.table import Table
@@ -18,6 +19,10 @@ from ..errors import LagebildError
 from ..ingest import RecordBuilder, Reject, read_inputs
 from ..model import Article, Report
 from .progress import record_progress, stderr
+
+if TYPE_CHECKING:
+    from ..pipeline import Extractor
+    from ..workers import ParallelExtractor
 
 app = typer.Typer(
     help="lagebild: turn news reports into a sourced situation picture (who did what, where, when, how many, "
@@ -31,6 +36,8 @@ DbOption = typer.Option(None, "--db", help="DuckDB store file [default: lagebild
 PathsArgument = typer.Argument(..., help="Files, directories or - for stdin (.txt with header, .jsonl, .json, "
                                           ".csv/.tsv, .html)")
 RejectsOption = typer.Option(None, "--rejects", help="Also write rejected records as JSON lines to this file")
+JobsOption = typer.Option(1, "--jobs", "-j", min=1, max=256,
+                          help="Worker processes, each with its own pipeline (one per core); output keeps input order")
 
 
 class ReportFormat(str, Enum):
@@ -68,12 +75,21 @@ class RejectLog:
             self._file.close()
 
 
-def _extracted(paths: list[str], settings: Settings, rejects: RejectLog) -> Iterator[Report]:
+def _extractor(settings: Settings, jobs: int) -> "Extractor | ParallelExtractor":
+    """The in-process Extractor for one job, else a pool of `jobs` worker processes (closed by the caller)."""
+    if jobs > 1:
+        from ..workers import ParallelExtractor
+
+        return ParallelExtractor(settings, jobs)
     from ..pipeline import Extractor
 
-    extractor = Extractor(settings)
+    return Extractor(settings)
+
+
+def _extracted(paths: list[str], settings: Settings, rejects: RejectLog, jobs: int = 1) -> Iterator[Report]:
+    extractor = _extractor(settings, jobs)
     items = read_inputs(paths, RecordBuilder(settings))
-    with record_progress("extracting") as progress:
+    with closing_extractor(extractor), record_progress("extracting") as progress:
         task = progress.task_ids[0]
         for item in extractor.reports(items):
             if isinstance(item, Reject):
@@ -93,18 +109,30 @@ def extract(
                                              "jsonl: one report per line"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write reports here instead of stdout"),
     rejects_file: Optional[Path] = RejectsOption,
+    jobs: int = JobsOption,
 ) -> None:
     """Extract reports from articles and print them as JSON (streams; memory stays flat)."""
     settings = _settings()
     rejects = RejectLog(rejects_file)
     stream = out.open("w", encoding="utf-8") if out else sys.stdout
     try:
-        _write_reports(_extracted(paths, settings, rejects), stream, format)
+        _write_reports(_extracted(paths, settings, rejects, jobs), stream, format)
     finally:
         if out:
             stream.close()
         rejects.close()
     raise typer.Exit(EXIT_REJECTS if rejects.count else 0)
+
+
+@contextmanager
+def closing_extractor(extractor: object) -> Iterator[None]:
+    """Stop an extractor's worker processes, if it has any, when the block ends."""
+    try:
+        yield
+    finally:
+        close = getattr(extractor, "close", None)
+        if close is not None:
+            close()
 
 
 def _write_reports(reports: Iterable[Report], stream: IO[str], format: ReportFormat) -> None:
@@ -135,11 +163,11 @@ def _write_reports(reports: Iterable[Report], stream: IO[str], format: ReportFor
         stream.write("[]\n")
 
 
-def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force: bool = False) -> dict[str, int]:
+def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force: bool = False,
+                 jobs: int = 1) -> dict[str, int]:
     """Extract and store; articles already stored with the same text are skipped unless `force`."""
     from itertools import islice
 
-    from ..pipeline import Extractor
     from ..store import Store
     from ..store.store import text_hash
 
@@ -147,9 +175,9 @@ def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force
 
     counts = {"stored": 0, "unchanged": 0, "rejected": 0}
     stored_ids: list[str] = []
-    extractor = Extractor(settings)
+    extractor = _extractor(settings, jobs)
     items = read_inputs(paths, RecordBuilder(settings))
-    with Store(settings.db_path) as store, record_progress("ingesting") as progress:
+    with closing_extractor(extractor), Store(settings.db_path) as store, record_progress("ingesting") as progress:
         task = progress.task_ids[0]
         while batch := list(islice(items, settings.store_batch_size)):
             articles = [item for item in batch if isinstance(item, Article)]
@@ -180,12 +208,13 @@ def ingest(
     db: Optional[Path] = DbOption,
     rejects_file: Optional[Path] = RejectsOption,
     force: bool = typer.Option(False, "--force", help="Re-extract articles even if stored with the same text"),
+    jobs: int = JobsOption,
 ) -> None:
     """Extract reports and store them in DuckDB (idempotent: an article is stored once, by id)."""
     settings = _settings(db)
     rejects = RejectLog(rejects_file)
     try:
-        counts = ingest_paths(paths, settings, rejects, force)
+        counts = ingest_paths(paths, settings, rejects, force, jobs)
     finally:
         rejects.close()
     stderr.print(f"{counts['stored']} stored, {counts['unchanged']} unchanged, {counts['rejected']} rejected "
