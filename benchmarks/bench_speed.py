@@ -83,7 +83,7 @@ def one_thread_env() -> dict[str, str]:
     return env
 
 
-def corpus(texts: list[str], repeats: int, work: Path) -> dict[str, object]:
+def corpus(texts: list[str], repeats: int, work: Path, jobs: bool = True) -> dict[str, object]:
     """Tokenizer process vs `lagebild extract` with one and two jobs, interleaved, medians."""
     articles = work / "gnad.jsonl"
     with articles.open("w", encoding="utf-8") as out:
@@ -91,13 +91,12 @@ def corpus(texts: list[str], repeats: int, work: Path) -> dict[str, object]:
             out.write(json.dumps({"id": f"gnad{i}", "text": text, "lang": "de", "published": "2016-05"},
                                  ensure_ascii=False) + "\n")
     env = one_thread_env()
-    commands = {
-        "tokenizer_process": [sys.executable, "-c", TOKENIZER_SCRIPT, str(articles)],
-        "extract_jobs1": [str(BIN / "lagebild"), "extract", str(articles), "--format", "jsonl", "-o", os.devnull,
-                          "--jobs", "1"],
-        "extract_jobs2": [str(BIN / "lagebild"), "extract", str(articles), "--format", "jsonl", "-o", os.devnull,
-                          "--jobs", "2"],
-    }
+    extract = [str(BIN / "lagebild"), "extract", str(articles), "--format", "jsonl", "-o", os.devnull]
+    commands = {"tokenizer_process": [sys.executable, "-c", TOKENIZER_SCRIPT, str(articles)]}
+    if jobs:
+        commands.update(extract_jobs1=extract + ["--jobs", "1"], extract_jobs2=extract + ["--jobs", "2"])
+    else:  # code from before --jobs existed (run with PYTHONPATH=its src)
+        commands.update(extract_jobs1=extract)
     seconds: dict[str, list[float]] = {name: [] for name in commands}
     before = load()
     for _ in range(repeats):
@@ -110,7 +109,7 @@ def corpus(texts: list[str], repeats: int, work: Path) -> dict[str, object]:
         "seconds": seconds, "median_s": median,
         "ratio_vs_tokenizer_process": {name: round(m / base, 2) for name, m in median.items()},
         "articles_per_s": {name: round(len(texts) / m, 1) for name, m in median.items() if name != "tokenizer_process"},
-        "speedup_jobs2_vs_jobs1": round(median["extract_jobs1"] / median["extract_jobs2"], 2),
+        "speedup_jobs2_vs_jobs1": round(median["extract_jobs1"] / median["extract_jobs2"], 2) if jobs else None,
         # the largest resident set of any process so far: an extract process or a worker (pipelines loaded)
         "peak_rss_mb_largest_process": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
     }
@@ -162,6 +161,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--parts", default="corpus,scaling")
     parser.add_argument("--lengths", default=DEFAULT_LENGTHS, help="article lengths in characters, for scaling")
+    parser.add_argument("--no-jobs", action="store_true", help="corpus part without --jobs (for code older than it)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     source = Settings.from_env().data_dir / "10kgnad_de" / "test.csv"
@@ -171,11 +171,12 @@ def main() -> None:
     parts = args.parts.split(",")
     result: dict[str, object] = {
         "command": "LAGEBILD_DATA=../shared/data .venv/bin/python benchmarks/bench_speed.py " + " ".join(sys.argv[1:]),
+        "code": os.environ.get("PYTHONPATH") or "this checkout",
         "machine": f"{platform.machine()} CPython {platform.python_version()}, {os.cpu_count()} CPUs, shared",
     }
     with tempfile.TemporaryDirectory() as tmp:
         if "corpus" in parts:
-            result["corpus"] = corpus(texts[: args.docs], args.repeats, Path(tmp))
+            result["corpus"] = corpus(texts[: args.docs], args.repeats, Path(tmp), jobs=not args.no_jobs)
             print(json.dumps(result["corpus"], indent=1), flush=True)
         if "scaling" in parts:
             lengths = [int(n) for n in args.lengths.split(",")]
