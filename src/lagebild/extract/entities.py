@@ -354,9 +354,19 @@ class EntityLinker:
         for cluster in people:
             for name in {m.words[-1] for m in cluster.names if len(m.words) > 1 and len(m.words[-1]) > 2}:
                 surnames.setdefault(name, []).append(cluster)
+        owner_of = {name: owners[0] for name, owners in surnames.items() if len(owners) == 1}
+        owns: dict[int, set[str]] = {}  # a person cluster's id -> the surnames that only it has
+        for name, owner in owner_of.items():
+            owns.setdefault(id(owner), set()).add(name)
+        absorbed: dict[int, list[Cluster]] = {}  # a person cluster's id -> the clusters named only by its surnames
+        for other in [c for c in clusters if c.label in ("ORG", "MISC")]:
+            cores = {m.core for m in other.mentions}
+            owner = owner_of.get(next(iter(cores))) if cores else (people[0] if people else None)
+            if owner is not None and cores <= owns.get(id(owner), set()):
+                absorbed.setdefault(id(owner), []).append(other)
         for cluster in people:
-            own = {n for n, owners in surnames.items() if owners == [cluster]}
-            for other in [c for c in clusters if c.label in ("ORG", "MISC") and all(m.core in own for m in c.mentions)]:
+            own = owns.get(id(cluster), set())
+            for other in absorbed.get(id(cluster), []):
                 cluster.mentions.extend(other.mentions)  # a surname alone, recognised as an organisation
                 clusters.remove(other)
             forms = {m.core for m in cluster.names} | own
