@@ -9,11 +9,20 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 REPORT_LISTS = ("entities", "times", "quantities", "quotes", "events")
+TEXT_KEY = "lagebild.text"  # doc.user_data key of the cached text
 
 if not Doc.has_extension("article"):
     Doc.set_extension("article", default=None)
 if not Doc.has_extension("claims"):
     Doc.set_extension("claims", default=None)
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, built once: spaCy rebuilds `Doc.text` from the tokens on every access."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
 
 
 def claims(doc: Doc) -> dict[str, list[dict]]:

@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -26,7 +27,9 @@ from ..model import Article, Report
 from .progress import record_progress, stderr
 
 if TYPE_CHECKING:
+    from ..pipeline import Extractor
     from ..store.queries import EventFilter
+    from ..workers import ParallelExtractor
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,8 @@ PathsArgument = typer.Argument(..., help="Files, directories or - for stdin (.tx
 RejectsOption = typer.Option(None, "--rejects", help="Also write rejected records as JSON lines to this file")
 LangOption = typer.Option(None, "--lang", help="Language of records without a `lang` field, instead of detecting it "
                                                "(de or en)")
+JobsOption = typer.Option(1, "--jobs", "-j", min=1, max=256,
+                          help="Worker processes, each with its own pipeline (one per core); output keeps input order")
 
 
 class ReportFormat(str, Enum):
@@ -108,13 +113,22 @@ def _builder(settings: Settings, lang: Optional[str]) -> RecordBuilder:
     return RecordBuilder(settings, lang)
 
 
-def _extracted(paths: list[str], settings: Settings, rejects: RejectLog,
-               lang: Optional[str] = None) -> Iterator[Report]:
+def _extractor(settings: Settings, jobs: int) -> Extractor | ParallelExtractor:
+    """The in-process Extractor for one job, else a pool of `jobs` worker processes (closed by the caller)."""
+    if jobs > 1:
+        from ..workers import ParallelExtractor
+
+        return ParallelExtractor(settings, jobs)
     from ..pipeline import Extractor
 
+    return Extractor(settings)
+
+
+def _extracted(paths: list[str], settings: Settings, rejects: RejectLog, lang: Optional[str] = None,
+               jobs: int = 1) -> Iterator[Report]:
     items = read_inputs(paths, _builder(settings, lang))
-    extractor = Extractor(settings)
-    with record_progress("extracting") as progress:
+    extractor = _extractor(settings, jobs)
+    with closing_extractor(extractor), record_progress("extracting") as progress:
         task = progress.task_ids[0]
         for item in extractor.reports(items):
             if isinstance(item, Reject):
@@ -136,6 +150,7 @@ def extract(
     rejects_file: Optional[Path] = RejectsOption,
     model: Optional[str] = ModelOption,
     lang: Optional[str] = LangOption,
+    jobs: int = JobsOption,
 ) -> None:
     """Extract reports from articles and print them as JSON (streams; memory stays flat)."""
     settings = _settings(model=model)
@@ -143,12 +158,23 @@ def extract(
     rejects = RejectLog(rejects_file)
     stream = out.open("w", encoding="utf-8") if out else sys.stdout
     try:
-        _write_reports(_extracted(paths, settings, rejects, lang), stream, format)
+        _write_reports(_extracted(paths, settings, rejects, lang, jobs), stream, format)
     finally:
         if out:
             stream.close()
         rejects.close()
     raise typer.Exit(EXIT_REJECTS if rejects.count else 0)
+
+
+@contextmanager
+def closing_extractor(extractor: object) -> Iterator[None]:
+    """Stop an extractor's worker processes, if it has any, when the block ends."""
+    try:
+        yield
+    finally:
+        close = getattr(extractor, "close", None)
+        if close is not None:
+            close()
 
 
 def _write_reports(reports: Iterable[Report], stream: IO[str], format: ReportFormat) -> None:
@@ -180,7 +206,7 @@ def _write_reports(reports: Iterable[Report], stream: IO[str], format: ReportFor
 
 
 def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force: bool = False,
-                 lang: Optional[str] = None) -> dict[str, int]:
+                 lang: Optional[str] = None, jobs: int = 1) -> dict[str, int]:
     """Extract and store; articles already stored with the same text and metadata are skipped unless `force`.
 
     Then fuse every article that waits for it, including those a crashed earlier run stored but did not fuse.
@@ -188,14 +214,13 @@ def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force
     from itertools import islice
 
     from ..fuse import fuse
-    from ..pipeline import Extractor
     from ..store import Store
     from ..store.store import article_fingerprint, text_hash
 
     counts = {"stored": 0, "unchanged": 0, "rejected": 0}
     items = read_inputs(paths, _builder(settings, lang))
-    extractor = Extractor(settings)
-    with Store(settings.db_path) as store, record_progress("ingesting") as progress:
+    extractor = _extractor(settings, jobs)
+    with closing_extractor(extractor), Store(settings.db_path) as store, record_progress("ingesting") as progress:
         task = progress.task_ids[0]
         while batch := list(islice(items, settings.store_batch_size)):
             articles = [item for item in batch if isinstance(item, Article)]
@@ -235,13 +260,14 @@ def ingest(
     force: bool = typer.Option(False, "--force", help="Re-extract articles even if stored with the same text"),
     model: Optional[str] = ModelOption,
     lang: Optional[str] = LangOption,
+    jobs: int = JobsOption,
 ) -> None:
     """Extract reports and store them in DuckDB (idempotent: an article is stored once, by id)."""
     settings = _settings(db, model)
     _builder(settings, lang)
     rejects = RejectLog(rejects_file)
     try:
-        counts = ingest_paths(paths, settings, rejects, force, lang)
+        counts = ingest_paths(paths, settings, rejects, force, lang, jobs)
     finally:
         rejects.close()
     stderr.print(f"{counts['stored']} stored, {counts['unchanged']} unchanged, {counts['rejected']} rejected "
