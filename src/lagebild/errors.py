@@ -19,6 +19,10 @@ class RejectCode(str, Enum):
     UNREADABLE = "R009"
     NO_MAIN_TEXT = "R010"
     BAD_FIELD = "R011"
+    # feeds and web archives (a block of their own, so other new codes can follow R011)
+    BROKEN_RECORD = "R020"
+    NOT_A_PAGE = "R021"
+    NO_FULL_TEXT = "R022"
 
 
 class LagebildError(Exception):
