@@ -29,7 +29,7 @@ EXIT_ERROR = 2
 
 DbOption = typer.Option(None, "--db", help="DuckDB store file [default: lagebild.duckdb, or $LAGEBILD_DB]")
 PathsArgument = typer.Argument(..., help="Files, directories or - for stdin (.txt with header, .jsonl, .json, "
-                                          ".csv/.tsv, .html)")
+                                          ".csv/.tsv, .html, .warc/.warc.gz, .rss/.atom/.xml feeds and sitemaps)")
 RejectsOption = typer.Option(None, "--rejects", help="Also write rejected records as JSON lines to this file")
 
 
@@ -380,6 +380,44 @@ def serve(
     from .web import create_app
 
     uvicorn.run(create_app(_settings(db).db_path), host=host, port=port, log_level="warning")
+
+
+@app.command("fetch")
+def fetch_command(
+    sources: list[str] = typer.Argument(..., help="Feed or sitemap URLs (or files) to save with their linked pages"),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the feeds; pages go to its .pages/ folder"),
+) -> None:
+    """Save feeds and the pages their entries link to, so `ingest` can read them offline (the only network use)."""
+    from ..ingest.fetch import fetch
+
+    done = fetch(sources, out)
+    for problem in done.failed:
+        stderr.print(f"[yellow]not fetched[/] {problem}", highlight=False)
+    stderr.print(f"{len(done.feeds)} feeds, {done.pages} pages saved, {done.known} already there → {out}")
+    raise typer.Exit(EXIT_REJECTS if done.failed else 0)
+
+
+@app.command()
+def watch(
+    feeds: list[str] = typer.Argument(..., help="Feed or sitemap URLs (or files) to poll"),
+    db: Optional[Path] = DbOption,
+    every: str = typer.Option("10m", "--every", help="Time between polls: 30s, 10m, 1h"),
+    max_polls: Optional[int] = typer.Option(None, "--max-polls", min=1, help="Stop after this many polls"),
+    workdir: Optional[Path] = typer.Option(None, "--dir", help="Where fetched feeds and pages are kept "
+                                                                "[default: the store's name + .feeds]"),
+) -> None:
+    """Poll feeds, ingest what is new, and print new clusters and new conflicts as they appear."""
+    from .watch import parse_every, watch as run_watch
+
+    settings = _settings(db)
+    seconds = parse_every(every)
+    rejects = RejectLog(None)
+    folder = workdir or settings.db_path.with_name(settings.db_path.name + ".feeds")
+    try:
+        run_watch(feeds, settings, folder, seconds, max_polls, lambda paths: ingest_paths(paths, settings, rejects),
+                  lambda line: typer.echo(line))
+    finally:
+        rejects.close()
 
 
 @app.command()
