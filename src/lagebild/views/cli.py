@@ -184,8 +184,16 @@ def ingest(
     """Extract reports and store them in DuckDB (idempotent: an article is stored once, by id)."""
     settings = _settings(db)
     rejects = RejectLog(rejects_file)
+    from ..spark import is_output, load_output
+
+    spark_outputs = [p for p in paths if is_output(p)]  # folders written by `lagebild spark extract`
+    others = [p for p in paths if p not in spark_outputs]
     try:
-        counts = ingest_paths(paths, settings, rejects, force)
+        counts = ingest_paths(others, settings, rejects, force) if others else \
+            {"stored": 0, "unchanged": 0, "rejected": 0}
+        for output in spark_outputs:
+            loaded = load_output(output, settings)
+            counts = {k: counts[k] + loaded[k] for k in counts}
     finally:
         rejects.close()
     stderr.print(f"{counts['stored']} stored, {counts['unchanged']} unchanged, {counts['rejected']} rejected "
@@ -418,6 +426,40 @@ def watch(
                   lambda line: typer.echo(line))
     finally:
         rejects.close()
+
+
+spark_app = typer.Typer(help="Run the extractor with Spark, on a cluster or in local mode.", no_args_is_help=True)
+app.add_typer(spark_app, name="spark")
+
+
+class SparkFormat(str, Enum):
+    jsonl = "jsonl"
+    parquet = "parquet"
+    warc = "warc"
+
+
+@spark_app.command("extract")
+def spark_extract(
+    source: str = typer.Argument(..., help="Input on any Hadoop-compatible path (file:, hdfs:, s3a:; globs work)"),
+    out: str = typer.Argument(..., help="Output folder for the Parquet tables (overwritten)"),
+    format: Optional[SparkFormat] = typer.Option(None, "--format", help="jsonl, parquet or warc [default: by "
+                                                                         "extension]"),
+    partitions: Optional[int] = typer.Option(None, "--partitions", min=1, help="Spread the articles over this many "
+                                                                               "partitions for extraction"),
+    master: Optional[str] = typer.Option(None, "--master", help="Spark master [default: spark-submit's, else "
+                                                                "local[*]]"),
+) -> None:
+    """Extract reports with Spark: tables of reports, events, claims and rejects, partitioned by month."""
+    from ..spark import extract as run_extract, session
+
+    spark = session(master)
+    try:
+        manifest = run_extract(spark, source, out, format.value if format else None, partitions)
+    finally:
+        spark.stop()
+    counts = ", ".join(f"{n} {t}" for t, n in manifest["counts"].items())
+    stderr.print(f"{counts} → {out}" + (f"\n{manifest['note']}" if manifest["note"] else ""))
+    raise typer.Exit(EXIT_REJECTS if manifest["counts"]["rejects"] else 0)
 
 
 @app.command()
