@@ -97,7 +97,7 @@ def clusters(db: Path) -> list[dict]:
 
 
 def test_shingles_and_signatures_see_small_edits_as_near_duplicates():
-    day, text = REPORTS[0]
+    _, text = REPORTS[0]
     copy, _ = edited(text, 61)
     assert signature(text).jaccard(signature(copy)) > 0.7
     assert signature(text).jaccard(signature(REPORTS[1][1])) < 0.1
@@ -133,12 +133,11 @@ def test_six_hundred_copies_of_five_reports(tmp_path):
 
 
 def test_a_later_batch_links_to_the_stored_original_and_reingest_keeps_the_link(tmp_path):
-    day, text = REPORTS[2]
+    _, text = REPORTS[2]
     first = Article(id="orig", lang="de", text=text, published=None)
     again = Article(id="copy", lang="de", text=edited(text, 7)[0], published=None)
     other = Article(id="other", lang="de", text=REPORTS[3][1], published=None)
     with Store(tmp_path / "s.duckdb") as store:
-        from lagebild.store.store import report_rows  # noqa: F401  (the store is written through its own API)
         _write_articles(store, [first])
         assert mark_copies(store.con, ["orig"]) == {"articles": 1, "copies": 0}
         _write_articles(store, [again, other])
