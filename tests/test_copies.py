@@ -20,6 +20,7 @@ from lagebild.fuse.copies import copy_groups, mark_copies, shingles, signature
 from lagebild.model import Article
 from lagebild.store import Store
 from lagebild.views.cli import RejectLog, ingest_paths
+from lagebild.views.timeline import render_cluster
 
 REPORTS = [
     ("2023-03-14", "Am 14. März 2023 haben in Bischkek rund 3000 Menschen gegen die geplante Erhöhung der "
@@ -121,6 +122,11 @@ def check_copies(tmp_path: Path, copies: int) -> None:
     assert all(c["sources"] == 1 for c in wire)  # each event is reported by one independent source
     assert sum(c["article_count"] for c in wire) >= copies  # ... in many articles
     assert sorted(c["type"] for c in wire) == sorted(c["type"] for c in single)
+    with Store(tmp_path / "copies.duckdb", read_only=True) as store:
+        biggest = max(wire, key=lambda c: c["article_count"])
+        row = store.query("SELECT * FROM clusters WHERE id = ?", [biggest["id"]])[0]
+        line = render_cluster(store, row).plain
+    assert f"in {biggest['article_count']} articles from 1 independent source," in line
 
 
 def test_copies_of_five_reports_form_five_groups_and_no_more_clusters(tmp_path):
