@@ -27,6 +27,7 @@ filed in an index (`candidates.OpenClusters`) so a mention is matched only again
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import heapq
 from dataclasses import dataclass, field
@@ -216,9 +217,15 @@ def cluster_mentions(mentions: Iterable[Mention], index: Callable[[], Any] = Ope
     originals, copies = [], []
     for mention in mentions:
         (copies if mention.copy and not mention.pinned else originals).append(mention)
-    clusters = _cluster(originals, index())
-    leftover = _attach_copies(clusters, copies)
-    return clusters + _cluster(leftover, index()) if leftover else clusters
+    collecting = gc.isenabled()
+    gc.disable()  # no reference cycles are made here; the cyclic collector's passes would grow with the heap
+    try:
+        clusters = _cluster(originals, index())
+        leftover = _attach_copies(clusters, copies)
+        return clusters + _cluster(leftover, index()) if leftover else clusters
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _cluster(mentions: list[Mention], open_clusters: Any) -> list[Cluster]:
