@@ -25,6 +25,10 @@ class RejectCode(str, Enum):
     DUPLICATE_ID = "R015"
     TOO_LARGE = "R016"
     EXTRACTION_FAILED = "R017"
+    # feeds and web archives (a block of their own, so other new codes can follow R011)
+    BROKEN_RECORD = "R020"
+    NOT_A_PAGE = "R021"
+    NO_FULL_TEXT = "R022"
 
 
 class LagebildError(Exception):

@@ -13,6 +13,7 @@ import duckdb
 
 from . import store as _store
 from .cluster import FuseConfig, Mention, cluster_mentions
+from .copies import mark_copies, unsigned_articles
 from .figures import export_figure, summarise
 
 __all__ = ["FuseConfig", "Mention", "cluster_mentions", "ensure_tables", "export_figure", "figures_summary",
@@ -29,8 +30,15 @@ def ensure_tables(target: Any) -> None:
 
 
 def fuse(target: Any, article_ids: Iterable[str] | None = None, config: FuseConfig = FuseConfig()) -> dict[str, int]:
-    """Re-cluster what these articles touch (everything if None); only changed clusters are rewritten."""
-    return _store.fuse(_con(target), article_ids, config)
+    """Re-cluster what these articles touch (everything if None); only changed clusters are rewritten.
+
+    First these articles (or all not yet signed) are checked for wire copies, so a copy counts with its original.
+    """
+    con = _con(target)
+    ensure_tables(con)
+    ids = list(article_ids) if article_ids is not None else None
+    mark_copies(con, ids if ids is not None else unsigned_articles(con))
+    return _store.fuse(con, ids, config)
 
 
 def split(target: Any, cluster_id: str, article_id: str, event_id: str) -> str:

@@ -2,7 +2,9 @@
 CREATE TABLE IF NOT EXISTS clusters (
     id VARCHAR PRIMARY KEY, type VARCHAR, mode VARCHAR, place_name VARCHAR, country VARCHAR, lat DOUBLE, lon DOUBLE,
     earliest DATE, latest DATE, first_reported DATE, last_reported DATE, mention_count INTEGER, article_count INTEGER,
-    label VARCHAR);
+    label VARCHAR, sources INTEGER);
+-- sources: independent sources, a wire copy counted with its original (added after layout 1 was first used)
+ALTER TABLE clusters ADD COLUMN IF NOT EXISTS sources INTEGER;
 CREATE TABLE IF NOT EXISTS cluster_members (
     cluster_id VARCHAR, article_id VARCHAR, event_id VARCHAR, reasons JSON, pinned VARCHAR);
 CREATE TABLE IF NOT EXISTS cluster_figures (

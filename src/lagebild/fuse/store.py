@@ -16,19 +16,20 @@ import numpy as np
 
 from ..extract.names import canonical_key
 from .cluster import Cluster, FuseConfig, Mention, cluster_mentions, shift
+from .copies import ensure_tables as ensure_copy_tables
 from .figures import summarise
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 PINNED_SPLIT = "split"
 
 CLUSTER_COLUMNS = ("id", "type", "mode", "place_name", "country", "lat", "lon", "earliest", "latest",
-                   "first_reported", "last_reported", "mention_count", "article_count", "label")
+                   "first_reported", "last_reported", "mention_count", "article_count", "label", "sources")
 MEMBER_COLUMNS = ("cluster_id", "article_id", "event_id", "reasons", "pinned")
 FIGURE_COLUMNS = ("cluster_id", "category", "article_id", "quantity_id", "text", "value", "low", "high",
                   "source_kind", "source_name", "reported", "modality")
 TABLE_TYPES = {
     "clusters": ("VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "DOUBLE", "DOUBLE", "DATE", "DATE", "DATE",
-                 "DATE", "INTEGER", "INTEGER", "VARCHAR"),
+                 "DATE", "INTEGER", "INTEGER", "VARCHAR", "INTEGER"),
     "cluster_members": ("VARCHAR", "VARCHAR", "VARCHAR", "JSON", "VARCHAR"),
     "cluster_figures": ("VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "DOUBLE", "DOUBLE", "DOUBLE",
                         "VARCHAR", "VARCHAR", "DATE", "VARCHAR"),
@@ -41,9 +42,10 @@ MENTION_SQL = """
 SELECT e.article_id, e.id AS event_id, e.type, e.mode, e.modality, e.actors, e.targets, e.quantities,
        e.source_kind, e.source_text, src.name AS source_name, a.lang, a.source AS outlet,
        a.published_earliest, a.published_latest, t.earliest, t.latest,
-       loc.place_name, loc.country, loc.lat, loc.lon, loc.geonames_id, loc.place_kind
+       loc.place_name, loc.country, loc.lat, loc.lon, loc.geonames_id, loc.place_kind, cp.original_id AS copy_of
 FROM events e
 JOIN articles a ON a.id = e.article_id
+LEFT JOIN article_copies cp ON cp.article_id = e.article_id
 LEFT JOIN times t ON t.article_id = e.article_id AND t.id = e.time
 LEFT JOIN entities loc ON loc.article_id = e.article_id AND loc.id = e.location
 LEFT JOIN entities src ON src.article_id = e.article_id AND src.id = e.source_entity
@@ -63,6 +65,7 @@ class Loaded:
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the fuse tables if absent."""
     con.execute(SCHEMA_SQL.read_text())
+    ensure_copy_tables(con)
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -98,7 +101,7 @@ def load_mentions(con: duckdb.DuckDBPyConnection, types: Sequence[str], config: 
             article_id=key[0], event_id=key[1], type=r["type"], mode=r["mode"], modality=r["modality"],
             earliest=earliest, latest=latest, dated=dated, geonames_id=r["geonames_id"], place_name=r["place_name"],
             country=r["country"], lat=r["lat"], lon=r["lon"], place_kind=r["place_kind"], actors=actors,
-            published=r["published_earliest"], pinned=pins.get(key)))
+            published=r["published_earliest"], pinned=pins.get(key), group=r["copy_of"]))
         facts[key] = r
     return Loaded(mentions, facts, quantities)
 
@@ -123,7 +126,8 @@ def cluster_rows(cluster: Cluster, loaded: Loaded) -> dict[str, list[tuple]]:
     place_name = where.place_name if where and where.local_place else (where.country if where else None)
     row = (cluster.id, cluster.type, mode, place_name, cluster.country, where.lat if where else None,
            where.lon if where else None, earliest, latest, min(reported, default=None), max(reported, default=None),
-           len(ordered), len({m.article_id for m in ordered}), _label(cluster.type, place_name, earliest, latest))
+           len(ordered), len({m.article_id for m in ordered}), _label(cluster.type, place_name, earliest, latest),
+           cluster.sources)
     members = [(cluster.id, m.article_id, m.event_id, json.dumps(reason, ensure_ascii=False, sort_keys=True),
                 m.pinned) for m, reason in zip(ordered, cluster.reasons)]
     figures, seen = [], set()

@@ -18,6 +18,8 @@ from typing import IO, Any
 from ..errors import RejectCode
 from ..model import Article
 from .base import RecordBuilder, Reject
+from .feeds import read_feed, read_xml
+from .warc import read_warc
 
 Item = Article | Reject
 Reader = Callable[[IO[bytes], str, RecordBuilder], Iterator[Item]]
@@ -228,16 +230,28 @@ def read_html(stream: IO[bytes], origin: str, builder: RecordBuilder) -> Iterato
     yield builder.build(fields, origin)
 
 
+def read_gz(stream: IO[bytes], origin: str, builder: RecordBuilder) -> Iterator[Item]:
+    """Gzip-compressed input: WARC.gz only."""
+    if origin.lower().endswith(".warc.gz"):
+        yield from read_warc(stream, origin, builder)
+    else:
+        yield Reject(origin, RejectCode.UNKNOWN_FORMAT, "unknown format '.gz'; only .warc.gz is read compressed")
+
+
 READERS: dict[str, Reader] = {
     ".txt": read_text, ".text": read_text,
     ".jsonl": read_jsonl, ".ndjson": read_jsonl,
     ".json": read_json,
     ".csv": read_csv, ".tsv": read_csv,
     ".html": read_html, ".htm": read_html,
+    ".warc": read_warc, ".gz": read_gz,
+    ".rss": read_feed, ".atom": read_feed, ".xml": read_xml,
 }
 
 
 def _sniff_reader(first_bytes: bytes) -> Reader:
+    if first_bytes.startswith((b"WARC/", b"\x1f\x8b")):
+        return read_warc
     start = first_bytes.lstrip()[:1]
     if start == b"{":
         return read_jsonl

@@ -43,7 +43,7 @@ EXIT_ERROR = 2
 
 DbOption = typer.Option(None, "--db", help="DuckDB store file [default: lagebild.duckdb, or $LAGEBILD_DB]")
 PathsArgument = typer.Argument(..., help="Files, directories or - for stdin (.txt with header, .jsonl, .json, "
-                                          ".csv/.tsv, .html)")
+                                          ".csv/.tsv, .html, .warc/.warc.gz, .rss/.atom/.xml feeds and sitemaps)")
 RejectsOption = typer.Option(None, "--rejects", help="Also write rejected records as JSON lines to this file")
 LangOption = typer.Option(None, "--lang", help="Language of records without a `lang` field, instead of detecting it "
                                                "(de or en)")
@@ -266,8 +266,16 @@ def ingest(
     settings = _settings(db, model)
     _builder(settings, lang)
     rejects = RejectLog(rejects_file)
+    from ..spark import is_output, load_output
+
+    spark_outputs = [p for p in paths if is_output(p)]  # folders written by `lagebild spark extract`
+    others = [p for p in paths if p not in spark_outputs]
     try:
-        counts = ingest_paths(paths, settings, rejects, force, lang, jobs)
+        counts = ingest_paths(others, settings, rejects, force, lang, jobs) if others else \
+            {"stored": 0, "unchanged": 0, "rejected": 0}
+        for output in spark_outputs:
+            loaded = load_output(output, settings)
+            counts = {k: counts[k] + loaded[k] for k in counts}
     finally:
         rejects.close()
     stderr.print(f"{counts['stored']} stored, {counts['unchanged']} unchanged, {counts['rejected']} rejected "
@@ -479,6 +487,80 @@ def serve(
     server = uvicorn.Server(uvicorn.Config(create_app(_settings(db).db_path), host=host, port=port,
                                            log_level="warning"))
     server.run(sockets=[sock])
+
+
+@app.command("fetch")
+def fetch_command(
+    sources: list[str] = typer.Argument(..., help="Feed or sitemap URLs (or files) to save with their linked pages"),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the feeds; pages go to its .pages/ folder"),
+) -> None:
+    """Save feeds and the pages their entries link to, so `ingest` can read them offline (the only network use)."""
+    from ..ingest.fetch import fetch
+
+    done = fetch(sources, out)
+    for problem in done.failed:
+        stderr.print(f"[yellow]not fetched[/] {problem}", highlight=False)
+    stderr.print(f"{len(done.feeds)} feeds, {done.pages} pages saved, {done.known} already there → {out}")
+    raise typer.Exit(EXIT_REJECTS if done.failed else 0)
+
+
+@app.command()
+def watch(
+    feeds: list[str] = typer.Argument(..., help="Feed or sitemap URLs (or files) to poll"),
+    db: Optional[Path] = DbOption,
+    every: str = typer.Option("10m", "--every", help="Time between polls: 30s, 10m, 1h"),
+    max_polls: Optional[int] = typer.Option(None, "--max-polls", min=1, help="Stop after this many polls"),
+    workdir: Optional[Path] = typer.Option(None, "--dir", help="Where fetched feeds and pages are kept "
+                                                                "[default: the store's name + .feeds]"),
+) -> None:
+    """Poll feeds, ingest what is new, and print new clusters and new conflicts as they appear."""
+    from .watch import parse_every
+    from .watch import watch as run_watch
+
+    settings = _settings(db)
+    seconds = parse_every(every)
+    rejects = RejectLog(None)
+    folder = workdir or settings.db_path.with_name(settings.db_path.name + ".feeds")
+    try:
+        run_watch(feeds, settings, folder, seconds, max_polls, lambda paths: ingest_paths(paths, settings, rejects),
+                  lambda line: typer.echo(line))
+    finally:
+        rejects.close()
+
+
+spark_app = typer.Typer(help="Run the extractor with Spark, on a cluster or in local mode.", no_args_is_help=True)
+app.add_typer(spark_app, name="spark")
+
+
+class SparkFormat(str, Enum):
+    jsonl = "jsonl"
+    parquet = "parquet"
+    warc = "warc"
+
+
+@spark_app.command("extract")
+def spark_extract(
+    source: str = typer.Argument(..., help="Input on any Hadoop-compatible path (file:, hdfs:, s3a:; globs work)"),
+    out: str = typer.Argument(..., help="Output folder for the Parquet tables (overwritten)"),
+    format: Optional[SparkFormat] = typer.Option(None, "--format", help="jsonl, parquet or warc [default: by "
+                                                                         "extension]"),
+    partitions: Optional[int] = typer.Option(None, "--partitions", min=1, help="Spread the articles over this many "
+                                                                               "partitions for extraction"),
+    master: Optional[str] = typer.Option(None, "--master", help="Spark master [default: spark-submit's, else "
+                                                                "local[*]]"),
+) -> None:
+    """Extract reports with Spark: tables of reports, events, claims and rejects, partitioned by month."""
+    from ..spark import extract as run_extract
+    from ..spark import session
+
+    spark = session(master)
+    try:
+        manifest = run_extract(spark, source, out, format.value if format else None, partitions)
+    finally:
+        spark.stop()
+    counts = ", ".join(f"{n} {t}" for t, n in manifest["counts"].items())
+    stderr.print(f"{counts} → {out}" + (f"\n{manifest['note']}" if manifest["note"] else ""))
+    raise typer.Exit(EXIT_REJECTS if manifest["counts"]["rejects"] else 0)
 
 
 @app.command()
