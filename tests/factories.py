@@ -13,7 +13,7 @@ def sample_report(article_id: str = "a1", published: str = "2023-03-18", text: s
     """A German report with one event, its place, time, figures and media source."""
     start = text.index("Bischkek")
     return Report.model_validate({
-        "schema": "lagebild.report/1",
+        "schema": "lagebild.report/2",
         "article": Article(id=article_id, lang="de", source="Steppenkurier", title="Unruhen", text=text,
                            published=parse_partial_date(published)),
         "entities": [

@@ -66,7 +66,7 @@ def report(aid: str, published: str, *events: dict, source: str = "Steppenkurier
                     "source": {"kind": "official" if claimant else "author", "entity": claimant, "text": None},
                     "modality": ev.get("modality", "reported" if claimant else "asserted")})
     return Report.model_validate({
-        "schema": "lagebild.report/1",
+        "schema": "lagebild.report/2",
         "article": Article(id=aid, lang="de", source=source, title=aid, text=text,
                            published=parse_partial_date(published)),
         "entities": entities, "times": times, "quantities": quantities, "quotes": [], "events": out})

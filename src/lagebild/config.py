@@ -17,7 +17,10 @@ DEFAULT_EXTRACTORS = (
     "lagebild_quantities",
     "lagebild_quotes",
     "lagebild_events",
+    "lagebild_claims",
 )
+# Where an extractor's factory lives when its module is not `lagebild.extract.<name without "lagebild_">`.
+EXTRACTOR_MODULES = {"lagebild_claims": "lagebild.extract.claimset"}
 
 
 @dataclass(frozen=True)

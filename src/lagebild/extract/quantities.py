@@ -408,7 +408,7 @@ class QuantityTagger:
         return hits[0][2]
 
 
-@Language.factory("lagebild_quantities")
+@Language.factory("lagebild_quantities", assigns=["doc._.report_quantities"])
 def make_quantities(nlp: Language, name: str) -> QuantityTagger:
     """The quantities component for `nlp.lang`."""
     return QuantityTagger(QuantityLexicon(language_data(nlp.lang, "quantities.json")))

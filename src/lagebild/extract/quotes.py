@@ -424,7 +424,8 @@ class QuoteExtractor:
         return sp
 
 
-@Language.factory("lagebild_quotes")
+@Language.factory("lagebild_quotes", requires=["doc._.report_entities"],
+                  assigns=["doc._.report_quotes", "doc._.quote_speaker_spans"])
 def make_quotes(nlp: Language, name: str) -> QuoteExtractor:
     """The quote extractor for the pipeline's language."""
     return QuoteExtractor(nlp.lang)

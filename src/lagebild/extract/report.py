@@ -13,4 +13,4 @@ def build_report(doc: Doc) -> Report:
     """The report for one analysed article: its metadata plus every list the extractors filled."""
     article: Article = doc._.article
     found = claims(doc)
-    return Report.model_validate({"schema": SCHEMA_ID, "article": article, **found})
+    return Report.model_validate({"schema": SCHEMA_ID, "generator": doc._.generator, "article": article, **found})

@@ -1,0 +1,206 @@
+"""Claims: one assertion by one claimant about one event (and at most one figure), with content-derived ids.
+
+The last extractor. It gives each figure to the one event it counts, builds the `claims` list from
+events, figures and quotes, keys every claimant (`claimants.ClaimantKeys`), replaces every positional
+id in the report by an id derived from content (`lagebild.ids.content_id`), and records the generator.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..ids import content_id
+from ..lang import LANG_DIR
+from . import claims
+from .claimants import ClaimantKeys
+
+LANGUAGE_DATA: tuple[str, ...] = ()
+
+if not Doc.has_extension("generator"):
+    Doc.set_extension("generator", default=None)
+
+
+def lagebild_version() -> str:
+    """The installed lagebild version."""
+    try:
+        return version("lagebild")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+        return "0+unknown"
+
+
+@functools.cache
+def lexicon_hash(lang: str) -> str:
+    """A hash of the language's data files (`lang/<code>/*.json`, `*.tsv`): changes when the rules' data does."""
+    h = hashlib.blake2b(digest_size=8)
+    folder = LANG_DIR / lang
+    for path in sorted(p for p in folder.iterdir() if p.suffix in (".json", ".tsv")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    h.update((LANG_DIR / "claimants.schema.json").read_bytes())
+    return h.hexdigest()
+
+
+def generator_for(nlp: Language) -> dict[str, Any]:
+    """What produces this pipeline's reports: lagebild version, base model, lexicon hash."""
+    meta = nlp.meta or {}
+    model = f"{meta.get('name', 'blank')} {meta.get('version', '')}".strip()
+    return {"lagebild": lagebild_version(), "model": f"{nlp.lang}_{model}", "lexicon": lexicon_hash(nlp.lang)}
+
+
+class ClaimBuilder:
+    """Builds the claims of a Doc from its events, figures and quotes; then gives every item a content id."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.lang = nlp.lang
+        self.generator = generator_for(nlp)
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = claims(doc)
+        article = doc._.article
+        aid = article.id if article is not None else ""
+        one_event_per_figure(found)
+        found["claims"] = self.build(doc, found, getattr(article, "source", None))
+        assign_content_ids(found, aid, doc)
+        doc._.generator = dict(self.generator)
+        return doc
+
+    def build(self, doc: Doc, found: dict, source: str | None) -> list[dict]:
+        """Claims in text order: one per (event, figure), or one per event without figures."""
+        entities = {e["id"]: e for e in found.get("entities") or []}
+        quantities = {q["id"]: q for q in found.get("quantities") or []}
+        quotes = sorted(found.get("quotes") or [], key=lambda q: (q["start"], q["end"]))
+        spans = doc._.quote_speaker_spans if Doc.has_extension("quote_speaker_spans") else None
+        keys = ClaimantKeys(self.lang, source=source)
+        out: list[dict] = []
+        for ev in sorted(found.get("events") or [], key=lambda e: e["trigger"]["start"]):
+            figures = [quantities[q] for q in ev["quantities"] if q in quantities] or [None]
+            for qty in figures:
+                at = qty["start"] if qty is not None else ev["trigger"]["start"]
+                quote = _innermost(quotes, at) or _innermost(quotes, ev["trigger"]["start"])
+                out.append(self._claim(doc, ev, qty, quote, entities, spans or {}, keys))
+        return out
+
+    def _claim(self, doc: Doc, ev: dict, qty: dict | None, quote: dict | None, entities: dict,
+               spans: dict, keys: ClaimantKeys) -> dict:
+        source = ev["source"]
+        if quote is not None and quote.get("speaker_text") and source["kind"] not in ("author", "rumor"):
+            entity, text = quote.get("speaker"), quote["speaker_text"]
+        else:
+            entity, text = source.get("entity"), source.get("text")
+            quote = quote if quote is not None and source["kind"] not in ("author",) else None
+        ent = entities.get(entity) if entity else None
+        span = None
+        if quote is not None and spans.get(quote["id"]):
+            a, b = spans[quote["id"]][0]
+            span = {"start": a, "end": b}
+        is_person = source["kind"] == "named" and (ent is None or ent["label"] == "PER")
+        key = keys.key(source["kind"], text, entity_name=ent["name"] if ent else None, is_person=is_person)
+        return {
+            "id": "", "claimant": {"kind": source["kind"], "entity": entity, "text": text, "span": span, "key": key},
+            "cue": _cue_span(doc.text, quote, ev) if quote is not None else None,
+            "modality": ev["modality"], "event": ev["id"], "quantity": qty["id"] if qty else None,
+            "quote": quote["id"] if quote is not None else None,
+            "evidence": dict(ev["sentence"]),
+        }
+
+
+def _innermost(quotes: list[dict], at: int) -> dict | None:
+    """The shortest quote covering offset `at`."""
+    covering = [q for q in quotes if q["start"] <= at < q["end"]]
+    return min(covering, key=lambda q: q["end"] - q["start"]) if covering else None
+
+
+def _cue_span(text: str, quote: dict, ev: dict) -> dict | None:
+    """Where the quote's cue word stands: its nearest occurrence around the quote and the event's sentence."""
+    cue = (quote.get("cue") or "").split()
+    if not cue:
+        return None
+    word = cue[0]
+    lo = max(0, min(quote["start"], ev["sentence"]["start"]) - 400)
+    hi = min(len(text), max(quote["end"], ev["sentence"]["end"]) + 400)
+    hits = []
+    k = text.find(word, lo, hi)
+    while k != -1:
+        hits.append(k)
+        k = text.find(word, k + 1, hi)
+    if not hits:
+        return None
+    best = min(hits, key=lambda k: min(abs(k - quote["start"]), abs(k - quote["end"])))
+    return {"start": best, "end": best + len(word), "text": word}
+
+
+def one_event_per_figure(found: dict) -> None:
+    """A figure counts one event: the nearest event in its sentence that claims it, preferring one whose
+    category rules chose it over one that took it as the nearest uncategorised number."""
+    owners: dict[str, list[dict]] = {}
+    for ev in found.get("events") or []:
+        for q in ev["quantities"]:
+            owners.setdefault(q, []).append(ev)
+    spans = {q["id"]: q for q in found.get("quantities") or []}
+    for qid, evs in owners.items():
+        if len(evs) < 2 or qid not in spans:
+            continue
+        at = spans[qid]["start"]
+        keep = min(evs, key=lambda e: (abs(e["trigger"]["start"] - at), e["trigger"]["start"]))
+        for ev in evs:
+            if ev is not keep:
+                ev["quantities"] = [q for q in ev["quantities"] if q != qid]
+
+
+def assign_content_ids(found: dict, aid: str, doc: Doc | None = None) -> None:
+    """Replace positional ids by ids from content (article id, kind, offsets, type) and rewrite every reference."""
+    entities = _renamed(found.get("entities") or [], "entity",
+                        lambda e: (aid, e["label"], e["name"], e["mentions"][0]["start"] if e["mentions"] else ""))
+    times = _renamed(found.get("times") or [], "time", lambda t: (aid, t["start"], t["end"]))
+    qtys = _renamed(found.get("quantities") or [], "quantity", lambda q: (aid, q["start"], q["end"]))
+    quotes = _renamed(found.get("quotes") or [], "quote", lambda q: (aid, q["start"], q["end"], q["kind"]))
+    for q in found.get("quotes") or []:
+        q["speaker"] = entities.get(q.get("speaker"), q.get("speaker"))
+    for ev in found.get("events") or []:
+        ev["actors"] = [entities.get(x, x) for x in ev["actors"]]
+        ev["targets"] = [entities.get(x, x) for x in ev["targets"]]
+        ev["location"] = entities.get(ev.get("location"), ev.get("location"))
+        ev["time"] = times.get(ev.get("time"), ev.get("time"))
+        ev["quantities"] = [qtys.get(x, x) for x in ev["quantities"]]
+        ev["source"]["entity"] = entities.get(ev["source"].get("entity"), ev["source"].get("entity"))
+    events = _renamed(found.get("events") or [], "event",
+                      lambda e: (aid, e["trigger"]["start"], e["trigger"]["end"], e["type"]))
+    for cl in found.get("claims") or []:
+        cl["event"] = events.get(cl["event"], cl["event"])
+        cl["quantity"] = qtys.get(cl.get("quantity"), cl.get("quantity"))
+        cl["quote"] = quotes.get(cl.get("quote"), cl.get("quote"))
+        cl["claimant"]["entity"] = entities.get(cl["claimant"].get("entity"), cl["claimant"].get("entity"))
+    _renamed(found.get("claims") or [], "claim",
+             lambda c: (aid, c["event"], c.get("quantity") or "", c["claimant"]["key"], c["evidence"]["start"]))
+    if doc is not None and Doc.has_extension("quote_speaker_spans") and doc._.quote_speaker_spans:
+        doc._.quote_speaker_spans = {quotes.get(k, k): v for k, v in doc._.quote_speaker_spans.items()}
+
+
+def _renamed(items: list[dict], kind: str, parts: Any) -> dict[str, str]:
+    """Give each item its content id (a clash gets a numbered suffix, in content order); old id -> new id."""
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    for item in sorted(items, key=lambda it: tuple(str(p) for p in parts(it))):
+        new = base = content_id(kind, *parts(item))
+        n = 2
+        while new in taken:
+            new, n = f"{base}-{n}", n + 1
+        taken.add(new)
+        if item.get("id"):
+            mapping[item["id"]] = new
+        item["id"] = new
+    return mapping
+
+
+@Language.factory("lagebild_claims", requires=["doc._.report_events", "doc._.report_quantities",
+                                               "doc._.report_quotes", "doc._.report_entities"],
+                  assigns=["doc._.report_claims", "doc._.generator"])
+def make_claims(nlp: Language, name: str) -> ClaimBuilder:
+    """The claims component: the last extractor of every pipeline."""
+    return ClaimBuilder(nlp)
