@@ -48,4 +48,11 @@ def sample_report(article_id: str = "a1", published: str = "2023-03-18", text: s
              "source": {"kind": "media", "entity": "ent2", "text": "Das Staatsradio meldete"},
              "modality": "reported"},
         ],
+        "claims": [
+            {"id": f"cl{n}", "claimant": {"kind": "media", "entity": "ent2", "text": "Das Staatsradio",
+                                          "span": {"start": 0, "end": 15}, "key": "media:state-radio"},
+             "cue": {"start": 16, "end": 23, "text": "meldete"}, "modality": "reported", "event": f"ev{n}",
+             "quantity": f"q{n}", "quote": None, "evidence": {"start": 0, "end": len(text)}}
+            for n in (1, 2)
+        ],
     })

@@ -90,12 +90,16 @@ def corpus() -> list[Report]:
 
 
 def snapshot(store: Store) -> dict:
-    """The fuse tables as comparable sets."""
+    """The fuse tables as comparable sets; a cluster is named by its members (its id depends on history:
+    ids persist from earlier runs, so the ingest order decides which id a cluster keeps)."""
+    rows = store.con.execute("SELECT * FROM cluster_members").fetchall()
+    name: dict[str, str] = {}
+    for c, a, e, _, _ in sorted(rows, key=lambda r: (r[1], r[2])):
+        name.setdefault(c, f"{a}/{e}")
     return {
-        "clusters": sorted(map(tuple, store.con.execute("SELECT * FROM clusters").fetchall())),
-        "members": sorted((c, a, e, p) for c, a, e, _, p in
-                          store.con.execute("SELECT * FROM cluster_members").fetchall()),
-        "figures": sorted(map(tuple, store.con.execute("SELECT * FROM cluster_figures").fetchall())),
+        "clusters": sorted((name[r[0]], *r[1:]) for r in store.con.execute("SELECT * FROM clusters").fetchall()),
+        "members": sorted((name[c], a, e, p) for c, a, e, _, p in rows),
+        "figures": sorted((name[r[0]], *r[1:]) for r in store.con.execute("SELECT * FROM cluster_figures").fetchall()),
     }
 
 

@@ -10,3 +10,9 @@ CREATE TABLE IF NOT EXISTS cluster_figures (
     value DOUBLE, low DOUBLE, high DOUBLE, source_kind VARCHAR, source_name VARCHAR, reported DATE, modality VARCHAR);
 -- Internal: a digest of each cluster's rows, so re-fusing rewrites only clusters that changed.
 CREATE TABLE IF NOT EXISTS cluster_digests (cluster_id VARCHAR PRIMARY KEY, type VARCHAR, digest VARCHAR);
+-- A user's corrections, by mention: 'split' keeps a mention apart; 'merge:<group>' keeps mentions of one group together.
+-- Keyed by content-derived event ids, so they survive re-extraction, re-fusing and new articles.
+CREATE TABLE IF NOT EXISTS cluster_pins (article_id VARCHAR, event_id VARCHAR, pin VARCHAR, pinned_at TIMESTAMP);
+-- Cluster ids persist across re-fusing; an id that disappears (its cluster merged into another) points to its successor.
+CREATE TABLE IF NOT EXISTS cluster_redirects (old_id VARCHAR PRIMARY KEY, new_id VARCHAR, reason VARCHAR,
+    redirected_at TIMESTAMP);
