@@ -19,6 +19,7 @@ from ..ids import content_id
 from ..lang import LANG_DIR
 from . import claims
 from .claimants import ClaimantKeys
+from .scopes import assign_scopes
 
 LANGUAGE_DATA: tuple[str, ...] = ()
 
@@ -42,7 +43,8 @@ def lexicon_hash(lang: str) -> str:
     for path in sorted(p for p in folder.iterdir() if p.suffix in (".json", ".tsv")):
         h.update(path.name.encode())
         h.update(path.read_bytes())
-    h.update((LANG_DIR / "claimants.schema.json").read_bytes())
+    for schema in ("claimants.schema.json", "scopes.schema.json"):
+        h.update((LANG_DIR / schema).read_bytes())
     return h.hexdigest()
 
 
@@ -65,6 +67,7 @@ class ClaimBuilder:
         article = doc._.article
         aid = article.id if article is not None else ""
         one_event_per_figure(found)
+        assign_scopes(doc.text, found, self.lang, [(s.start_char, s.end_char) for s in doc.sents])
         found["claims"] = self.build(doc, found, getattr(article, "source", None))
         assign_content_ids(found, aid, doc)
         doc._.generator = dict(self.generator)
@@ -162,6 +165,9 @@ def assign_content_ids(found: dict, aid: str, doc: Doc | None = None) -> None:
     quotes = _renamed(found.get("quotes") or [], "quote", lambda q: (aid, q["start"], q["end"], q["kind"]))
     for q in found.get("quotes") or []:
         q["speaker"] = entities.get(q.get("speaker"), q.get("speaker"))
+    for q in found.get("quantities") or []:
+        if q.get("scope") and q["scope"].get("place"):
+            q["scope"]["place"] = entities.get(q["scope"]["place"], q["scope"]["place"])
     for ev in found.get("events") or []:
         ev["actors"] = [entities.get(x, x) for x in ev["actors"]]
         ev["targets"] = [entities.get(x, x) for x in ev["targets"]]

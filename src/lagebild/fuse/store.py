@@ -25,13 +25,13 @@ CLUSTER_COLUMNS = ("id", "type", "mode", "place_name", "country", "lat", "lon", 
                    "first_reported", "last_reported", "mention_count", "article_count", "label")
 MEMBER_COLUMNS = ("cluster_id", "article_id", "event_id", "reasons", "pinned")
 FIGURE_COLUMNS = ("cluster_id", "category", "article_id", "quantity_id", "text", "value", "low", "high",
-                  "source_kind", "source_name", "reported", "modality")
+                  "source_kind", "source_name", "reported", "modality", "claimant_key", "scope")
 TABLE_TYPES = {
     "clusters": ("VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "DOUBLE", "DOUBLE", "DATE", "DATE", "DATE",
                  "DATE", "INTEGER", "INTEGER", "VARCHAR"),
     "cluster_members": ("VARCHAR", "VARCHAR", "VARCHAR", "JSON", "VARCHAR"),
     "cluster_figures": ("VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "DOUBLE", "DOUBLE", "DOUBLE",
-                        "VARCHAR", "VARCHAR", "DATE", "VARCHAR"),
+                        "VARCHAR", "VARCHAR", "DATE", "VARCHAR", "VARCHAR", "VARCHAR"),
     "cluster_digests": ("VARCHAR", "VARCHAR", "VARCHAR"),
 }
 TABLE_COLUMNS = {"clusters": CLUSTER_COLUMNS, "cluster_members": MEMBER_COLUMNS, "cluster_figures": FIGURE_COLUMNS,
@@ -58,6 +58,7 @@ class Loaded:
     mentions: list[Mention]
     facts: dict[tuple[str, str], dict[str, Any]]
     quantities: dict[tuple[str, str], dict[str, Any]]
+    claims: dict[tuple[str, str], list[dict[str, Any]]]
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -82,8 +83,15 @@ def load_mentions(con: duckdb.DuckDBPyConnection, types: Sequence[str], config: 
         con, "SELECT article_id, id, name FROM entities WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
         [articles])}
     quantities = {(r["article_id"], r["id"]): r for r in _rows(
-        con, "SELECT article_id, id, text, value, low, high, category FROM quantities "
-             "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [articles])}
+        con, "SELECT article_id, id, text, value, low, high, category, scope_place, scope_level, scope_group "
+             "FROM quantities WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [articles])}
+    claims: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for c in _rows(con, "SELECT c.article_id, c.event_id, c.quantity_id, c.claimant_kind, c.claimant_key, "
+                        "coalesce(ent.name, c.claimant_text) AS claimant_name, c.modality FROM claims c "
+                        "LEFT JOIN entities ent ON ent.article_id = c.article_id AND ent.id = c.claimant_entity "
+                        "WHERE c.article_id IN (SELECT unnest(?::VARCHAR[])) AND c.quantity_id IS NOT NULL "
+                        "ORDER BY c.article_id, c.event_id, c.quantity_id", [articles]):
+        claims.setdefault((c["article_id"], c["event_id"]), []).append(c)
     pins = {(r["article_id"], r["event_id"]): r["pin"] for r in _rows(
         con, "SELECT article_id, event_id, pin FROM cluster_pins ORDER BY pinned_at, pin")}
     mentions, facts = [], {}
@@ -103,7 +111,7 @@ def load_mentions(con: duckdb.DuckDBPyConnection, types: Sequence[str], config: 
             country=r["country"], lat=r["lat"], lon=r["lon"], place_kind=r["place_kind"], actors=actors,
             published=r["published_earliest"], pinned=_split_pin(pins.get(key)), group=_merge_group(pins.get(key))))
         facts[key] = r
-    return Loaded(mentions, facts, quantities)
+    return Loaded(mentions, facts, quantities, claims)
 
 
 def _split_pin(pin: str | None) -> str | None:
@@ -140,17 +148,39 @@ def cluster_rows(cluster: Cluster, loaded: Loaded) -> dict[str, list[tuple]]:
     figures, seen = [], set()
     for m in sorted(ordered, key=lambda m: m.key):
         fact = loaded.facts[m.key]
-        for qid in json.loads(fact["quantities"] or "[]"):
+        for claim in _figure_claims(m, fact, loaded):
+            qid = claim["quantity_id"]
             q = loaded.quantities.get((m.article_id, qid))
             if q is None or (m.article_id, qid) in seen:
                 continue
             seen.add((m.article_id, qid))
-            source = fact["source_name"] or fact["source_text"]
-            if fact["source_kind"] == "author" or not source:
-                source = fact["outlet"] if fact["source_kind"] == "author" else source
+            kind = claim["claimant_kind"]
+            source = fact["outlet"] if kind == "author" else claim["claimant_name"]
             figures.append((cluster.id, q["category"], m.article_id, qid, q["text"], q["value"], q["low"], q["high"],
-                            fact["source_kind"], source, m.published, m.modality))
+                            kind, source, m.published, claim["modality"], claim["claimant_key"], scope_of(q)))
     return {"clusters": [row], "cluster_members": members, "cluster_figures": figures}
+
+
+def scope_of(q: dict[str, Any]) -> str | None:
+    """A figure's scope as one comparable string ("nation", "place:<id>", "group:police", joined by '|')."""
+    parts = []
+    if q.get("scope_level") == "nation":
+        parts.append("nation")
+    elif q.get("scope_place"):
+        parts.append(f"place:{q['scope_place']}")
+    if q.get("scope_group"):
+        parts.append(f"group:{q['scope_group']}")
+    return "|".join(parts) or None
+
+
+def _figure_claims(m: Mention, fact: dict[str, Any], loaded: Loaded) -> list[dict[str, Any]]:
+    """The mention's figure claims; a store without claims rows falls back to the event's own source."""
+    found = loaded.claims.get(m.key)
+    if found is not None:
+        return found
+    name = fact["source_name"] or fact["source_text"]
+    return [{"quantity_id": qid, "claimant_kind": fact["source_kind"], "claimant_name": name,
+             "claimant_key": None, "modality": m.modality} for qid in json.loads(fact["quantities"] or "[]")]
 
 
 def _digest(rows: dict[str, list[tuple]]) -> str:
