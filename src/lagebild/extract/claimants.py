@@ -105,6 +105,27 @@ def _load(lang: str) -> ClaimantLexicon:
 
 
 @functools.cache
+def _role_words(lang: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Role words and role-word endings from `lang/<code>/roles.json` (stripped from a person's name)."""
+    path = Path(language_data(lang, "roles.json"))
+    if not path.exists():
+        return frozenset(), ()
+    d = json.loads(path.read_text("utf-8"))
+    words = {w.lower() for w in d.get("role_words", []) + d.get("determiners", []) + d.get("honorifics", [])}
+    words |= {w.lower() for forms in d.get("role_groups", {}).values() for w in forms}
+    return frozenset(words), tuple(s.lower() for s in d.get("role_suffixes", []))
+
+
+def person_name(text: str, lang: str) -> str:
+    """The name in a person phrase without roles and determiners ("Innenminister Leitl" -> "Leitl")."""
+    roles, suffixes = _role_words(lang)
+    words = WORD.findall(text)
+    role = [i for i, w in enumerate(words[:-1]) if w.lower() in roles or (suffixes and w.lower().endswith(suffixes))
+            or not w[:1].isupper()]
+    return " ".join(words[role[-1] + 1:] if role else words)
+
+
+@functools.cache
 def claimant_schema() -> dict:
     """The JSON Schema that every `lang/<code>/claimants.json` must satisfy."""
     return json.loads(SCHEMA_PATH.read_text("utf-8"))
@@ -129,8 +150,10 @@ class ClaimantKeys:
         """The canonical key of a claimant of `kind` written as `text`."""
         if kind == "author":
             return "author:" + (canonical_key(self.source, self.lang) if self.source else "unknown")
+        if kind == "rumor":
+            return "rumor"  # hearsay has no claimant to tell apart
         if not text and not entity_name:
-            return "rumor" if kind == "rumor" else f"{kind}:unknown"
+            return f"{kind}:unknown"
         lex = self.lex
         words = lex.words(text or "") if lex else [w.lower() for w in WORD.findall(text or "")]
         first = next(iter(WORD.findall(text or "")), "").lower()
@@ -150,7 +173,7 @@ class ClaimantKeys:
             self._remember(key, found[1], person=False)
             return key
         if is_person or entity_name:
-            key = "named:" + canonical_key(entity_name or text or "", self.lang)
+            key = "named:" + canonical_key(entity_name or person_name(text or "", self.lang), self.lang)
             self._remember(key, "named", person=is_person)
             return key
         key = f"{kind}:" + "-".join(words or ["unknown"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -16,8 +17,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..ids import content_id
-from ..lang import LANG_DIR
+from ..lang import LANG_DIR, language_data
 from . import claims
+from .attribution import AttributionLexicon, source_kind
 from .claimants import ClaimantKeys
 from .scopes import assign_scopes
 
@@ -61,12 +63,19 @@ class ClaimBuilder:
     def __init__(self, nlp: Language) -> None:
         self.lang = nlp.lang
         self.generator = generator_for(nlp)
+        events = language_data(nlp.lang, "events.json")
+        self.categories: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in json.loads(
+            events.read_text("utf-8")).get("quantity_categories", {}).items()} if events.exists() else {}
+        self.att = AttributionLexicon.load(nlp.lang) if language_data(nlp.lang, "attribution.json").exists() else None
 
     def __call__(self, doc: Doc) -> Doc:
         found = claims(doc)
         article = doc._.article
         aid = article.id if article is not None else ""
-        one_event_per_figure(found)
+        verbs = {t.idx for t in doc if t.pos_ in ("VERB", "AUX")}
+        one_event_per_figure(found, self.categories, verbs)
+        if self.att is not None:
+            mark_denials(found, self.att)
         assign_scopes(doc.text, found, self.lang, [(s.start_char, s.end_char) for s in doc.sents])
         found["claims"] = self.build(doc, found, getattr(article, "source", None))
         assign_content_ids(found, aid, doc)
@@ -91,26 +100,38 @@ class ClaimBuilder:
 
     def _claim(self, doc: Doc, ev: dict, qty: dict | None, quote: dict | None, entities: dict,
                spans: dict, keys: ClaimantKeys) -> dict:
-        source = ev["source"]
-        if quote is not None and quote.get("speaker_text") and source["kind"] not in ("author", "rumor"):
-            entity, text = quote.get("speaker"), quote["speaker_text"]
-        else:
-            entity, text = source.get("entity"), source.get("text")
-            quote = quote if quote is not None and source["kind"] not in ("author",) else None
+        source, modality = dict(ev["source"]), ev["modality"]
+        if quote is not None and quote.get("speaker_text") and source["kind"] != "rumor":
+            if quote["speaker_text"] != source.get("text") or quote.get("speaker") != source.get("entity"):
+                # the figure stands in another claimant's words ("X said 12, while Y said 27")
+                ent = entities.get(quote.get("speaker") or "")
+                person = ent is not None and ent["label"] == "PER"
+                kind = source_kind(quote["speaker_text"], self.att, is_person=person) if self.att else "named"
+                source = {"kind": kind, "entity": quote.get("speaker"), "text": quote["speaker_text"]}
+                modality = "reported" if modality == "asserted" else modality
+        elif source["kind"] == "author":
+            quote = None
+        entity, text = source.get("entity"), source.get("text")
         ent = entities.get(entity) if entity else None
         span = None
         if quote is not None and spans.get(quote["id"]):
             a, b = spans[quote["id"]][0]
             span = {"start": a, "end": b}
-        is_person = source["kind"] == "named" and (ent is None or ent["label"] == "PER")
+        is_person = source["kind"] == "named" and (ent["label"] == "PER" if ent else looks_like_person(text or ""))
         key = keys.key(source["kind"], text, entity_name=ent["name"] if ent else None, is_person=is_person)
         return {
             "id": "", "claimant": {"kind": source["kind"], "entity": entity, "text": text, "span": span, "key": key},
             "cue": _cue_span(doc.text, quote, ev) if quote is not None else None,
-            "modality": ev["modality"], "event": ev["id"], "quantity": qty["id"] if qty else None,
+            "modality": modality, "event": ev["id"], "quantity": qty["id"] if qty else None,
             "quote": quote["id"] if quote is not None else None,
             "evidence": dict(ev["sentence"]),
         }
+
+
+def looks_like_person(text: str) -> bool:
+    """A phrase ending in two capitalised words ("Minister Ulan Sadykov"): a person's name, not an institution."""
+    words = text.split()
+    return len(words) >= 2 and all(w[:1].isupper() for w in words[-2:])
 
 
 def _innermost(quotes: list[dict], at: int) -> dict | None:
@@ -138,9 +159,21 @@ def _cue_span(text: str, quote: dict, ev: dict) -> dict | None:
     return {"start": best, "end": best + len(word), "text": word}
 
 
-def one_event_per_figure(found: dict) -> None:
-    """A figure counts one event: the nearest event in its sentence that claims it, preferring one whose
-    category rules chose it over one that took it as the nearest uncategorised number."""
+def mark_denials(found: dict, att: AttributionLexicon) -> None:
+    """An event reported under a denial cue ("X dementiert, dass …", "Y denied that …") is a negated claim."""
+    denials = [q for q in found.get("quotes") or []
+               if q.get("cue") and q["cue"].split()[0].lower() in att.denial_cues]
+    for ev in found.get("events") or []:
+        at = ev["trigger"]["start"]
+        if any(q["start"] <= at < q["end"] for q in denials):
+            ev["modality"] = "negated"
+
+
+def one_event_per_figure(found: dict, categories: dict[str, tuple[str, ...]] | None = None,
+                         verbs: set[int] | None = None) -> None:
+    """A figure counts one event: among the events of its sentence that claim it, the one whose type and mode
+    count its category most specifically (events.json `quantity_categories`), then one whose trigger is a verb
+    ("30 Menschen bei den Zusammenstößen getötet": the killing, not the clashes), then the nearest."""
     owners: dict[str, list[dict]] = {}
     for ev in found.get("events") or []:
         for q in ev["quantities"]:
@@ -149,8 +182,16 @@ def one_event_per_figure(found: dict) -> None:
     for qid, evs in owners.items():
         if len(evs) < 2 or qid not in spans:
             continue
-        at = spans[qid]["start"]
-        keep = min(evs, key=lambda e: (abs(e["trigger"]["start"] - at), e["trigger"]["start"]))
+        at, category = spans[qid]["start"], spans[qid].get("category")
+        cats = categories or {}
+
+        def fit(e: dict) -> int:
+            if category in cats.get(f"{e['type']}/{e.get('mode')}", ()):
+                return 0
+            return 1 if category in cats.get(e["type"], ()) else 2
+
+        keep = min(evs, key=lambda e: (fit(e), 0 if e["trigger"]["start"] in (verbs or ()) else 1,
+                                       abs(e["trigger"]["start"] - at), e["trigger"]["start"]))
         for ev in evs:
             if ev is not keep:
                 ev["quantities"] = [q for q in ev["quantities"] if q != qid]
