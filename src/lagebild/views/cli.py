@@ -396,7 +396,7 @@ def serve(
 
 @app.command()
 def schema() -> None:
-    """Print the JSON Schema of a report (schema/report-v1.schema.json)."""
+    """Print the JSON Schema of a report (schema/report-v2.schema.json)."""
     from ..model import report_json_schema
 
     typer.echo(json.dumps(report_json_schema(), indent=2, ensure_ascii=False))
