@@ -79,3 +79,17 @@ def test_reextract_refreshes_only_reports_of_another_generator(tmp_path):
         assert generator == extractor.generator("de")
         assert store.query("SELECT count(*) AS n FROM claims")[0]["n"] >= 2
         assert not store.query("SELECT id FROM events WHERE id LIKE 'ev_'")  # content ids now
+
+
+def test_cli_ingest_reextract_refreshes_a_migrated_store(tmp_path):
+    from test_cli import run
+
+    path = tmp_path / "cli.duckdb"
+    make_layout_1(path, sample_report())
+    done = run("ingest", "--reextract", "--db", str(path), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "1 re-extracted" in done.stderr
+    again = run("ingest", "--reextract", "--db", str(path), cwd=tmp_path)
+    assert again.returncode == 0 and "0 re-extracted" in again.stderr
+    nothing = run("ingest", "--db", str(path), cwd=tmp_path)
+    assert nothing.returncode == 2 and "Traceback" not in nothing.stderr
