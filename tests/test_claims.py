@@ -128,3 +128,11 @@ def test_every_extractor_declares_what_it_requires_and_assigns():
         meta = Language.get_factory_meta(name)
         assert meta.assigns, name
         assert all(a.startswith(("doc.", "token.")) for a in (*meta.assigns, *meta.requires)), name
+
+
+def test_an_events_source_is_its_first_claims_claimant(extractor):
+    text = "Police said 12 people were killed, while the opposition said 27 had died."
+    report = extractor.report(Article(id="c", lang="en", text=text)).to_json_dict()
+    for ev in report["events"]:
+        first = next(c for c in report["claims"] if c["event"] == ev["id"])
+        assert ev["source"]["text"] == first["claimant"]["text"] and ev["modality"] == first["modality"]

@@ -78,6 +78,7 @@ class ClaimBuilder:
             mark_denials(found, self.att)
         assign_scopes(doc.text, found, self.lang, [(s.start_char, s.end_char) for s in doc.sents])
         found["claims"] = self.build(doc, found, getattr(article, "source", None))
+        first_claim_on_events(found)
         assign_content_ids(found, aid, doc)
         doc._.generator = dict(self.generator)
         return doc
@@ -126,6 +127,20 @@ class ClaimBuilder:
             "quote": quote["id"] if quote is not None else None,
             "evidence": dict(ev["sentence"]),
         }
+
+
+def first_claim_on_events(found: dict) -> None:
+    """An event's `source` and `modality` are those of its first claim (the schema's promise to v1 readers)."""
+    seen: set[str] = set()
+    events = {e["id"]: e for e in found.get("events") or []}
+    for claim in found.get("claims") or []:
+        ev = events.get(claim["event"])
+        if ev is None or ev["id"] in seen:
+            continue
+        seen.add(ev["id"])
+        who = claim["claimant"]
+        ev["source"] = {"kind": who["kind"], "entity": who.get("entity"), "text": who.get("text")}
+        ev["modality"] = claim["modality"]
 
 
 def looks_like_person(text: str) -> bool:
