@@ -449,7 +449,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         if a < end and not all(c in QUOTE_CHARS for c in doc[a].text):
             has_conj = doc[a].lower_ in lex.complementizers or has_konjunktiv(doc, a, end, lex)
             clause_final = max(toks) == ce - 1 or (speaker is not None and speaker[1] == ce)
-            if has_conj or clause_final or doc[ce].text == ":":  # a colon opens what was said ("hieß es: …")
+            if has_conj or clause_final or (impersonal and doc[ce].text == ":"):  # "hieß es: …"
                 content = (a, end)
     if content is None and lex.bare_complementizer:
         k = next((k for k in range(i + 1, min(ce, i + 8)) if doc[k].lower_ in lex.complementizers), None)
