@@ -90,16 +90,17 @@ class ClaimBuilder:
         quotes = sorted(found.get("quotes") or [], key=lambda q: (q["start"], q["end"]))
         spans = doc._.quote_speaker_spans if Doc.has_extension("quote_speaker_spans") else None
         keys = ClaimantKeys(self.lang, source=source)
+        text = doc.text
         out: list[dict] = []
         for ev in sorted(found.get("events") or [], key=lambda e: e["trigger"]["start"]):
             figures = [quantities[q] for q in ev["quantities"] if q in quantities] or [None]
             for qty in figures:
                 at = qty["start"] if qty is not None else ev["trigger"]["start"]
                 quote = _innermost(quotes, at) or _innermost(quotes, ev["trigger"]["start"])
-                out.append(self._claim(doc, ev, qty, quote, entities, spans or {}, keys))
+                out.append(self._claim(text, ev, qty, quote, entities, spans or {}, keys))
         return out
 
-    def _claim(self, doc: Doc, ev: dict, qty: dict | None, quote: dict | None, entities: dict,
+    def _claim(self, text_of: str, ev: dict, qty: dict | None, quote: dict | None, entities: dict,
                spans: dict, keys: ClaimantKeys) -> dict:
         source, modality = dict(ev["source"]), ev["modality"]
         if quote is not None and quote.get("speaker_text") and source["kind"] != "rumor":
@@ -122,7 +123,7 @@ class ClaimBuilder:
         key = keys.key(source["kind"], text, entity_name=ent["name"] if ent else None, is_person=is_person)
         return {
             "id": "", "claimant": {"kind": source["kind"], "entity": entity, "text": text, "span": span, "key": key},
-            "cue": _cue_span(doc.text, quote, ev) if quote is not None else None,
+            "cue": _cue_span(text_of, quote, ev) if quote is not None else None,
             "modality": modality, "event": ev["id"], "quantity": qty["id"] if qty else None,
             "quote": quote["id"] if quote is not None else None,
             "evidence": dict(ev["sentence"]),
