@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from lagebild.config import Settings
 from lagebild.model import Article
 from lagebild.pipeline import Extractor
 
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor(Settings.from_env())
 
 
 def claims(extractor: Extractor, lang: str, text: str) -> list[dict]:

@@ -19,10 +19,6 @@ RADIO = ("Das Staatsradio meldete, in Bischkek seien am Freitag 14 Menschen getÃ
          "festgenommen worden.")
 
 
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor(Settings.from_env())
-
 
 def test_each_figure_is_one_claim_of_the_event_it_counts(extractor):
     report = extractor.report(Article(id="radio", lang="de", text=RADIO)).to_json_dict()
@@ -120,10 +116,10 @@ def test_pipeline_order_is_checked_with_coded_errors():
     assert err.value.code == "E005"
 
 
-def test_every_extractor_declares_what_it_requires_and_assigns():
+def test_every_extractor_declares_what_it_requires_and_assigns(extractor):
     from spacy.language import Language
 
-    Pipelines(Settings.from_env()).build("en")
+    extractor.pipelines.get("en")
     for name in Settings().extractors:
         meta = Language.get_factory_meta(name)
         assert meta.assigns, name

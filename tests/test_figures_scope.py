@@ -6,15 +6,10 @@ from datetime import date
 
 import pytest
 
-from lagebild.config import Settings
 from lagebild.fuse.figures import summarise
 from lagebild.model import Article
 from lagebild.pipeline import Extractor
 
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor(Settings.from_env())
 
 
 def figures(extractor: Extractor, lang: str, text: str) -> list[dict]:
