@@ -91,3 +91,10 @@ def test_hedged_claims_are_rumoured_or_reported(extractor, lang, text):
 def test_a_figure_counts_the_event_it_belongs_to(extractor):
     found = claims(extractor, "de", "Berichten zufolge wurden 30 Menschen bei den Zusammenstößen getötet.")
     assert [c["trigger"] for c in found if c["figure"]] == ["getötet"]
+
+
+def test_a_speaker_in_the_figures_own_clause_claims_it(extractor):
+    found = claims(extractor, "de", "Die Polizei sprach von 12 Toten, die Opposition dagegen von 27 Toten.")
+    police = by_figure(found, "12")
+    assert police["key"] == "official:police" and police["modality"] == "reported" and police["trigger"] == "Toten"
+    assert by_figure(found, "27")["key"] != "official:police"  # the police did not say 27

@@ -19,9 +19,10 @@ from spacy.tokens import Doc
 from ..ids import content_id
 from ..lang import LANG_DIR, language_data
 from . import claims
-from .attribution import AttributionLexicon, source_kind
+from .attribution import AttributionLexicon, find_cues, source_kind
+from .quotes import char_range
 from .claimants import ClaimantKeys
-from .scopes import assign_scopes
+from .scopes import assign_scopes, clause_around
 
 LANGUAGE_DATA: tuple[str, ...] = ()
 
@@ -97,8 +98,36 @@ class ClaimBuilder:
             for qty in figures:
                 at = qty["start"] if qty is not None else ev["trigger"]["start"]
                 quote = _innermost(quotes, at) or _innermost(quotes, ev["trigger"]["start"])
+                if qty is not None and _innermost(quotes, at) is None and ev["source"]["kind"] == "author":
+                    quote = self._clause_cue(doc, text, qty, entities) or quote
                 out.append(self._claim(text, ev, qty, quote, entities, spans or {}, keys))
         return out
+
+    def _clause_cue(self, doc: Doc, text: str, qty: dict, entities: dict) -> dict | None:
+        """A reporting cue in the figure's own clause whose speaker says it ("Die Polizei sprach von 12 Toten"),
+        as a quote-like record (not added to the report's quotes)."""
+        if self.att is None:
+            return None
+        span = doc.char_span(qty["start"], qty["end"], alignment_mode="expand")
+        if span is None:
+            return None
+        sent = span.sent
+        a, b = clause_around(text, qty["start"], qty["end"], sent.start_char, sent.end_char)
+        best = None
+        for cue in find_cues(doc, sent, self.att):
+            if cue.speaker is None:
+                continue
+            cs, ce = char_range(doc, cue.start, cue.end)
+            ss, se = char_range(doc, *cue.speaker)
+            if a <= cs < b and a <= ss < b and (best is None or abs(cs - qty["start"]) < best[0]):
+                best = (abs(cs - qty["start"]), cue, (ss, se))
+        if best is None:
+            return None
+        _, cue, (ss, se) = best
+        entity = next((e["id"] for e in entities.values() for m in e["mentions"] if m["start"] < se and ss < m["end"]
+                       and e["label"] in ("PER", "ORG")), None)
+        return {"id": None, "start": a, "end": b, "speaker": entity, "speaker_text": text[ss:se], "cue": cue.text,
+                "speaker_span": (ss, se)}
 
     def _claim(self, text_of: str, ev: dict, qty: dict | None, quote: dict | None, entities: dict,
                spans: dict, keys: ClaimantKeys) -> dict:
@@ -116,7 +145,9 @@ class ClaimBuilder:
         entity, text = source.get("entity"), source.get("text")
         ent = entities.get(entity) if entity else None
         span = None
-        if quote is not None and spans.get(quote["id"]):
+        if quote is not None and quote.get("speaker_span"):
+            span = {"start": quote["speaker_span"][0], "end": quote["speaker_span"][1]}
+        elif quote is not None and spans.get(quote["id"]):
             a, b = spans[quote["id"]][0]
             span = {"start": a, "end": b}
         is_person = source["kind"] == "named" and (ent["label"] == "PER" if ent else looks_like_person(text or ""))
@@ -125,7 +156,7 @@ class ClaimBuilder:
             "id": "", "claimant": {"kind": source["kind"], "entity": entity, "text": text, "span": span, "key": key},
             "cue": _cue_span(text_of, quote, ev) if quote is not None else None,
             "modality": modality, "event": ev["id"], "quantity": qty["id"] if qty else None,
-            "quote": quote["id"] if quote is not None else None,
+            "quote": quote["id"] if quote is not None and quote.get("id") else None,
             "evidence": dict(ev["sentence"]),
         }
 
