@@ -55,6 +55,8 @@ def generator_for(nlp: Language) -> dict[str, Any]:
     """What produces this pipeline's reports: lagebild version, base model, lexicon hash."""
     meta = nlp.meta or {}
     model = f"{meta.get('name', 'blank')} {meta.get('version', '')}".strip()
+    if "lagebild_accurate_ner" in nlp.pipe_names:
+        model += " + accurate NER"
     return {"lagebild": lagebild_version(), "model": f"{nlp.lang}_{model}", "lexicon": lexicon_hash(nlp.lang)}
 
 

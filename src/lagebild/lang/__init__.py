@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from functools import cached_property
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
 from .. import extract  # noqa: F401  (registers the Doc extensions)
-from ..config import EXTRACTOR_MODULES, Settings
-from ..errors import ConfigError
+from ..accurate import component  # noqa: F401  (registers the accurate entity recogniser)
+from ..config import EXTRACTOR_MODULES, MODELS, Settings
+from ..errors import BadOption, ConfigError
 
 LANG_DIR = Path(__file__).parent
 
@@ -81,11 +81,13 @@ class Pipelines:
         """The base pipeline plus each configured extractor whose language data exists for `lang`."""
         check_order(self.settings.extractors)
         nlp = base_pipeline(lang)
+        if self.settings.model not in MODELS:
+            raise BadOption(f"unknown model {self.settings.model!r}; choose from {', '.join(MODELS)}")
+        if self.settings.model == "accurate":
+            if "ner" in nlp.pipe_names:
+                nlp.remove_pipe("ner")
+            nlp.add_pipe("lagebild_accurate_ner")
         for name in self.settings.extractors:
             if extractor_has_data(name, lang) and name not in nlp.pipe_names:
                 nlp.add_pipe(name)
         return nlp
-
-    @cached_property
-    def supported(self) -> frozenset[str]:
-        return frozenset(self.settings.languages)
