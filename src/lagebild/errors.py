@@ -52,7 +52,7 @@ class BadOption(LagebildError):
 class ConfigError(LagebildError):
     """A pipeline configuration that cannot work: an unknown extractor, or one placed before what it requires."""
 
-    code = "E005"
+    code = "E006"
 
 
 class DataError(LagebildError):

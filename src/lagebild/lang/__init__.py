@@ -39,7 +39,7 @@ def extractor_module(name: str):  # type: ignore[no-untyped-def]
     try:
         return importlib.import_module(EXTRACTOR_MODULES.get(name) or f"lagebild.extract.{name.removeprefix('lagebild_')}")
     except ModuleNotFoundError:
-        raise ConfigError(f"unknown extractor {name!r}", "E005") from None
+        raise ConfigError(f"unknown extractor {name!r}", "E006") from None
 
 
 def extractor_has_data(name: str, lang: str) -> bool:
@@ -49,19 +49,19 @@ def extractor_has_data(name: str, lang: str) -> bool:
 
 
 def check_order(extractors: tuple[str, ...]) -> None:
-    """Every `doc._` attribute an extractor requires is assigned by one configured before it (E006 if not)."""
+    """Every `doc._` attribute an extractor requires is assigned by one configured before it (E007 if not)."""
     assigned: set[str] = {"doc._.article"}
     for name in extractors:
         extractor_module(name)
         if not Language.has_factory(name):
-            raise ConfigError(f"extractor {name!r} registers no spaCy factory", "E005")
+            raise ConfigError(f"extractor {name!r} registers no spaCy factory", "E006")
         meta = Language.get_factory_meta(name)
         missing = [r for r in meta.requires if r.startswith("doc._.") and r not in assigned]
         if missing:
             before = [n for n in extractors if any(r in Language.get_factory_meta(n).assigns for r in missing)
                       if Language.has_factory(n)]
             hint = f"; put it after {', '.join(before)}" if before else "; no configured extractor assigns it"
-            raise ConfigError(f"extractor {name!r} requires {', '.join(missing)}{hint}", "E006")
+            raise ConfigError(f"extractor {name!r} requires {', '.join(missing)}{hint}", "E007")
         assigned.update(meta.assigns)
 
 
