@@ -8,7 +8,6 @@ from lagebild.model import Article
 from lagebild.pipeline import Extractor
 
 
-
 def claims(extractor: Extractor, lang: str, text: str) -> list[dict]:
     """Each claim with its event trigger, figure text, claimant key and modality."""
     r = extractor.report(Article(id="t", lang=lang, text=text)).to_json_dict()

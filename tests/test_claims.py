@@ -13,7 +13,6 @@ from lagebild.extract.claimants import ClaimantKeys, ClaimantLexicon, claimant_s
 from lagebild.ids import content_id
 from lagebild.lang import LANG_DIR, Pipelines
 from lagebild.model import Article
-from lagebild.pipeline import Extractor
 
 RADIO = ("Das Staatsradio meldete, in Bischkek seien am Freitag 14 Menschen getötet und mehr als 700 "
          "festgenommen worden.")

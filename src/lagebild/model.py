@@ -17,9 +17,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .config import SCHEMA_ID
+from .dates import DateInterval, Granularity
 
 OFFSETS = "Unicode code point offset into article.text"
-from .dates import DateInterval, Granularity
 
 
 class _Strict(BaseModel):

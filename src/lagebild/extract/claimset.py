@@ -20,8 +20,8 @@ from ..ids import content_id
 from ..lang import LANG_DIR, language_data
 from . import claims
 from .attribution import AttributionLexicon, find_cues, source_kind
-from .quotes import char_range
 from .claimants import ClaimantKeys
+from .quotes import char_range
 from .scopes import assign_scopes, clause_around
 
 LANGUAGE_DATA: tuple[str, ...] = ()
@@ -232,18 +232,19 @@ def one_event_per_figure(found: dict, categories: dict[str, tuple[str, ...]] | N
         if len(evs) < 2 or qid not in spans:
             continue
         at, category = spans[qid]["start"], spans[qid].get("category")
-        cats = categories or {}
-
-        def fit(e: dict) -> int:
-            if category in cats.get(f"{e['type']}/{e.get('mode')}", ()):
-                return 0
-            return 1 if category in cats.get(e["type"], ()) else 2
-
-        keep = min(evs, key=lambda e: (fit(e), 0 if e["trigger"]["start"] in (verbs or ()) else 1,
+        keep = min(evs, key=lambda e: (_fit(e, category, categories or {}),
+                                       0 if e["trigger"]["start"] in (verbs or ()) else 1,
                                        abs(e["trigger"]["start"] - at), e["trigger"]["start"]))
         for ev in evs:
             if ev is not keep:
                 ev["quantities"] = [q for q in ev["quantities"] if q != qid]
+
+
+def _fit(ev: dict, category: str | None, cats: dict[str, tuple[str, ...]]) -> int:
+    """0 if the event's type and mode count this category, 1 if its type does, else 2."""
+    if category in cats.get(f"{ev['type']}/{ev.get('mode')}", ()):
+        return 0
+    return 1 if category in cats.get(ev["type"], ()) else 2
 
 
 def assign_content_ids(found: dict, aid: str, doc: Doc | None = None) -> None:

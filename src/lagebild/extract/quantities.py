@@ -238,7 +238,8 @@ class QuantityTagger:
             return False
         prev = doc[span.start - 1] if span.start > 0 else None
         nxt = doc[span.end] if span.end < len(doc) else None
-        prev_name = prev is not None and not prev.is_sent_start and prev.text[:1].isupper() and prev.is_alpha             and prev.pos_ in ("PROPN", "NOUN", "ADJ", "")
+        prev_name = (prev is not None and not prev.is_sent_start and prev.text[:1].isupper() and prev.is_alpha
+                     and prev.pos_ in ("PROPN", "NOUN", "ADJ", ""))
         next_cap = nxt is not None and nxt.text[:1].isupper() and nxt.is_alpha
         if prev_name and (nxt is None or not nxt.is_alpha or next_cap or nxt.pos_ in ("VERB", "AUX")):
             return True

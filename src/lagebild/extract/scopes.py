@@ -31,7 +31,7 @@ class ScopeLexicon:
     groups: tuple[tuple[str, str], ...]  # (stem, group), longest stems first
 
     @classmethod
-    def load(cls, lang: str) -> "ScopeLexicon | None":
+    def load(cls, lang: str) -> ScopeLexicon | None:
         """The language's scopes.json, validated; None if the language has none."""
         return _load(lang)
 
