@@ -101,7 +101,7 @@ class Quantity(_Strict):
     approximate: bool = False
     unit: str | None = None
     category: QuantityCategory = "other"
-    scope: Scope = Field(default_factory=Scope)
+    scope: Scope = Field(default_factory=lambda: Scope(place=None, level=None, group=None))
 
 
 class Quote(_Strict):

@@ -648,4 +648,4 @@ def _future_infinitive(doc: Doc, s: int, e: int, lex: AttributionLexicon) -> boo
     if not any(doc[k].lower_ in lex.future_auxiliaries for k in range(s, e)):
         return False
     last = next((doc[k] for k in range(e - 1, s - 1, -1) if not (doc[k].is_punct or doc[k].is_space)), None)
-    return last is not None and last.i > s and "Inf" in last.morph.get("VerbForm")
+    return last is not None and last.i > s and "Inf" in last.morph.get("VerbForm", [])

@@ -64,12 +64,12 @@ class ClaimBuilder:
     """Builds the claims of a Doc from its events, figures and quotes; then gives every item a content id."""
 
     def __init__(self, nlp: Language) -> None:
-        self.lang = nlp.lang
+        self.lang: str = nlp.lang or ""
         self.generator = generator_for(nlp)
-        events = language_data(nlp.lang, "events.json")
+        events = language_data(self.lang, "events.json")
         self.categories: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in json.loads(
             events.read_text("utf-8")).get("quantity_categories", {}).items()} if events.exists() else {}
-        self.att = AttributionLexicon.load(nlp.lang) if language_data(nlp.lang, "attribution.json").exists() else None
+        self.att = AttributionLexicon.load(self.lang) if language_data(self.lang, "attribution.json").exists() else None
 
     def __call__(self, doc: Doc) -> Doc:
         found = claims(doc)

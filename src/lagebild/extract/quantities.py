@@ -243,7 +243,7 @@ class QuantityTagger:
         next_cap = nxt is not None and nxt.text[:1].isupper() and nxt.is_alpha
         if prev_name and (nxt is None or not nxt.is_alpha or next_cap or nxt.pos_ in ("VERB", "AUX")):
             return True
-        return next_cap and not self.lex.capitalized_nouns and not self._known_noun(nxt.lower_) \
+        return nxt is not None and next_cap and not self.lex.capitalized_nouns and not self._known_noun(nxt.lower_) \
             and not nxt.lower_.endswith(self.lex.person_suffixes or ("\0",))
 
     def _skip(self, text: str, start: int, end: int) -> bool:

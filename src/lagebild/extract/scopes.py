@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 
 from ..errors import DataError
 from ..lang import LANG_DIR, language_data
