@@ -59,6 +59,12 @@ class BadOption(LagebildError):
     code = "E003"
 
 
+class ConfigError(LagebildError):
+    """A pipeline configuration that cannot work: an unknown extractor, or one placed before what it requires."""
+
+    code = "E006"
+
+
 class DataError(LagebildError):
     """A dataset under the data directory is there but cannot be read as expected."""
 

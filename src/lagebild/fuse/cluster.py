@@ -18,11 +18,13 @@ Rules (a mention joins a cluster only if it is compatible with *every* member, v
   source. Originals are clustered first; then each copy's mention joins the cluster of its original's mention
   of the same type (the same event id first, then the best match), and only copies whose original has no
   event of that type are clustered among themselves. A cluster's `sources` counts distinct originals.
+* mentions a user merged (the same merge group) end in one cluster, whatever the other rules say.
 
 Mentions are processed in one canonical order (dates, type, ids), never in ingest order; a mention joins
 the best-scoring compatible open cluster (ties: the smaller cluster key), so the same mentions always give
 the same clusters. A cluster's id is a hash of its first member's (article_id, event_id). Open clusters are
 filed in an index (`candidates.OpenClusters`) so a mention is matched only against the clusters it could join.
+The fuse store keeps the ids of earlier runs (`fuse/store.py`: persistent ids and redirects).
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ class Mention:
     published: date | None = None
     pinned: str | None = None
     group: str | None = None  # a wire copy: the id of the original article; None for an original
+    merge_group: str | None = None  # a user's merge group: mentions of one group end in one cluster
 
     @property
     def source(self) -> str:
@@ -225,7 +228,7 @@ def cluster_mentions(mentions: Iterable[Mention], index: Callable[[], Any] = Ope
     try:
         clusters = _cluster(originals, index())
         leftover = _attach_copies(clusters, copies)
-        return clusters + _cluster(leftover, index()) if leftover else clusters
+        return _merge_groups(clusters + _cluster(leftover, index()) if leftover else clusters)
     finally:
         if collecting:
             gc.enable()
@@ -265,6 +268,30 @@ def _cluster(mentions: list[Mention], open_clusters: Any) -> list[Cluster]:
             open_clusters.add(new)
             heapq.heappush(expiry, (new.latest, len(clusters) - 1))
     return clusters
+
+
+def _merge_groups(clusters: list[Cluster]) -> list[Cluster]:
+    """Join the clusters that hold mentions of one user merge group into the first of them."""
+    home: dict[str, Cluster] = {}
+    kept: list[Cluster] = []
+    for cluster in clusters:
+        groups = sorted({m.merge_group for m in cluster.members if m.merge_group})
+        target = next((home[g] for g in groups if g in home), None)
+        if target is None:
+            kept.append(cluster)
+            for g in groups:
+                home[g] = cluster
+            continue
+        first = target.members[0]
+        for m in cluster.members:
+            target.members.append(m)
+            target.reasons.append({"joined": "merged by user", "group": m.merge_group,
+                                   "with": {"article_id": first.article_id, "event_id": first.event_id}})
+        target.earliest = min(target.earliest, cluster.earliest)
+        target.latest = max(target.latest, cluster.latest)
+        for g in groups:
+            home.setdefault(g, target)
+    return kept
 
 
 def _attach_copies(clusters: list[Cluster], copies: list[Mention]) -> list[Mention]:

@@ -206,10 +206,11 @@ def _write_reports(reports: Iterable[Report], stream: IO[str], format: ReportFor
 
 
 def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force: bool = False,
-                 lang: Optional[str] = None, jobs: int = 1) -> dict[str, int]:
+                 lang: Optional[str] = None, jobs: int = 1, reextract: bool = False) -> dict[str, int]:
     """Extract and store; articles already stored with the same text and metadata are skipped unless `force`.
 
-    Then fuse every article that waits for it, including those a crashed earlier run stored but did not fuse.
+    With `reextract`, stored articles whose generator differs are extracted again. Then fuse every article that
+    waits for it, including those a crashed earlier run stored but did not fuse.
     """
     from itertools import islice
 
@@ -245,6 +246,11 @@ def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force
             progress.update(task, advance=len(articles), reports=counts["stored"], rejects=counts["rejected"])
             log.info("ingest %s: %d stored, %d unchanged, %d rejected so far", settings.db_path.name, counts["stored"],
                      counts["unchanged"], counts["rejected"])
+        if reextract:
+            from ..pipeline import Extractor
+            from ..reextract import reextract as reextract_stored
+
+            counts["reextracted"] = len(reextract_stored(store, Extractor(settings), settings.store_batch_size))
         if waiting := store.unfused():
             fuse(store, waiting)  # re-cluster only the event types these articles touch
             store.mark_fused(waiting)
@@ -254,31 +260,38 @@ def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force
 
 @app.command()
 def ingest(
-    paths: list[str] = PathsArgument,
+    paths: Optional[list[str]] = typer.Argument(None, help="Files, directories or - for stdin (.txt with header, "
+                                                 ".jsonl, .json, .csv/.tsv, .html); none with --reextract"),
     db: Optional[Path] = DbOption,
     rejects_file: Optional[Path] = RejectsOption,
     force: bool = typer.Option(False, "--force", help="Re-extract articles even if stored with the same text"),
+    reextract: bool = typer.Option(False, "--reextract", help="Also re-extract stored articles whose generator "
+                                                               "(lagebild version, model, lexicon) differs"),
     model: Optional[str] = ModelOption,
     lang: Optional[str] = LangOption,
     jobs: int = JobsOption,
 ) -> None:
     """Extract reports and store them in DuckDB (idempotent: an article is stored once, by id)."""
+    if not paths and not reextract:
+        raise BadOption("give files, directories or - to ingest (or --reextract to refresh the store)")
     settings = _settings(db, model)
     _builder(settings, lang)
     rejects = RejectLog(rejects_file)
     from ..spark import is_output, load_output
 
+    paths = list(paths or [])
     spark_outputs = [p for p in paths if is_output(p)]  # folders written by `lagebild spark extract`
     others = [p for p in paths if p not in spark_outputs]
     try:
-        counts = ingest_paths(others, settings, rejects, force, lang, jobs) if others else \
+        counts = ingest_paths(others, settings, rejects, force, lang, jobs, reextract) if others or reextract else \
             {"stored": 0, "unchanged": 0, "rejected": 0}
         for output in spark_outputs:
             loaded = load_output(output, settings)
             counts = {k: counts[k] + loaded[k] for k in counts}
     finally:
         rejects.close()
-    stderr.print(f"{counts['stored']} stored, {counts['unchanged']} unchanged, {counts['rejected']} rejected "
+    again = f", {counts['reextracted']} re-extracted" if "reextracted" in counts else ""
+    stderr.print(f"{counts['stored']} stored, {counts['unchanged']} unchanged{again}, {counts['rejected']} rejected "
                  f"→ {settings.db_path}")
     raise typer.Exit(EXIT_REJECTS if counts["rejected"] else 0)
 
@@ -565,7 +578,7 @@ def spark_extract(
 
 @app.command()
 def schema() -> None:
-    """Print the JSON Schema of a report (schema/report-v1.schema.json)."""
+    """Print the JSON Schema of a report (schema/report-v2.schema.json)."""
     from ..model import report_json_schema
 
     typer.echo(json.dumps(report_json_schema(), indent=2, ensure_ascii=False))
