@@ -236,7 +236,7 @@ def test_fuzz_reader_through_extract_and_ingest(reader, harness, monkeypatch):
 @pytest.mark.parametrize("reader", sorted(READERS))
 def test_fuzz_reader_at_length(reader, harness, monkeypatch):
     """SLOW_EXAMPLES examples through `extract` each; then all the files through one `ingest` and the store checks."""
-    records = {"in": 0}
+    records = {"in": 0, "stdin": 0}
     reports: dict = {}
     _replaying(monkeypatch, reports)
 
@@ -246,8 +246,7 @@ def test_fuzz_reader_at_length(reader, harness, monkeypatch):
     def check(case: Case) -> None:
         items = harness.extract(case)
         reports.update(((i.article.id, i.article.text), i) for i in items if not isinstance(i, Reject))
-        if case.name != "-":
-            records["in"] += len(items)
+        records["in" if case.name != "-" else "stdin"] += len(items)
 
     check()
     if reader != "stdin":
@@ -255,5 +254,5 @@ def test_fuzz_reader_at_length(reader, harness, monkeypatch):
         counts = ingest_paths(paths, harness.settings, RejectLog(None))
         assert sum(counts.values()) == records["in"]
         harness.check_store()
-    print(f"\nfuzz {reader}: {harness.count} examples, {records['in']} records through extract"
+    print(f"\nfuzz {reader}: {harness.count} examples, {records['in'] + records['stdin']} records through extract"
           + ("" if reader == "stdin" else f", one ingest: {counts}"))

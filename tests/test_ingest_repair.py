@@ -139,3 +139,12 @@ def test_an_article_whose_extraction_fails_is_a_reject_and_its_batch_is_kept(tmp
         rows = store.query("SELECT origin, code, reason FROM rejects ORDER BY origin")
     assert [r["origin"] for r in rows] == ["id k2", "id k3"] and {r["code"] for r in rows} == {"R017"}
     assert "OverflowError: date value out of range" in rows[0]["reason"]
+
+
+def test_a_store_killed_before_its_first_write_is_called_empty_and_ingest_fills_it(tmp_path, settings):
+    from lagebild.errors import StoreError
+
+    duckdb.connect(str(settings.db_path)).close()  # the file exists, the schema was never committed
+    with pytest.raises(StoreError, match="is empty"):
+        Store(settings.db_path, read_only=True)
+    assert ingest(write_input(tmp_path / "in.jsonl", rejects=0), settings)["stored"] == len(ARTICLES)

@@ -163,11 +163,17 @@ class Store:
         self.con.close()
 
     def _create_schema(self) -> None:
-        self.con.execute(SCHEMA_SQL.read_text())
         from ..fuse import ensure_tables  # the fuse stage's tables: clusters, cluster_members, cluster_figures
 
-        ensure_tables(self.con)
-        self.con.execute("INSERT OR IGNORE INTO meta VALUES ('layout', ?)", [STORE_LAYOUT_VERSION])
+        self.con.execute("BEGIN TRANSACTION")  # all tables or none, even if the process dies half-way
+        try:
+            self.con.execute(SCHEMA_SQL.read_text())
+            ensure_tables(self.con)
+            self.con.execute("INSERT OR IGNORE INTO meta VALUES ('layout', ?)", [STORE_LAYOUT_VERSION])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
 
     def _layout(self) -> str | None:
         try:
@@ -213,6 +219,9 @@ class Store:
         try:
             row = self.con.execute("SELECT value FROM meta WHERE key = 'layout'").fetchone()
         except duckdb.CatalogException as err:
+            if not self.con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()[0]:  # type: ignore[index]
+                raise StoreError(f"the store {self.path} is empty: an ingest stopped before its first write; "
+                                 "run `lagebild ingest`") from err
             raise StoreError(f"{self.path} is not a lagebild store") from err
         if not row or row[0] != STORE_LAYOUT_VERSION:
             raise StoreError(f"{self.path} has store layout {row[0] if row else '?'}; this lagebild reads layout "
