@@ -1,0 +1,196 @@
+"""The timeline listing in SQL: filtered, sorted and paged clusters with their facet counts and map points.
+
+The "disputed" flag follows `fuse.figures.summarise`: two claimants whose latest claims in one category have
+disjoint [low, high] intervals and were reported within the conflict window. `tests/test_web_listing.py` checks
+that the SQL and the Python rule agree. "As of" a date keeps only the clusters first reported by then and only
+the claims and articles published by then. Every value reaches SQL as a parameter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ...fuse.cluster import FuseConfig
+from ...store import Store
+from .filters import ClusterQuery, country_code
+
+SORT_SQL = {
+    "date": "earliest NULLS LAST, id",
+    "-date": "earliest DESC NULLS LAST, id",
+    "fatalities": "killed DESC NULLS LAST, earliest NULLS LAST, id",
+    "sources": "sources DESC, earliest NULLS LAST, id",
+    "reported": "last_report DESC NULLS LAST, id",
+}
+FACETS = ("type", "country", "place", "source_kind", "modality")
+MAP_LIMIT = 5000
+
+CTE = """
+WITH figs AS (
+    SELECT f.*, lower(trim(coalesce(f.source_name, f.source_kind, '?'))) AS src,
+           CASE WHEN f.low IS NULL AND f.high IS NULL AND f.value IS NOT NULL THEN f.value
+                ELSE coalesce(f.low, '-infinity'::DOUBLE) END AS lo,
+           CASE WHEN f.low IS NULL AND f.high IS NULL AND f.value IS NOT NULL THEN f.value
+                ELSE coalesce(f.high, 'infinity'::DOUBLE) END AS hi
+    FROM cluster_figures f WHERE ($as_of IS NULL OR f.reported <= $as_of)),
+latest AS (
+    SELECT * FROM (SELECT cluster_id, category, src, reported, lo, hi, row_number() OVER (
+        PARTITION BY cluster_id, category, src ORDER BY reported DESC NULLS LAST, article_id DESC, quantity_id DESC) AS rn
+        FROM figs) WHERE rn = 1),
+disputes AS (
+    SELECT DISTINCT a.cluster_id FROM latest a JOIN latest b
+      ON a.cluster_id = b.cluster_id AND a.category IS NOT DISTINCT FROM b.category AND a.src < b.src
+    WHERE (a.lo > b.hi OR b.lo > a.hi)
+      AND coalesce(abs(date_diff('day', a.reported, b.reported)), 0) <= $window),
+killed AS (
+    SELECT cluster_id, max(CASE WHEN isfinite(lo) THEN lo END) AS killed FROM figs WHERE category = 'killed' GROUP BY 1),
+stats AS (
+    SELECT m.cluster_id, count(DISTINCT coalesce(a.source, a.id)) AS sources, count(DISTINCT m.article_id) AS articles,
+           max(a.published_earliest) AS last_report
+    FROM cluster_members m JOIN articles a ON a.id = m.article_id
+    WHERE ($as_of IS NULL OR a.published_earliest <= $as_of) GROUP BY 1),
+base AS (
+    SELECT c.*, coalesce(s.sources, 0) AS sources, coalesce(s.articles, 0) AS articles, s.last_report, k.killed,
+           (d.cluster_id IS NOT NULL) AS disputed
+    FROM clusters c LEFT JOIN stats s ON s.cluster_id = c.id LEFT JOIN killed k ON k.cluster_id = c.id
+    LEFT JOIN disputes d ON d.cluster_id = c.id
+    {where})
+"""
+
+MEMBER_EVENTS = ("SELECT 1 FROM cluster_members m JOIN events e ON e.article_id = m.article_id AND e.id = m.event_id "
+                 "{joins} WHERE m.cluster_id = c.id AND {cond}")
+
+
+def _exists(cond: str, joins: str = "") -> str:
+    return f"EXISTS ({MEMBER_EVENTS.format(joins=joins, cond=cond)})"
+
+
+@dataclass(frozen=True)
+class Where:
+    """A WHERE clause of fixed fragments and its named parameters."""
+
+    sql: str
+    params: dict[str, Any]
+
+
+def where(query: ClusterQuery, config: FuseConfig = FuseConfig()) -> Where:
+    """The clause that selects the clusters a query keeps."""
+    clauses: list[str] = []
+    params: dict[str, Any] = {"as_of": query.as_of, "window": config.conflict_window_days}
+
+    def like(name: str, value: str) -> str:
+        params[name] = f"%{value}%"
+        return f"${name}"
+
+    if query.type:
+        params["type"] = query.type
+        clauses.append("upper(c.type) = upper($type)")
+    if query.place:
+        code = country_code(query.place)
+        params["place_code"] = code
+        clauses.append(f"(c.place_name ILIKE {like('place', query.place)} OR c.label ILIKE $place "
+                       "OR c.country = $place_code)")
+    if query.country:
+        params["country"] = query.country
+        clauses.append("c.country = $country")
+    if query.since:
+        params["since"] = query.since
+        clauses.append("coalesce(c.latest, c.earliest) >= $since")
+    if query.until:
+        params["until"] = query.until
+        clauses.append("coalesce(c.earliest, c.latest) <= $until")
+    if query.as_of:
+        clauses.append("c.first_reported <= $as_of")
+    if query.source_kind:
+        params["source_kind"] = query.source_kind
+        clauses.append(_exists("e.source_kind = $source_kind"))
+    if query.modality:
+        params["modality"] = query.modality
+        clauses.append(_exists("e.modality = $modality"))
+    if query.claimant:
+        pattern = like("claimant", query.claimant)
+        clauses.append(
+            f"(EXISTS (SELECT 1 FROM cluster_figures f WHERE f.cluster_id = c.id AND f.source_name ILIKE {pattern}) OR "
+            + _exists(f"(s.name ILIKE {pattern} OR e.source_text ILIKE {pattern})",
+                      "LEFT JOIN entities s ON s.article_id = e.article_id AND s.id = e.source_entity") + ")")
+    if query.outlet:
+        clauses.append("EXISTS (SELECT 1 FROM cluster_members m JOIN articles a ON a.id = m.article_id "
+                       f"WHERE m.cluster_id = c.id AND a.source ILIKE {like('outlet', query.outlet)})")
+    if query.actor:
+        clauses.append(_exists(
+            f"n.name ILIKE {like('actor', query.actor)}",
+            "JOIN entities n ON n.article_id = e.article_id AND (list_contains(json_extract_string(e.actors, '$[*]'), "
+            "n.id) OR list_contains(json_extract_string(e.targets, '$[*]'), n.id))"))
+    if query.q:
+        pattern = like("q", query.q)
+        clauses.append(
+            f"(c.label ILIKE {pattern} OR c.place_name ILIKE {pattern} OR "
+            + _exists(f"(a.title ILIKE {pattern} OR substr(a.text, e.sentence_start + 1, "
+                      f"e.sentence_end - e.sentence_start) ILIKE {pattern})",
+                      "JOIN articles a ON a.id = m.article_id") + ")")
+    if query.disputed:
+        clauses.append("d.cluster_id IS NOT NULL")
+    return Where(("WHERE " + " AND ".join(clauses)) if clauses else "", params)
+
+
+def _named(store: Store, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    cursor = store.con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def page(store: Store, query: ClusterQuery) -> tuple[list[dict[str, Any]], int]:
+    """One page of clusters with sources, articles, last report, killed and disputed; and the total that match."""
+    clause = where(query)
+    sql = (CTE.format(where=clause.sql) + f"SELECT *, count(*) OVER () AS total FROM base ORDER BY "
+           f"{SORT_SQL[query.sort]} LIMIT $limit OFFSET $offset")
+    rows = _named(store, sql, {**clause.params, "limit": query.per_page, "offset": query.offset})
+    if rows:
+        total = int(rows[0]["total"])
+    else:
+        total = int(_named(store, CTE.format(where=clause.sql) + "SELECT count(*) AS n FROM base", clause.params)[0]["n"])
+    for row in rows:
+        row.pop("total", None)
+    return rows, total
+
+
+def facets(store: Store, query: ClusterQuery, limit: int = 12) -> dict[str, list[dict[str, Any]]]:
+    """Counts of matching clusters per type, country, place, claimant kind and modality, largest first."""
+    clause = where(query)
+    member_facet = ("SELECT '{name}' AS facet, e.{name} AS value, count(DISTINCT b.id) AS n FROM base b "
+                    "JOIN cluster_members m ON m.cluster_id = b.id "
+                    "JOIN events e ON e.article_id = m.article_id AND e.id = m.event_id GROUP BY 2")
+    sql = CTE.format(where=clause.sql) + " UNION ALL ".join([
+        "SELECT 'type' AS facet, type AS value, count(*) AS n FROM base GROUP BY 2",
+        "SELECT 'country', country, count(*) FROM base GROUP BY 2",
+        "SELECT 'place', place_name, count(*) FROM base GROUP BY 2",
+        member_facet.format(name="source_kind"),
+        member_facet.format(name="modality"),
+    ])
+    grouped: dict[str, list[dict[str, Any]]] = {name: [] for name in FACETS}
+    for row in sorted(_named(store, sql, clause.params), key=lambda r: (-r["n"], str(r["value"]))):
+        if row["value"] is not None and len(grouped[row["facet"]]) < limit:
+            grouped[row["facet"]].append({"value": row["value"], "count": int(row["n"])})
+    return grouped
+
+
+def points(store: Store, query: ClusterQuery) -> list[dict[str, Any]]:
+    """Every matching cluster that has coordinates (at most MAP_LIMIT), for the map."""
+    clause = where(query)
+    sql = (CTE.format(where=clause.sql) + "SELECT id, type, mode, label, place_name, country, lat, lon, earliest, "
+           "latest, killed, sources, articles, disputed FROM base WHERE lat IS NOT NULL AND lon IS NOT NULL "
+           "ORDER BY killed DESC NULLS LAST, id LIMIT $limit")
+    return _named(store, sql, {**clause.params, "limit": MAP_LIMIT})
+
+
+def figure_rows(store: Store, cluster_ids: list[str], query: ClusterQuery) -> dict[str, list[dict[str, Any]]]:
+    """The figure claims of these clusters (as of the query's date), per cluster."""
+    if not cluster_ids:
+        return {}
+    rows = _named(store, "SELECT * FROM cluster_figures WHERE cluster_id IN (SELECT unnest($ids::VARCHAR[])) "
+                         "AND ($as_of IS NULL OR reported <= $as_of) ORDER BY reported, article_id, quantity_id",
+                  {"ids": cluster_ids, "as_of": query.as_of})
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row["cluster_id"], []).append(row)
+    return grouped
