@@ -372,14 +372,12 @@ def timeline(
 def serve(
     db: Optional[Path] = DbOption,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)"),
-    port: int = typer.Option(8000, "--port", help="Port to listen on"),
+    port: int = typer.Option(8000, "--port", help="Port to listen on (0: any free port; the URL is printed)"),
 ) -> None:
     """Serve a read-only JSON API and web pages over the store (timeline, map, clusters, articles)."""
-    import uvicorn
+    from .web.serve import serve as run_server
 
-    from .web import create_app
-
-    uvicorn.run(create_app(_settings(db).db_path), host=host, port=port, log_level="warning")
+    run_server(_settings(db).db_path, host=host, port=port)
 
 
 @app.command()

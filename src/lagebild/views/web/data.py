@@ -120,7 +120,8 @@ def reasons_text(reasons: Any) -> str:
     """Why a mention joined its cluster, in the fuse stage's own words ('merged: same type PROTEST; ...')."""
     if isinstance(reasons, dict):
         joined = str(reasons.get("joined") or "joined")
-        rest = [str(v) for k, v in reasons.items() if k not in ("joined", "score") and v not in (None, "")]
+        rest = [str(v) for k, v in reasons.items()
+                if k not in ("joined", "score") and isinstance(v, (str, int, float)) and v != ""]
         return f"{joined}: {'; '.join(rest)}" if rest else joined
     return str(reasons or "first mention")
 

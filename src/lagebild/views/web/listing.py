@@ -163,7 +163,7 @@ def facets(store: Store, query: ClusterQuery, limit: int = 12) -> dict[str, list
     sql = CTE.format(where=clause.sql) + " UNION ALL ".join([
         "SELECT 'type' AS facet, type AS value, count(*) AS n FROM base GROUP BY 2",
         "SELECT 'country', country, count(*) FROM base GROUP BY 2",
-        "SELECT 'place', place_name, count(*) FROM base GROUP BY 2",
+        "SELECT 'place', place_name, count(*) FROM base WHERE place_name IS DISTINCT FROM country GROUP BY 2",
         member_facet.format(name="source_kind"),
         member_facet.format(name="modality"),
     ])

@@ -63,7 +63,9 @@ def place(row: dict[str, Any]) -> str:
 
 def cluster_name(row: dict[str, Any]) -> str:
     """A cluster named by type, place and date: 'Protest in Osh, Kyrgyzstan, 20 Mar 2023'."""
-    return f"{type_name(row.get('type'))} in {place(row)}, {day_range(row.get('earliest'), row.get('latest'))}"
+    where = place(row)
+    where = f"in {where}" if where != "place unknown" else "(place unknown)"
+    return f"{type_name(row.get('type'))} {where}, {day_range(row.get('earliest'), row.get('latest'))}"
 
 
 def safe_url(url: Any) -> str | None:
