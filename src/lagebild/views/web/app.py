@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterator
@@ -149,7 +150,9 @@ def create_app(db_path: Path | str) -> FastAPI:
         elif _body_length(request) != 0:
             response = JSONResponse({"detail": "request bodies are not accepted"}, 413)
         else:
+            started = time.perf_counter()
             response = await call_next(request)
+            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         response.headers.update(SECURITY_HEADERS)
         response.headers["Vary"] = "Accept"
         return response
@@ -199,7 +202,7 @@ def create_app(db_path: Path | str) -> FastAPI:
                                                          "map": svg_map([]), "map_url": "/api/map"})
         payload = timeline(s, query, request)
         places = [{"name": p["place_name"] or words.place(p), "lat": p["lat"], "lon": p["lon"],
-                   "count": p["articles"] or 1} for p in listing.points(s, query)[:200]]
+                   "count": p["articles"] or 1} for p in listing.points(s, query, 200)]
         extra = {"query": query, "options": data.options(s), "map": svg_map(places),
                  "map_url": query.url("/api/map", page=1),
                  "downloads": {fmt: query.url(f"/download/{fmt}", page=1) for fmt in DOWNLOADS}}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 from ...store import Store
 from ...store.queries import EventFilter, list_events
@@ -13,11 +13,28 @@ from . import words
 CLUSTER_TABLES = ("clusters", "cluster_members", "cluster_figures")
 
 
+_MEMO: dict[tuple[str, str], Any] = {}
+
+
+def _memo(store: Store, name: str, compute: Callable[[], Any]) -> Any:
+    """A value computed once per version of the store file."""
+    from .listing import store_version
+
+    key = (store_version(store), name)
+    if key not in _MEMO:
+        if len(_MEMO) > 64:
+            _MEMO.clear()
+        _MEMO[key] = compute()
+    return _MEMO[key]
+
+
 def has_clusters(store: Store) -> bool:
     """Whether the fuse stage has written its tables."""
-    rows = store.query("SELECT count(*) AS n FROM information_schema.tables WHERE table_name IN (SELECT unnest(?))",
-                       [list(CLUSTER_TABLES)])
-    return rows[0]["n"] == len(CLUSTER_TABLES)
+    def check() -> bool:
+        rows = store.query("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name IN (SELECT unnest(?))",
+                           [list(CLUSTER_TABLES)])
+        return bool(rows[0]["n"] == len(CLUSTER_TABLES))
+    return bool(_memo(store, "has_clusters", check))
 
 
 def _json(value: Any) -> Any:
@@ -250,7 +267,8 @@ def options(store: Store) -> dict[str, list[str]]:
     def distinct(column: str) -> list[str]:
         rows = store.query(f"SELECT DISTINCT {column} AS v FROM events WHERE {column} IS NOT NULL ORDER BY 1 LIMIT 200")
         return [r["v"] for r in rows]
-    return {"type": distinct("type"), "source_kind": distinct("source_kind"), "modality": distinct("modality")}
+    return dict(_memo(store, "options", lambda: {"type": distinct("type"), "source_kind": distinct("source_kind"),
+                                                  "modality": distinct("modality")}))
 
 
 def cluster_names(store: Store, ids: list[str]) -> dict[str, str]:

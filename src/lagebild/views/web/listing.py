@@ -8,7 +8,11 @@ the claims and articles published by then. Every value reaches SQL as a paramete
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ...fuse.cluster import FuseConfig
@@ -25,8 +29,8 @@ SORT_SQL = {
 FACETS = ("type", "country", "place", "source_kind", "modality")
 MAP_LIMIT = 5000
 
-CTE = """
-WITH figs AS (
+DERIVED = """
+figs AS (
     SELECT f.*, lower(trim(coalesce(f.source_name, f.source_kind, '?'))) AS src,
            CASE WHEN f.low IS NULL AND f.high IS NULL AND f.value IS NOT NULL THEN f.value
                 ELSE coalesce(f.low, '-infinity'::DOUBLE) END AS lo,
@@ -44,18 +48,82 @@ disputes AS (
       AND coalesce(abs(date_diff('day', a.reported, b.reported)), 0) <= $window),
 killed AS (
     SELECT cluster_id, max(CASE WHEN isfinite(lo) THEN lo END) AS killed FROM figs WHERE category = 'killed' GROUP BY 1),
+member_articles AS (
+    SELECT DISTINCT m.cluster_id, m.article_id FROM cluster_members m),
 stats AS (
-    SELECT m.cluster_id, count(DISTINCT coalesce(a.source, a.id)) AS sources, count(DISTINCT m.article_id) AS articles,
+    SELECT ma.cluster_id, count(DISTINCT coalesce(a.source, a.id)) AS sources, count(*) AS articles,
            max(a.published_earliest) AS last_report
-    FROM cluster_members m JOIN articles a ON a.id = m.article_id
+    FROM member_articles ma JOIN (SELECT id, source, published_earliest FROM articles) a ON a.id = ma.article_id
     WHERE ($as_of IS NULL OR a.published_earliest <= $as_of) GROUP BY 1),
-base AS (
-    SELECT c.*, coalesce(s.sources, 0) AS sources, coalesce(s.articles, 0) AS articles, s.last_report, k.killed,
-           (d.cluster_id IS NOT NULL) AS disputed
+derived AS (
+    SELECT c.id AS cluster_id, s.sources, s.articles, s.last_report, k.killed, (dd.cluster_id IS NOT NULL) AS disputed
     FROM clusters c LEFT JOIN stats s ON s.cluster_id = c.id LEFT JOIN killed k ON k.cluster_id = c.id
-    LEFT JOIN disputes d ON d.cluster_id = c.id
+    LEFT JOIN disputes dd ON dd.cluster_id = c.id)"""
+CACHED = """
+derived AS (SELECT * FROM read_parquet({file}))"""
+BASE = """,
+base AS (
+    SELECT c.*, coalesce(d.sources, 0) AS sources, coalesce(d.articles, 0) AS articles, d.last_report, d.killed,
+           coalesce(d.disputed, false) AS disputed
+    FROM clusters c LEFT JOIN derived d ON d.cluster_id = c.id
     {where})
 """
+_CACHE_DIR: list[Path] = []
+
+
+def _version(path: Path) -> str:
+    """A key that changes when the store file (or its write-ahead log) is written."""
+    out: list[Any] = [str(path)]
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        try:
+            stat = candidate.stat()
+            out += [stat.st_mtime_ns, stat.st_size]
+        except OSError:
+            out += [None, None]
+    return hashlib.blake2b(repr(out).encode(), digest_size=12).hexdigest()
+
+
+MEMBER_VALUES = """SELECT DISTINCT m.cluster_id, f.facet, f.value FROM cluster_members m
+    JOIN events e ON e.article_id = m.article_id AND e.id = m.event_id,
+    LATERAL (VALUES ('source_kind', e.source_kind), ('modality', e.modality)) f(facet, value)"""
+
+
+def store_version(store: Store) -> str:
+    """A key for the store's current contents (its file and write-ahead log)."""
+    return _version(Path(store.path).resolve())
+
+
+def _cached(store: Store, name: str, sql: str) -> Path:
+    """A query over the whole store as a Parquet file in a private temporary folder, once per store version."""
+    if not _CACHE_DIR:
+        _CACHE_DIR.append(Path(tempfile.mkdtemp(prefix="lagebild-web-")))
+    file = _CACHE_DIR[0] / f"{store_version(store)}-{name}.parquet"
+    if not file.exists():
+        partial = file.with_suffix(".partial")
+        store.con.execute(f"COPY ({sql}) TO '{partial}' (FORMAT PARQUET)")
+        os.replace(partial, file)
+    return file
+
+
+def _cached_derived(store: Store, config: FuseConfig) -> Path:
+    """Per-cluster sources, articles, last report, killed and disputed for the whole store (no as-of date)."""
+    sql = ("WITH " + DERIVED + " SELECT * FROM derived").replace("$as_of", "NULL::DATE").replace(
+        "$window", str(int(config.conflict_window_days)))
+    return _cached(store, "derived", sql)
+
+
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _cte(store: Store, query: ClusterQuery, clause: Where, config: FuseConfig = FuseConfig()) -> tuple[str, dict]:
+    """The WITH clause that ends in `base` (the matching clusters with their derived columns) and its parameters."""
+    if query.as_of is None:
+        cached = CACHED.format(file=_literal(_cached_derived(store, config)))
+        return "WITH " + cached + BASE.format(where=clause.sql), dict(clause.params)
+    params = {**clause.params, "as_of": query.as_of, "window": config.conflict_window_days}
+    return "WITH " + DERIVED + BASE.format(where=clause.sql), params
+
 
 MEMBER_EVENTS = ("SELECT 1 FROM cluster_members m JOIN events e ON e.article_id = m.article_id AND e.id = m.event_id "
                  "{joins} WHERE m.cluster_id = c.id AND {cond}")
@@ -76,7 +144,7 @@ class Where:
 def where(query: ClusterQuery, config: FuseConfig = FuseConfig()) -> Where:
     """The clause that selects the clusters a query keeps."""
     clauses: list[str] = []
-    params: dict[str, Any] = {"as_of": query.as_of, "window": config.conflict_window_days}
+    params: dict[str, Any] = {}
 
     def like(name: str, value: str) -> str:
         params[name] = f"%{value}%"
@@ -129,7 +197,7 @@ def where(query: ClusterQuery, config: FuseConfig = FuseConfig()) -> Where:
                       f"e.sentence_end - e.sentence_start) ILIKE {pattern})",
                       "JOIN articles a ON a.id = m.article_id") + ")")
     if query.disputed:
-        clauses.append("d.cluster_id IS NOT NULL")
+        clauses.append("coalesce(d.disputed, false)")
     return Where(("WHERE " + " AND ".join(clauses)) if clauses else "", params)
 
 
@@ -141,14 +209,13 @@ def _named(store: Store, sql: str, params: dict[str, Any]) -> list[dict[str, Any
 
 def page(store: Store, query: ClusterQuery) -> tuple[list[dict[str, Any]], int]:
     """One page of clusters with sources, articles, last report, killed and disputed; and the total that match."""
-    clause = where(query)
-    sql = (CTE.format(where=clause.sql) + f"SELECT *, count(*) OVER () AS total FROM base ORDER BY "
-           f"{SORT_SQL[query.sort]} LIMIT $limit OFFSET $offset")
-    rows = _named(store, sql, {**clause.params, "limit": query.per_page, "offset": query.offset})
+    cte, params = _cte(store, query, where(query))
+    sql = cte + f"SELECT *, count(*) OVER () AS total FROM base ORDER BY {SORT_SQL[query.sort]} LIMIT $limit OFFSET $offset"
+    rows = _named(store, sql, {**params, "limit": query.per_page, "offset": query.offset})
     if rows:
         total = int(rows[0]["total"])
     else:
-        total = int(_named(store, CTE.format(where=clause.sql) + "SELECT count(*) AS n FROM base", clause.params)[0]["n"])
+        total = int(_named(store, cte + "SELECT count(*) AS n FROM base", params)[0]["n"])
     for row in rows:
         row.pop("total", None)
     return rows, total
@@ -156,31 +223,28 @@ def page(store: Store, query: ClusterQuery) -> tuple[list[dict[str, Any]], int]:
 
 def facets(store: Store, query: ClusterQuery, limit: int = 12) -> dict[str, list[dict[str, Any]]]:
     """Counts of matching clusters per type, country, place, claimant kind and modality, largest first."""
-    clause = where(query)
-    member_facet = ("SELECT '{name}' AS facet, e.{name} AS value, count(DISTINCT b.id) AS n FROM base b "
-                    "JOIN cluster_members m ON m.cluster_id = b.id "
-                    "JOIN events e ON e.article_id = m.article_id AND e.id = m.event_id GROUP BY 2")
-    sql = CTE.format(where=clause.sql) + " UNION ALL ".join([
+    cte, params = _cte(store, query, where(query))
+    values = _literal(_cached(store, "members", MEMBER_VALUES))
+    sql = cte + " UNION ALL ".join([
         "SELECT 'type' AS facet, type AS value, count(*) AS n FROM base GROUP BY 2",
         "SELECT 'country', country, count(*) FROM base GROUP BY 2",
         "SELECT 'place', place_name, count(*) FROM base WHERE place_name IS DISTINCT FROM country GROUP BY 2",
-        member_facet.format(name="source_kind"),
-        member_facet.format(name="modality"),
+        f"SELECT v.facet, v.value, count(*) FROM read_parquet({values}) v JOIN base b ON b.id = v.cluster_id GROUP BY 1, 2",
     ])
     grouped: dict[str, list[dict[str, Any]]] = {name: [] for name in FACETS}
-    for row in sorted(_named(store, sql, clause.params), key=lambda r: (-r["n"], str(r["value"]))):
+    for row in sorted(_named(store, sql, params), key=lambda r: (-r["n"], str(r["value"]))):
         if row["value"] is not None and len(grouped[row["facet"]]) < limit:
             grouped[row["facet"]].append({"value": row["value"], "count": int(row["n"])})
     return grouped
 
 
-def points(store: Store, query: ClusterQuery) -> list[dict[str, Any]]:
-    """Every matching cluster that has coordinates (at most MAP_LIMIT), for the map."""
-    clause = where(query)
-    sql = (CTE.format(where=clause.sql) + "SELECT id, type, mode, label, place_name, country, lat, lon, earliest, "
-           "latest, killed, sources, articles, disputed FROM base WHERE lat IS NOT NULL AND lon IS NOT NULL "
+def points(store: Store, query: ClusterQuery, limit: int = MAP_LIMIT) -> list[dict[str, Any]]:
+    """Every matching cluster that has coordinates (at most `limit`), for the map."""
+    cte, params = _cte(store, query, where(query))
+    sql = (cte + "SELECT id, type, mode, label, place_name, country, lat, lon, earliest, latest, killed, sources, "
+           "articles, disputed FROM base WHERE lat IS NOT NULL AND lon IS NOT NULL "
            "ORDER BY killed DESC NULLS LAST, id LIMIT $limit")
-    return _named(store, sql, {**clause.params, "limit": MAP_LIMIT})
+    return _named(store, sql, {**params, "limit": limit})
 
 
 def figure_rows(store: Store, cluster_ids: list[str], query: ClusterQuery) -> dict[str, list[dict[str, Any]]]:
