@@ -312,7 +312,8 @@ def export(
             finally:
                 if out:
                     stream.close()
-    stderr.print(f"exported {count} {'reports' if format is ExportFormat.jsonl else 'events'}"
+    unit = {"jsonl": "reports", "acled-csv": "clusters"}.get(format.value, "events")
+    stderr.print(f"exported {count} {unit}"
                  + (f" → {out}" if out else ""))
 
 
