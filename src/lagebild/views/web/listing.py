@@ -8,10 +8,14 @@ the claims and articles published by then. Every value reaches SQL as a paramete
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
+import shutil
 import tempfile
+import threading
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -69,23 +73,23 @@ base AS (
     {where})
 """
 _CACHE_DIR: list[Path] = []
+MAX_CACHED = 64  # files in the cache folder (each as-of day of each store is one)
+
+
+def _digest(value: Any) -> str:
+    return hashlib.blake2b(repr(value).encode(), digest_size=8).hexdigest()
 
 
 def _version(path: Path) -> str:
-    """A key that changes when the store file (or its write-ahead log) is written."""
-    out: list[Any] = [str(path)]
+    """A key for the file's identity and contents: it changes when the store (or its write-ahead log) is written."""
+    out: list[Any] = []
     for candidate in (path, path.with_name(path.name + ".wal")):
         try:
             stat = candidate.stat()
             out += [stat.st_mtime_ns, stat.st_size]
         except OSError:
             out += [None, None]
-    return hashlib.blake2b(repr(out).encode(), digest_size=12).hexdigest()
-
-
-MEMBER_VALUES = """SELECT DISTINCT m.cluster_id, f.facet, f.value FROM cluster_members m
-    JOIN events e ON e.article_id = m.article_id AND e.id = m.event_id,
-    LATERAL (VALUES ('source_kind', e.source_kind), ('modality', e.modality)) f(facet, value)"""
+    return f"{_digest(str(path))}-{_digest(out)}"
 
 
 def store_version(store: Store) -> str:
@@ -93,23 +97,42 @@ def store_version(store: Store) -> str:
     return _version(Path(store.path).resolve())
 
 
+def _cache_dir() -> Path:
+    if not _CACHE_DIR:
+        folder = Path(tempfile.mkdtemp(prefix="lagebild-web-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _CACHE_DIR.append(folder)
+    return _CACHE_DIR[0]
+
+
+MEMBER_VALUES = """SELECT DISTINCT m.cluster_id, f.facet, f.value FROM cluster_members m
+    JOIN events e ON e.article_id = m.article_id AND e.id = m.event_id,
+    LATERAL (VALUES ('source_kind', e.source_kind), ('modality', e.modality)) f(facet, value)"""
+
+
 def _cached(store: Store, name: str, sql: str) -> Path:
     """A query over the whole store as a Parquet file in a private temporary folder, once per store version."""
-    if not _CACHE_DIR:
-        _CACHE_DIR.append(Path(tempfile.mkdtemp(prefix="lagebild-web-")))
-    file = _CACHE_DIR[0] / f"{store_version(store)}-{name}.parquet"
+    version = store_version(store)
+    file = _cache_dir() / f"{version}-{name}.parquet"
     if not file.exists():
-        partial = file.with_suffix(".partial")
+        kept = sorted(_cache_dir().glob("*.parquet"), key=lambda f: f.stat().st_mtime if f.exists() else 0)
+        for stale in kept:
+            older = stale.name.startswith(version.split("-")[0] + "-") and not stale.name.startswith(version + "-")
+            if older or len(kept) > MAX_CACHED:
+                stale.unlink(missing_ok=True)  # an older version of the same store, or the oldest of too many
+                kept = [f for f in kept if f != stale]
+        partial = file.with_suffix(f".{os.getpid()}-{threading.get_ident()}.partial")
         store.con.execute(f"COPY ({sql}) TO '{partial}' (FORMAT PARQUET)")
         os.replace(partial, file)
     return file
 
 
-def _cached_derived(store: Store, config: FuseConfig) -> Path:
-    """Per-cluster sources, articles, last report, killed and disputed for the whole store (no as-of date)."""
-    sql = ("WITH " + DERIVED + " SELECT * FROM derived").replace("$as_of", "NULL::DATE").replace(
+def _cached_derived(store: Store, config: FuseConfig, as_of: date | None = None) -> Path:
+    """Per-cluster sources, articles, last report, killed and disputed for the whole store, as of a day or now."""
+    day = f"DATE '{as_of.isoformat()}'" if as_of else "NULL::DATE"  # a date object: no text reaches SQL
+    sql = ("WITH " + DERIVED + " SELECT * FROM derived").replace("$as_of", day).replace(
         "$window", str(int(config.conflict_window_days)))
-    return _cached(store, "derived", sql)
+    return _cached(store, f"derived-{as_of.isoformat() if as_of else 'now'}", sql)
 
 
 def _literal(path: Path) -> str:
@@ -118,11 +141,11 @@ def _literal(path: Path) -> str:
 
 def _cte(store: Store, query: ClusterQuery, clause: Where, config: FuseConfig = FuseConfig()) -> tuple[str, dict]:
     """The WITH clause that ends in `base` (the matching clusters with their derived columns) and its parameters."""
-    if query.as_of is None:
-        cached = CACHED.format(file=_literal(_cached_derived(store, config)))
-        return "WITH " + cached + BASE.format(where=clause.sql), dict(clause.params)
-    params = {**clause.params, "as_of": query.as_of, "window": config.conflict_window_days}
-    return "WITH " + DERIVED + BASE.format(where=clause.sql), params
+    cached = CACHED.format(file=_literal(_cached_derived(store, config, query.as_of)))
+    params = dict(clause.params)
+    if query.as_of is not None:
+        params["as_of"] = query.as_of  # the filter on first report
+    return "WITH " + cached + BASE.format(where=clause.sql), params
 
 
 MEMBER_EVENTS = ("SELECT 1 FROM cluster_members m JOIN events e ON e.article_id = m.article_id AND e.id = m.event_id "
