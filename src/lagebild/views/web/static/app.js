@@ -80,7 +80,13 @@
         bounds.push([p.lat, p.lon]);
       });
       map.addLayer(group);
-      if (bounds.length) { map.fitBounds(bounds, { padding: [30, 30], maxZoom: 7 }); }
+      if (bounds.length) { map.fitBounds(bounds, { padding: [30, 30], maxZoom: 5 }); }
+      var caption = document.getElementById("map-count");
+      if (caption) {
+        var total = Number(box.getAttribute("data-total") || 0);
+        caption.textContent = bounds.length + " of " + total + (total === 1 ? " event has" : " events have") +
+          " a known place and show" + (bounds.length === 1 ? "s" : "") + " on the map.";
+      }
       var fallback = document.getElementById("svgmap");
       if (fallback) { fallback.hidden = true; }
       document.body.dataset.mapPoints = String(bounds.length);
