@@ -84,8 +84,8 @@
       var caption = document.getElementById("map-count");
       if (caption) {
         var total = Number(box.getAttribute("data-total") || 0);
-        caption.textContent = bounds.length + " of " + total + (total === 1 ? " event has" : " events have") +
-          " a known place and show" + (bounds.length === 1 ? "s" : "") + " on the map.";
+        caption.textContent = "On the map: " + bounds.length + " of " + total +
+          (total === 1 ? " cluster" : " clusters") + (bounds.length < total ? " (the others have no known place)." : ".");
       }
       var fallback = document.getElementById("svgmap");
       if (fallback) { fallback.hidden = true; }
