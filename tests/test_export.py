@@ -8,11 +8,18 @@ import json
 
 import duckdb
 
+from lagebild.fuse import fuse
 from lagebild.store import Store
 from lagebild.store.queries import EventFilter
-from lagebild.fuse import fuse
-from lagebild.views.export import ACLED_COLUMNS, export_acled_csv, export_geojson, export_jsonl, export_parquet, \
-    neutral, numeric_iso
+from lagebild.views.export import (
+    ACLED_COLUMNS,
+    export_acled_csv,
+    export_geojson,
+    export_jsonl,
+    export_parquet,
+    neutral,
+    numeric_iso,
+)
 
 from factories import sample_report
 
@@ -97,9 +104,9 @@ def test_parquet_events(settings, tmp_path):
 
 
 def test_demo_acled_export_has_one_row_per_cluster_and_conservative_fatalities(tmp_path_factory):
-    from test_api import demo_store
-
     from lagebild.fuse import figures_summary
+
+    from test_api import demo_store
 
     path = demo_store(tmp_path_factory.getbasetemp())
     out = io.StringIO()

@@ -8,8 +8,8 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -63,7 +63,7 @@ def crisis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator["playwright_api.Browser"]:
+def browser() -> Iterator[playwright_api.Browser]:
     SHOTS.mkdir(parents=True, exist_ok=True)
     with playwright_api.sync_playwright() as p:
         launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
@@ -71,7 +71,7 @@ def browser() -> Iterator["playwright_api.Browser"]:
         launched.close()
 
 
-def _watched(tab: "playwright_api.Page", errors: list[str]) -> "playwright_api.Page":
+def _watched(tab: playwright_api.Page, errors: list[str]) -> playwright_api.Page:
     tab.set_default_timeout(10_000)
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
     tab.on("console", lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None)
@@ -79,7 +79,7 @@ def _watched(tab: "playwright_api.Page", errors: list[str]) -> "playwright_api.P
 
 
 @pytest.fixture(scope="module")
-def page(browser: "playwright_api.Browser") -> Iterator["playwright_api.Page"]:
+def page(browser: playwright_api.Browser) -> Iterator[playwright_api.Page]:
     """A desktop screen; no script error and no CSP violation may happen on any page."""
     errors: list[str] = []
     tab = _watched(browser.new_page(viewport={"width": 1280, "height": 900}), errors)
@@ -89,7 +89,7 @@ def page(browser: "playwright_api.Browser") -> Iterator["playwright_api.Page"]:
 
 
 @pytest.fixture(scope="module")
-def phone(browser: "playwright_api.Browser") -> Iterator["playwright_api.Page"]:
+def phone(browser: playwright_api.Browser) -> Iterator[playwright_api.Page]:
     """A 390 px wide phone screen."""
     errors: list[str] = []
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
@@ -99,7 +99,7 @@ def phone(browser: "playwright_api.Browser") -> Iterator["playwright_api.Page"]:
     assert not errors, errors
 
 
-def _map_ready(page: "playwright_api.Page") -> int:
+def _map_ready(page: playwright_api.Page) -> int:
     """How many points the map drew, once it has (polled from Python: the page's CSP forbids eval'd predicates)."""
     deadline = time.monotonic() + 15
     while (count := page.evaluate("() => document.body.dataset.mapPoints")) is None:
@@ -108,7 +108,7 @@ def _map_ready(page: "playwright_api.Page") -> int:
     return int(count)
 
 
-def test_timeline_cards_filters_in_the_url_and_the_map_follows(page: "playwright_api.Page", base_url: str) -> None:
+def test_timeline_cards_filters_in_the_url_and_the_map_follows(page: playwright_api.Page, base_url: str) -> None:
     page.goto(base_url + "/")
     total = page.request.get(base_url + "/api/clusters").json()["total"]
     assert page.locator("#count").inner_text().startswith(f"1–{min(total, 50)} of {total} clusters")
@@ -137,7 +137,7 @@ def test_timeline_cards_filters_in_the_url_and_the_map_follows(page: "playwright
     assert _map_ready(page) == page.request.get(base_url + "/api/map?disputed=1").json()["count"]
 
 
-def test_map_popup_and_zoom(page: "playwright_api.Page", base_url: str) -> None:
+def test_map_popup_and_zoom(page: playwright_api.Page, base_url: str) -> None:
     page.goto(base_url + "/?type=ASSAULT&country=Kirgisistan")
     points = page.request.get(base_url + "/api/map?type=ASSAULT&country=KG").json()["points"]
     assert _map_ready(page) == len(points) >= 1
@@ -156,7 +156,7 @@ def test_map_popup_and_zoom(page: "playwright_api.Page", base_url: str) -> None:
     page.screenshot(path=str(SHOTS / "map-popup.png"))
 
 
-def test_facets_paging_as_of_and_a_bad_filter(page: "playwright_api.Page", base_url: str) -> None:
+def test_facets_paging_as_of_and_a_bad_filter(page: playwright_api.Page, base_url: str) -> None:
     page.goto(base_url + "/?per_page=5")
     total = page.request.get(base_url + "/api/clusters").json()["total"]
     assert page.locator("#count").inner_text().startswith(f"1–5 of {total} clusters")
@@ -179,7 +179,7 @@ def test_facets_paging_as_of_and_a_bad_filter(page: "playwright_api.Page", base_
     page.screenshot(path=str(SHOTS / "bad-filter.png"))
 
 
-def test_download_this_view(page: "playwright_api.Page", base_url: str) -> None:
+def test_download_this_view(page: playwright_api.Page, base_url: str) -> None:
     page.goto(base_url + "/?type=ASSAULT")
     link = page.locator("a.download[data-format=csv]")
     assert link.get_attribute("href") == "/download/csv?type=ASSAULT"
@@ -192,7 +192,7 @@ def test_download_this_view(page: "playwright_api.Page", base_url: str) -> None:
     assert geo["features"] and all(f["properties"]["title"].startswith("Assault") for f in geo["features"])
 
 
-def test_cluster_page_shows_conflicts_figures_and_mentions(page: "playwright_api.Page", base_url: str) -> None:
+def test_cluster_page_shows_conflicts_figures_and_mentions(page: playwright_api.Page, base_url: str) -> None:
     disputed = page.request.get(base_url + "/api/clusters?disputed=1").json()["clusters"][0]
     chosen = page.request.get(f"{base_url}/api/clusters/{disputed['id']}").json()
     page.goto(base_url + "/?disputed=1")
@@ -216,7 +216,7 @@ def test_cluster_page_shows_conflicts_figures_and_mentions(page: "playwright_api
     page.screenshot(path=str(SHOTS / "cluster.png"), full_page=True)
 
 
-def test_article_page_highlights(page: "playwright_api.Page", base_url: str) -> None:
+def test_article_page_highlights(page: playwright_api.Page, base_url: str) -> None:
     articles = page.request.get(base_url + "/api/articles").json()["articles"]
     richest = max(articles, key=lambda a: (a["events"], a["quantities"]))
     page.goto(base_url + "/articles")
@@ -240,7 +240,7 @@ def test_article_page_highlights(page: "playwright_api.Page", base_url: str) -> 
         page.wait_for_url(f"**/clusters/{linked[0]['cluster_id']}")
 
 
-def test_hostile_urls_and_odd_ids(page: "playwright_api.Page", crisis_url: str) -> None:
+def test_hostile_urls_and_odd_ids(page: playwright_api.Page, crisis_url: str) -> None:
     page.goto(crisis_url + "/articles/pemba-2")
     assert page.locator("a.original").count() == 0 and "javascript:alert(1)" in page.locator(".unsafe-url").inner_text()
     page.goto(crisis_url + "/articles")
@@ -252,7 +252,7 @@ def test_hostile_urls_and_odd_ids(page: "playwright_api.Page", crisis_url: str) 
     assert page.locator("#timeline li.item.disputed .figs").inner_text().startswith("killed ≥19")
 
 
-def test_phone_width_never_scrolls_sideways(phone: "playwright_api.Page", base_url: str) -> None:
+def test_phone_width_never_scrolls_sideways(phone: playwright_api.Page, base_url: str) -> None:
     cluster = phone.request.get(base_url + "/api/clusters?disputed=1").json()["clusters"][0]["id"]
     article = phone.request.get(base_url + "/api/articles").json()["articles"][0]["id"]
     for name, url in (("timeline", "/"), ("cluster", f"/clusters/{cluster}"), ("articles", "/articles"),

@@ -16,8 +16,10 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from lagebild.fuse import figures_summary  # noqa: E402
 from lagebild.store import Store  # noqa: E402
-from lagebild.views.web import create_app  # noqa: E402
-from lagebild.views.web import words  # noqa: E402
+from lagebild.views.web import (
+    create_app,  # noqa: E402
+    words,  # noqa: E402
+)
 from lagebild.views.web.filters import country_code, parse  # noqa: E402
 from lagebild.views.web.listing import page as listing_page  # noqa: E402
 from lagebild.views.web.render import date_ticks, highlight, y_ticks  # noqa: E402

@@ -13,6 +13,7 @@ from lagebild.views.web import create_app  # noqa: E402
 
 from crisis import crisis_store  # noqa: E402
 
+
 def run_schema(path: Path, examples: int) -> None:
     """Every operation in the schema, `examples` generated requests each; none may answer 5xx."""
     schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(crisis_store(path)))
@@ -20,15 +21,15 @@ def run_schema(path: Path, examples: int) -> None:
     assert len(operations) >= 10
     seen: list[str] = []
     for operation in operations:
-        strategy = operation.as_strategy()
+        strategy, path = operation.as_strategy(), operation.path
 
         @hypothesis.given(case=strategy)
         @hypothesis.settings(max_examples=examples, deadline=None, derandomize=True, database=None,
                              suppress_health_check=list(hypothesis.HealthCheck))
-        def check(case: "schemathesis.Case") -> None:
+        def check(case: schemathesis.Case) -> None:
             response = case.call()
             assert response.status_code < 500, (case.method, case.formatted_path, case.query, response.text[:300])
-            seen.append(operation.path)
+            seen.append(path)  # noqa: B023  (check() runs at once, inside this iteration)
 
         check()
     assert {"/", "/clusters/{cluster_id}", "/api/clusters", "/download/{fmt}"} <= set(seen)

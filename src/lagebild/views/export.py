@@ -11,9 +11,10 @@ import io
 import json
 import tempfile
 from collections import Counter
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable
+from typing import IO, Any
 
 from babel import Locale
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -42,7 +43,7 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-HTML_OR_JSON = {200: {"content": {"text/html": {}, "application/json": {}},
+HTML_OR_JSON: dict[int | str, dict[str, Any]] = {200: {"content": {"text/html": {}, "application/json": {}},
                       "description": "The HTML page, or its JSON twin with ?format=json or Accept: application/json"}}
 DOWNLOADS = {"csv": ("text/csv; charset=utf-8", "acled.csv"), "geojson": ("application/geo+json", "clusters.geojson"),
              "parquet": ("application/vnd.apache.parquet", "clusters.parquet")}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 from babel import Locale
