@@ -238,6 +238,10 @@ def test_a_bad_filter_renders_the_page_with_a_message(client: TestClient) -> Non
     assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
     assert "no country called &#39;Narnia&#39;" in page.text and "since: expected a date" in page.text
     assert "sort: one of" in page.text and 'class="item cluster' in page.text  # the timeline is still there
+    bounded = client.get("/articles", params={"limit": "lots"}, headers=HTML)
+    assert bounded.status_code == 422 and bounded.headers["content-type"].startswith("text/html")
+    assert "limit: " in bounded.text
+    assert client.get("/api/articles", params={"limit": "lots"}).json()["detail"][0]["loc"] == ["query", "limit"]
     twin = client.get("/", params={"country": "Narnia", "format": "json"})
     assert twin.status_code == 422 and any("Narnia" in d for d in twin.json()["detail"])
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -164,6 +165,15 @@ def create_app(db_path: Path | str) -> FastAPI:
             return JSONResponse({"detail": exc.detail}, exc.status_code)
         return templates.TemplateResponse(request, "error.html", {"status": exc.status_code, "detail": exc.detail},
                                           status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, exc: RequestValidationError) -> Response:
+        problems = [f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg', 'invalid')}"
+                    for e in exc.errors()]
+        if wants_json(request):
+            return JSONResponse({"detail": jsonable_encoder(exc.errors())}, 422)
+        return templates.TemplateResponse(request, "error.html", {"status": 422, "detail": "; ".join(problems)},
+                                          status_code=422)
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
