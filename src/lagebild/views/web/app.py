@@ -212,12 +212,15 @@ def create_app(db_path: Path | str) -> FastAPI:
             return page(request, "index.html", payload, {"query": query, "options": data.options(s),
                                                          "map": svg_map([]), "map_url": "/api/map"})
         payload = timeline(s, query, request)
-        places = [{"name": p["place_name"] or words.place(p), "lat": p["lat"], "lon": p["lon"],
-                   "count": p["articles"] or 1} for p in listing.points(s, query, 200)]
+        status = 400 if query.errors else 200
+        if wants_json(request):
+            return JSONResponse(jsonable_encoder(payload), status)
+        places = [{"name": c["place"], "lat": c["lat"], "lon": c["lon"], "count": c["articles"] or 1}
+                  for c in payload["items"] if c["lat"] is not None and c["lon"] is not None]
         extra = {"query": query, "options": data.options(s), "map": svg_map(places),
                  "map_url": query.url("/api/map", page=1),
                  "downloads": {fmt: query.url(f"/download/{fmt}", page=1) for fmt in DOWNLOADS}}
-        return page(request, "index.html", payload, extra, 400 if query.errors else 200)
+        return page(request, "index.html", payload, extra, status)
 
     @app.get("/clusters/{cluster_id:path}", responses=HTML_OR_JSON, tags=["pages"], summary="One event cluster")
     def cluster_page(request: Request, cluster_id: str, as_of: str | None = Query(None, max_length=10),
