@@ -90,7 +90,8 @@ def card(row: dict[str, Any], claims: list[dict[str, Any]]) -> Card:
     sources, articles = int(row.get("sources") or 0), int(row.get("articles") or 0)
     return Card(
         id=str(row["id"]), name=words.cluster_name(row), type=row.get("type") or "", mode=row.get("mode"),
-        place=words.place(row), country=row.get("country"), lat=row.get("lat"), lon=row.get("lon"), when=words.day_range(row.get("earliest"), row.get("latest")),
+        place=words.place(row), country=row.get("country"), lat=row.get("lat"), lon=row.get("lon"),
+        when=words.day_range(row.get("earliest"), row.get("latest")),
         earliest=row.get("earliest"), latest=row.get("latest"), sources=sources, articles=articles,
         sources_text=f"{words.count(sources, 'source')} · {words.count(articles, 'article')}",
         last_report=row.get("last_report"), disputed=any(f.disputed for f in figures), figures=figures)
