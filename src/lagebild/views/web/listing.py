@@ -9,6 +9,7 @@ the claims and articles published by then. Every value reaches SQL as a paramete
 from __future__ import annotations
 
 import atexit
+import copy
 import hashlib
 import os
 import shutil
@@ -244,8 +245,23 @@ def page(store: Store, query: ClusterQuery) -> tuple[list[dict[str, Any]], int]:
     return rows, total
 
 
+_FACETS: dict[tuple[str, tuple[tuple[str, str], ...], int], dict[str, list[dict[str, Any]]]] = {}
+
+
 def facets(store: Store, query: ClusterQuery, limit: int = 12) -> dict[str, list[dict[str, Any]]]:
-    """Counts of matching clusters per type, country, place, claimant kind and modality, largest first."""
+    """Counts of matching clusters per type, country, place, claimant kind and modality, largest first.
+
+    They depend on the filters only (not on sort or page), so they are kept per store version and filters.
+    """
+    key = (store_version(store), tuple(sorted(query.filters().items())), limit)
+    if key not in _FACETS:
+        if len(_FACETS) > 256:
+            _FACETS.clear()
+        _FACETS[key] = _facets(store, query, limit)
+    return copy.deepcopy(_FACETS[key])
+
+
+def _facets(store: Store, query: ClusterQuery, limit: int) -> dict[str, list[dict[str, Any]]]:
     cte, params = _cte(store, query, where(query))
     values = _literal(_cached(store, "members", MEMBER_VALUES))
     sql = cte + " UNION ALL ".join([
