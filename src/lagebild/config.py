@@ -8,6 +8,8 @@ from pathlib import Path
 
 SCHEMA_ID = "lagebild.report/1"
 SUPPORTED_LANGUAGES = ("de", "en")
+# Entity models: "accurate" is the fine-tuned multilingual encoder (ONNX, CPU); "fast" is the shipped CNN pipeline.
+MODELS = ("accurate", "fast")
 
 # Extractor components appended, in this order, after each language's base pipeline.
 DEFAULT_EXTRACTORS = (
@@ -27,6 +29,7 @@ class Settings:
     languages: tuple[str, ...] = SUPPORTED_LANGUAGES
     default_language: str = "de"
     extractors: tuple[str, ...] = DEFAULT_EXTRACTORS
+    model: str = "accurate"
     batch_size: int = 64
     store_batch_size: int = 500
     max_text_chars: int = 1_000_000
@@ -38,6 +41,8 @@ class Settings:
         env: dict[str, object] = {}
         if "LAGEBILD_DB" in os.environ:
             env["db_path"] = Path(os.environ["LAGEBILD_DB"])
+        if "LAGEBILD_MODEL" in os.environ:
+            env["model"] = os.environ["LAGEBILD_MODEL"]
         if "LAGEBILD_DATA" in os.environ:
             env["data_dir"] = Path(os.environ["LAGEBILD_DATA"])
         env.update({k: v for k, v in overrides.items() if v is not None})

@@ -11,7 +11,9 @@ import spacy
 from spacy.language import Language
 
 from .. import extract  # noqa: F401  (registers the Doc extensions)
-from ..config import Settings
+from ..accurate import component  # noqa: F401  (registers the accurate entity recogniser)
+from ..config import MODELS, Settings
+from ..errors import BadOption
 
 LANG_DIR = Path(__file__).parent
 
@@ -54,6 +56,12 @@ class Pipelines:
     def build(self, lang: str) -> Language:
         """The base pipeline plus each configured extractor whose language data exists for `lang`."""
         nlp = base_pipeline(lang)
+        if self.settings.model not in MODELS:
+            raise BadOption(f"unknown model {self.settings.model!r}; choose from {', '.join(MODELS)}")
+        if self.settings.model == "accurate":
+            if "ner" in nlp.pipe_names:
+                nlp.remove_pipe("ner")
+            nlp.add_pipe("lagebild_accurate_ner")
         for name in self.settings.extractors:
             if extractor_has_data(name, lang) and name not in nlp.pipe_names:
                 nlp.add_pipe(name)

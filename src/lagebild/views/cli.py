@@ -45,8 +45,12 @@ class ExportFormat(str, Enum):
     geojson = "geojson"
 
 
-def _settings(db: Optional[Path] = None) -> Settings:
-    return Settings.from_env(db_path=db)
+ModelOption = typer.Option(None, "--model", help="Entity model: accurate (fine-tuned encoder) or fast (CNN) "
+                                                 "[default: accurate, or $LAGEBILD_MODEL]")
+
+
+def _settings(db: Optional[Path] = None, model: Optional[str] = None) -> Settings:
+    return Settings.from_env(db_path=db, model=model)
 
 
 class RejectLog:
@@ -93,9 +97,10 @@ def extract(
                                              "jsonl: one report per line"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write reports here instead of stdout"),
     rejects_file: Optional[Path] = RejectsOption,
+    model: Optional[str] = ModelOption,
 ) -> None:
     """Extract reports from articles and print them as JSON (streams; memory stays flat)."""
-    settings = _settings()
+    settings = _settings(model=model)
     rejects = RejectLog(rejects_file)
     stream = out.open("w", encoding="utf-8") if out else sys.stdout
     try:
@@ -180,9 +185,10 @@ def ingest(
     db: Optional[Path] = DbOption,
     rejects_file: Optional[Path] = RejectsOption,
     force: bool = typer.Option(False, "--force", help="Re-extract articles even if stored with the same text"),
+    model: Optional[str] = ModelOption,
 ) -> None:
     """Extract reports and store them in DuckDB (idempotent: an article is stored once, by id)."""
-    settings = _settings(db)
+    settings = _settings(db, model)
     rejects = RejectLog(rejects_file)
     try:
         counts = ingest_paths(paths, settings, rejects, force)

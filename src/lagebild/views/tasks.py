@@ -21,8 +21,12 @@ from .progress import stderr
 EVALUATIONS = ("ner", "tags", "timex", "quotes", "redewiedergabe", "gepade", "quantities", "events", "fuse")
 
 
-class Language(str, Enum):
+class Target(str, Enum):
     de = "de"
+    accurate = "accurate"
+
+
+STAGES = ("prepare", "fit", "export")
 
 
 def evaluate(
@@ -97,16 +101,46 @@ def _write(rows: list[dict], out: Path, tasks: list[str], limit: Optional[int], 
 
 
 def train(
-    lang: Language = typer.Argument(..., help="Language whose base pipeline to train"),
-    sample: bool = typer.Option(False, "--sample", help="A few hundred sentences, one epoch: checks the recipe"),
-    out: Optional[Path] = typer.Option(None, "--out", help="Where to write the pipeline [default: ship it in "
-                                                            "lagebild/lang/de/pipeline]"),
+    target: Target = typer.Argument(..., help="de: the German base pipeline (fast mode); accurate: the fine-tuned "
+                                              "multilingual entity model"),
+    sample: bool = typer.Option(False, "--sample", help="A few sentences, a few steps: checks the recipe"),
+    out: Optional[Path] = typer.Option(None, "--out", help="Where to write the model [default: ship it in the package]"),
+    work: Path = typer.Option(Path("build/accurate"), "--work", help="accurate: work directory (checkpoints; a "
+                                                                        "stopped fit resumes from here)"),
+    stage: Optional[list[str]] = typer.Option(None, "--stage", help="accurate: run only these stages of "
+                                                                     "prepare, fit, export [default: all]"),
+    device: str = typer.Option("cpu", "--device", help="accurate: torch device for the fit (cpu, cuda)"),
+    epochs: int = typer.Option(5, "--epochs", min=1, help="accurate: passes over the training data"),
 ) -> None:
-    """Rebuild the shipped base pipeline from the open training data in ../shared/data (long)."""
-    from ..train import DEFAULT_OUT_DE, train_de
-
+    """Rebuild a shipped model from the open training data in ../shared/data (long; accurate needs the
+    training extras: pip install -e '.[train-accurate]')."""
     settings = Settings.from_env()
     if not settings.data_dir.is_dir():
         raise BadOption(f"training data not found at {settings.data_dir}; set LAGEBILD_DATA")
-    path = train_de(settings.data_dir, out or DEFAULT_OUT_DE, sample=sample)
-    stderr.print(f"pipeline written to {path}")
+    if target is Target.de:
+        from ..train import DEFAULT_OUT_DE, train_de
+
+        path = train_de(settings.data_dir, out or DEFAULT_OUT_DE, sample=sample)
+    else:
+        path = _train_accurate(settings.data_dir, out, work, stage or list(STAGES), device, epochs, sample)
+    stderr.print(f"model written to {path}")
+
+
+def _train_accurate(data_dir: Path, out: Optional[Path], work: Path, stages: list[str], device: str, epochs: int,
+                    sample: bool) -> Path:
+    unknown = sorted(set(stages) - set(STAGES))
+    if unknown:
+        raise BadOption(f"unknown stage {', '.join(unknown)}; choose from {', '.join(STAGES)}")
+    if {"fit", "export"} & set(stages):
+        try:
+            import onnx  # noqa: F401
+            import torch  # noqa: F401
+        except ImportError:
+            raise BadOption("the fit and export need the training extras: pip install -e '.[train-accurate]'") from None
+    from ..accurate.runtime import MODEL_DIR
+    from ..train.accurate import run
+    from ..train.accurate_recipe import Recipe
+
+    recipe = Recipe(data_dir=data_dir, work_dir=work, out_dir=out or MODEL_DIR, sample=sample, epochs=epochs,
+                    device=device, layers=2 if sample else 12)
+    return run(recipe, [s for s in STAGES if s in stages])
