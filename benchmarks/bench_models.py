@@ -4,7 +4,8 @@ Each mode runs in its own process on one core (one BLAS/ONNX thread), over the s
   tokenizer  spaCy's bare German tokenizer (the baseline: the least any pipeline pays),
   fast       the full extraction with the CNN pipeline,
   accurate   the full extraction with the fine-tuned encoder.
-Load time (pipeline and model, plus the first article) is reported per mode. Times are medians of --repeats passes; speed is also given as a ratio to the tokenizer in the same run.
+Load time (pipeline and model, plus the first article) is reported per mode. Times are medians of --repeats
+passes; speed is also given as a ratio to the tokenizer in the same run.
 Run: .venv/bin/python benchmarks/bench_models.py [--articles 1028] [--repeats 3]
 """
 
@@ -19,7 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 MODES = ("tokenizer", "fast", "accurate")
@@ -90,7 +91,7 @@ def main() -> None:
     for row in rows:
         row["ratio_to_tokenizer"] = row["median_s"] / base
     result = {"command": "benchmarks/bench_models.py " + " ".join(sys.argv[1:]),
-              "at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": platform.platform(),
+              "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": platform.platform(),
               "load_average_at_start": os.getloadavg()[0], "rows": rows}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")

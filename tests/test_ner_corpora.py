@@ -133,7 +133,8 @@ MEANTIME_XML = """<?xml version="1.0" ?><Document doc_id="1" doc_name="t" lang="
 <ENTITY_MENTION m_id="2" syntactic_type="NAM"><token_anchor t_id="6"/><token_anchor t_id="7"/></ENTITY_MENTION>
 <ENTITY_MENTION m_id="3" syntactic_type="PRO"><token_anchor t_id="9"/></ENTITY_MENTION>
 <ENTITY_MENTION m_id="4" syntactic_type="NAM"><token_anchor t_id="11"/><token_anchor t_id="12"/></ENTITY_MENTION>
-<ENTITY_MENTION m_id="5" syntactic_type="NAM"><token_anchor t_id="14"/><token_anchor t_id="15"/><token_anchor t_id="16"/><token_anchor t_id="17"/></ENTITY_MENTION>
+<ENTITY_MENTION m_id="5" syntactic_type="NAM"><token_anchor t_id="14"/><token_anchor t_id="15"/>
+<token_anchor t_id="16"/><token_anchor t_id="17"/></ENTITY_MENTION>
 <ENTITY_MENTION m_id="6" syntactic_type="NOM"><token_anchor t_id="10"/></ENTITY_MENTION>
 <ENTITY m_id="100" ent_type="ORG" TAG_DESCRIPTOR="Acme"/>
 <ENTITY m_id="101" ent_type="PER" TAG_DESCRIPTOR="Jane Doe"/>

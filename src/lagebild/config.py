@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
-SCHEMA_ID = "lagebild.report/1"
+SCHEMA_ID: Final = "lagebild.report/1"
 SUPPORTED_LANGUAGES = ("de", "en")
 # Entity models: "accurate" is the fine-tuned multilingual encoder (ONNX, CPU); "fast" is the shipped CNN pipeline.
 MODELS = ("accurate", "fast")
@@ -36,7 +37,7 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path(__file__).resolve().parents[3] / "shared" / "data")
 
     @classmethod
-    def from_env(cls, **overrides: object) -> "Settings":
+    def from_env(cls, **overrides: object) -> Settings:
         """Defaults, then LAGEBILD_* environment variables, then explicit overrides."""
         env: dict[str, object] = {}
         if "LAGEBILD_DB" in os.environ:

@@ -35,12 +35,14 @@ class LagebildError(Exception):
         return f"[{self.code}] {self.args[0]}"
 
 
-class InputNotFound(LagebildError):
-    code = "E001"
-
-
 class StoreError(LagebildError):
     code = "E002"
+
+
+class StoreLocked(StoreError):
+    """Another process holds the store's lock (an ingest writing, or readers while a writer waits)."""
+
+    code = "E005"
 
 
 class BadOption(LagebildError):

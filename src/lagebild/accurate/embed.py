@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from zipfile import BadZipFile
 
 import numpy as np
-from zipfile import BadZipFile
 
 from .image import BLOCK, Q4_BLOCK, E5Image, ModelFileError, dequantise
 

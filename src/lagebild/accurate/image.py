@@ -84,9 +84,9 @@ class E5Image:
 
     def _parse(self) -> None:
         buf, pos = self._buf, 8
-        head = struct.unpack_from("<7if i", buf, pos)
+        hidden, layers, heads, ffn, vocab, max_positions, token_types, eps, _ = struct.unpack_from("<7ifi", buf, pos)
         pos += 36
-        self.shape = EncoderShape(*head[:7], eps=head[7])
+        self.shape = EncoderShape(hidden, layers, heads, ffn, vocab, max_positions, token_types, eps)
         n_pieces, self.bos, self.eos, self.pad, self.unk = struct.unpack_from("<5i", buf, pos)
         pos += 20
         (blob_len,) = struct.unpack_from("<Q", buf, pos)

@@ -54,7 +54,7 @@ class PieceEncoder:
     """Encodes pre-split words (spaCy tokens or gold words) into the encoder's pieces."""
 
     def __init__(self, table: PieceTable) -> None:
-        spec = {
+        spec: dict[str, object] = {
             "version": "1.0", "truncation": None, "padding": None, "added_tokens": [], "normalizer": None,
             "pre_tokenizer": {"type": "Metaspace", "replacement": METASPACE, "prepend_scheme": "always", "split": True},
             "post_processor": None, "decoder": None,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -100,7 +101,7 @@ class AccurateTagger:
         return [log_probs[row, chunk.word_starts] for row, chunk in enumerate(batch)]
 
 
-def _read_meta(path: Path) -> dict[str, object]:
+def _read_meta(path: Path) -> dict[str, Any]:
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -110,7 +111,7 @@ def _read_meta(path: Path) -> dict[str, object]:
     return meta
 
 
-def _session(path: Path, threads: int) -> object:
+def _session(path: Path, threads: int) -> Any:
     import onnxruntime
 
     options = onnxruntime.SessionOptions()

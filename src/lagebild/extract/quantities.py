@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from ..lang import language_data
 from . import claims
@@ -34,7 +34,6 @@ from .sentences import SentenceIndex
 # Files in lang/<code>/ this extractor needs; a language without them runs without it.
 LANGUAGE_DATA: tuple[str, ...] = ("quantities.json",)
 
-DIGITS = r"\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?(?!\d)|\d+(?:,\d+)?"  # German notation (the default)
 SPACES = "\u00a0\u202f "
 
 
@@ -282,13 +281,14 @@ class QuantityTagger:
         return position
 
     @staticmethod
-    def _token_at(doc: Doc, char: int):
+    def _token_at(doc: Doc, char: int) -> Token | None:
         span = doc.char_span(char, char + 1, alignment_mode="expand")
         return span[0] if span is not None and len(span) else None
 
     def _bounds(self, g: dict[str, str]) -> tuple[float | None, float | None, float | None, bool]:
         """(value, low, high, approximate) from the groups of a match."""
         lex = self.lex
+        n: float | None
         scale = lex.scales.get(g["scale"].lower(), 1.0) if "scale" in g else 1.0
         if "num2" in g:
             a, b = lex.number(g["num"]), lex.number(g["num2"])
@@ -411,4 +411,4 @@ class QuantityTagger:
 @Language.factory("lagebild_quantities")
 def make_quantities(nlp: Language, name: str) -> QuantityTagger:
     """The quantities component for `nlp.lang`."""
-    return QuantityTagger(QuantityLexicon(language_data(nlp.lang, "quantities.json")))
+    return QuantityTagger(QuantityLexicon(language_data(str(nlp.lang), "quantities.json")))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from functools import cached_property
 from pathlib import Path
 
 import spacy
@@ -66,7 +65,3 @@ class Pipelines:
             if extractor_has_data(name, lang) and name not in nlp.pipe_names:
                 nlp.add_pipe(name)
         return nlp
-
-    @cached_property
-    def supported(self) -> frozenset[str]:
-        return frozenset(self.settings.languages)

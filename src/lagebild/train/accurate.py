@@ -13,6 +13,7 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -217,7 +218,8 @@ def prepare(recipe: Recipe, image: E5Image | None = None) -> Path:
     base.mkdir(exist_ok=True)
     table.save(base / "pieces.json")
     EmbeddingTable.from_image(image, np.asarray(kept)).save(base / "embeddings.npz")
-    np.savez(base / "layers.npz", **layer_weights(image, recipe.layers))
+    layers: dict[str, Any] = layer_weights(image, recipe.layers)
+    np.savez(base / "layers.npz", **layers)
     shape = {"hidden": image.shape.hidden, "heads": image.shape.heads, "ffn": image.shape.ffn,
              "eps": image.shape.eps, "layers": recipe.layers}
     (base / "shape.json").write_text(json.dumps(shape), encoding="utf-8")
@@ -232,8 +234,8 @@ def prepare(recipe: Recipe, image: E5Image | None = None) -> Path:
     dev_encoded = Encoded()
     for sent in dev:
         dev_encoded.add(encoder, sent, "de", recipe.max_pieces)
-    np.savez_compressed(recipe.work_dir / "prepared.npz", **train.arrays("train"), **dev_encoded.arrays("dev"),
-             seed=np.int64(rng.randrange(2**31)))
+    arrays: dict[str, Any] = {**train.arrays("train"), **dev_encoded.arrays("dev"), "seed": np.int64(rng.randrange(2**31))}
+    np.savez_compressed(recipe.work_dir / "prepared.npz", **arrays)
     counts = {name: len(sents) for name, sents in corpora.items()}
     (recipe.work_dir / "prepared.json").write_text(
         json.dumps({"recipe": recipe.settings(), "sentences": counts, "dev_sentences": len(dev),

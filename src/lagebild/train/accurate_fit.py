@@ -7,7 +7,9 @@ import math
 import random
 import shutil
 import time
+from collections.abc import Collection
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -108,7 +110,7 @@ def load_base(model: Tagger, layers_path: Path, shape: dict[str, float]) -> None
 class Sequences:
     """The encoded sequences of one split, batched by length."""
 
-    def __init__(self, data: np.lib.npyio.NpzFile, prefix: str, pad: int, skip: set[int] = frozenset()) -> None:
+    def __init__(self, data: np.lib.npyio.NpzFile, prefix: str, pad: int, skip: Collection[int] = frozenset()) -> None:
         self.ids = data[f"{prefix}_ids"]
         self.labels = data[f"{prefix}_labels"]
         self.offsets = data[f"{prefix}_offsets"]
@@ -170,7 +172,7 @@ def fit(recipe: Recipe) -> Path:
     optimiser = torch.optim.AdamW(model.parameters(), lr=recipe.learning_rate, weight_decay=0.01)
     warm = max(1, int(total * recipe.warmup))
     schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min((s + 1) / warm, max(0.0, (total - s) / (total - warm))))
-    state = {"step": 0, "best_f1": -1.0, "history": []}
+    state: dict[str, Any] = {"step": 0, "best_f1": -1.0, "history": []}
     checkpoint = recipe.work_dir / "checkpoint.pt"
     if checkpoint.exists():
         saved = torch.load(checkpoint, map_location=recipe.device, weights_only=False)
@@ -213,10 +215,10 @@ def fit(recipe: Recipe) -> Path:
     return recipe.work_dir / "best.pt"
 
 
-def _save(path: Path, model: Tagger, optimiser: torch.optim.Optimizer, schedule: object, state: dict) -> None:
+def _save(path: Path, model: Tagger, optimiser: Any, schedule: Any, state: dict[str, Any]) -> None:
     tmp = path.with_suffix(".tmp")
     torch.save({"model": model.state_dict(), "optimiser": optimiser.state_dict(),
-                "schedule": schedule.state_dict(), "state": state}, tmp)  # type: ignore[attr-defined]
+                "schedule": schedule.state_dict(), "state": state}, tmp)
     tmp.replace(path)
 
 

@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from .corpora import Sent
 
@@ -36,7 +37,7 @@ def smartdata_label(fine: str) -> str | None:
     return None
 
 
-def _unwrap(v):
+def _unwrap(v: Any) -> Any:
     """Avro-JSON union: {"string": x} / {"array": [...]} / {"map": {...}} -> x; null -> None."""
     if isinstance(v, dict) and len(v) == 1:
         (k, inner), = v.items()
@@ -97,7 +98,7 @@ def _fallback_sentences(text: str, toks: list[tuple[int, int]], inside: list[boo
     """Split token indices at line breaks and at . ! ? followed by an uppercase-initial token (never inside a mention)."""
     sents: list[list[int]] = []
     cur: list[int] = []
-    for i, (s, e) in enumerate(toks):
+    for i, (s, _e) in enumerate(toks):
         if cur:
             prev_s, prev_e = toks[cur[-1]]
             gap = text[prev_e:s]
@@ -301,9 +302,9 @@ def read_meantime(root: Path) -> Iterator[Sent]:
         words: list[str] = []
         sent_of: list[str] = []
         for t in toks:
-            tid_pos[t.get("t_id")] = len(words)
+            tid_pos[t.get("t_id", "")] = len(words)
             words.append((t.text or "").strip())
-            sent_of.append(t.get("sentence"))
+            sent_of.append(t.get("sentence", ""))
         markables = doc.find("Markables")
         relations = doc.find("Relations")
         ent_type: dict[str, str] = {}
@@ -311,21 +312,21 @@ def read_meantime(root: Path) -> Iterator[Sent]:
         if markables is not None:
             for el in markables:
                 if el.tag == "ENTITY":
-                    ent_type[el.get("m_id")] = el.get("ent_type", "")
+                    ent_type[el.get("m_id", "")] = el.get("ent_type", "")
                 elif el.tag == "ENTITY_MENTION":
-                    pos = sorted(tid_pos[a.get("t_id")] for a in el.findall("token_anchor") if a.get("t_id") in tid_pos)
-                    mentions[el.get("m_id")] = (pos, el.get("syntactic_type", ""))
+                    pos = sorted(tid_pos[a.get("t_id", "")] for a in el.findall("token_anchor") if a.get("t_id", "") in tid_pos)
+                    mentions[el.get("m_id", "")] = (pos, el.get("syntactic_type", ""))
         m_type: dict[str, str] = {}
         if relations is not None:
             for rel in relations.findall("REFERS_TO"):
                 tgt = rel.find("target")
-                if tgt is None or tgt.get("m_id") not in ent_type:
+                if tgt is None or tgt.get("m_id", "") not in ent_type:
                     continue
                 for src in rel.findall("source"):
-                    m_type[src.get("m_id")] = ent_type[tgt.get("m_id")]
+                    m_type[src.get("m_id", "")] = ent_type[tgt.get("m_id", "")]
         sent_start: dict[str, int] = {}
-        for i, s in enumerate(sent_of):
-            sent_start.setdefault(s, i)
+        for i, sid in enumerate(sent_of):
+            sent_start.setdefault(sid, i)
         spans: list[tuple[int, int, str]] = []
         for mid, (pos, syn) in mentions.items():
             lab = MEANTIME_MAP.get(m_type.get(mid, "").upper())
@@ -342,26 +343,26 @@ def read_meantime(root: Path) -> Iterator[Sent]:
                 # determiner ("the company Acme" ok; "US markets", "Apple share prices" are not names)
                 if sub[1] != b - a or any(_is_cap(w) and w not in _DETERMINERS for w in words[a : a + sub[0]]):
                     continue
-            s, e = a + sub[0], a + sub[1]
-            if e - s == 1 and s == sent_start[sent_of[s]] and not syn.endswith("NAM"):
+            start, end = a + sub[0], a + sub[1]
+            if end - start == 1 and start == sent_start[sent_of[start]] and not syn.endswith("NAM"):
                 continue  # "The"/"Shares" etc. capitalised only because sentence-initial
-            spans.append((s, e, lab))
+            spans.append((start, end, lab))
         tags = ["O"] * len(words)
-        for s, e, lab in sorted(spans, key=lambda x: (-(x[1] - x[0]), x[0])):
-            if any(tags[i] != "O" for i in range(s, e)):
+        for start, end, lab in sorted(spans, key=lambda x: (-(x[1] - x[0]), x[0])):
+            if any(tags[i] != "O" for i in range(start, end)):
                 continue
-            tags[s] = f"B-{lab}"
-            for i in range(s + 1, e):
+            tags[start] = f"B-{lab}"
+            for i in range(start + 1, end):
                 tags[i] = f"I-{lab}"
         cur_w: list[str] = []
         cur_t: list[str] = []
-        cur_s = None
-        for w, t, s in zip(words, tags, sent_of):
-            if s != cur_s and cur_w:
+        cur_s: str | None = None
+        for w, tag, sid in zip(words, tags, sent_of):
+            if sid != cur_s and cur_w:
                 yield Sent(cur_w, ner=cur_t, extra={"doc_id": doc.get("doc_id"), "file": f.name})
                 cur_w, cur_t = [], []
-            cur_s = s
+            cur_s = sid
             cur_w.append(w)
-            cur_t.append(t)
+            cur_t.append(tag)
         if cur_w:
             yield Sent(cur_w, ner=cur_t, extra={"doc_id": doc.get("doc_id"), "file": f.name})

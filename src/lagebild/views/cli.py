@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Optional
+from typing import IO, TYPE_CHECKING, Optional
 
 import typer
 from rich.table import Table
@@ -16,8 +18,14 @@ from rich.table import Table
 from ..config import Settings
 from ..errors import LagebildError
 from ..ingest import RecordBuilder, Reject, read_inputs
+from ..logs import configure as configure_logging
 from ..model import Article, Report
 from .progress import record_progress, stderr
+
+if TYPE_CHECKING:
+    from ..store.queries import EventFilter
+
+log = logging.getLogger(__name__)
 
 app = typer.Typer(
     help="lagebild: turn news reports into a sourced situation picture (who did what, where, when, how many, "
@@ -144,11 +152,10 @@ def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force
     """Extract and store; articles already stored with the same text are skipped unless `force`."""
     from itertools import islice
 
+    from ..fuse import fuse
     from ..pipeline import Extractor
     from ..store import Store
     from ..store.store import text_hash
-
-    from ..fuse import fuse
 
     counts = {"stored": 0, "unchanged": 0, "rejected": 0}
     stored_ids: list[str] = []
@@ -174,8 +181,11 @@ def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force
             counts["stored"] += len(reports)
             counts["rejected"] += len(batch_rejects)
             progress.update(task, advance=len(articles), reports=counts["stored"], rejects=counts["rejected"])
+            log.info("ingest %s: %d stored, %d unchanged, %d rejected so far", settings.db_path.name, counts["stored"],
+                     counts["unchanged"], counts["rejected"])
         if stored_ids:
             fuse(store, stored_ids)  # re-cluster only the event types the stored articles touch
+            log.info("ingest %s: fused the events of %d articles", settings.db_path.name, len(stored_ids))
     return counts
 
 
@@ -246,7 +256,7 @@ def _day(value: Optional[str], option: str, first: bool = False) -> Optional[dat
 
 
 def _event_filter(type: Optional[str], place: Optional[str], since: Optional[str], until: Optional[str],
-                  modality: Optional[str], source_kind: Optional[str]):
+                  modality: Optional[str], source_kind: Optional[str]) -> EventFilter:
     from ..store.queries import EventFilter
 
     return EventFilter(type=type, place=place, since=_day(since, "since", first=True), until=_day(until, "until"),
@@ -403,6 +413,7 @@ app.command("train")(train)
 
 def main() -> None:
     """Entry point: run the app; errors become one readable line and an exit status, not a traceback."""
+    configure_logging()
     try:
         code = app(standalone_mode=False)
     except typer.Exit as done:

@@ -345,4 +345,3 @@ TEXT_EXPORTS: dict[str, Callable[[Store, IO[str], EventFilter], int]] = {
     "acled-csv": export_acled_csv,
     "geojson": export_geojson,
 }
-EXPORT_FORMATS = (*TEXT_EXPORTS, "parquet")

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ...errors import StoreError
 from ...store import Store
 from ...store.queries import EventFilter
+from ...store.snapshot import ReadSnapshots, StoreBusy
 from .. import export
 from . import cards, data, listing, words
 from .filters import SORTS, ClusterQuery, parse
@@ -32,6 +33,7 @@ DEFAULT_LIMIT = 200
 MAX_QUERY_STRING = 2048
 MAX_ID = 400
 DOWNLOAD_LIMIT = 100_000
+RETRY_AFTER_S = 5
 LOG = logging.getLogger("lagebild.web")
 
 # No inline script or style anywhere: every script and stylesheet is a file under /static.
@@ -121,22 +123,30 @@ def _next(request: Request, offset: int, count: int, total: int | None, limit: i
 
 
 def create_app(db_path: Path | str) -> FastAPI:
-    """The app over one store file, opened read-only for each request."""
+    """The app over one store file; requests read a snapshot of it, so an ingest can write meanwhile."""
     db = Path(db_path)
     if not db.exists():
         raise StoreError(f"no store at {db}; run `lagebild ingest` or `lagebild demo` first (or pass --db)")
     app = FastAPI(title="lagebild", description="Read-only API over a lagebild store. Every page is also JSON: "
                   "add ?format=json or send Accept: application/json.", version="2", docs_url=None, redoc_url=None)
+    snapshots = ReadSnapshots(db)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(bounds=bounds, words=words, safe_url=words.safe_url, sorts=SORTS)
     templates.env.filters.update(path_id=words.path_id, plural=words.count, isodate=words.isodate)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.state.snapshots = snapshots
 
     def store() -> Iterator[Store]:
+        """A read-only store for one request; errors name neither paths nor processes (they go to the log)."""
         try:
-            opened = Store(db, read_only=True)
+            opened = snapshots.open()
+        except StoreBusy:
+            raise HTTPException(503, "the store is being written; try again shortly",
+                                headers={"Retry-After": str(RETRY_AFTER_S)}) from None
         except StoreError as err:
-            raise HTTPException(503, str(err)) from None
+            LOG.error("cannot read the store: %s", err)
+            raise HTTPException(503, "the store cannot be read right now",
+                                headers={"Retry-After": str(RETRY_AFTER_S)}) from None
         try:
             yield opened
         finally:
@@ -161,10 +171,11 @@ def create_app(db_path: Path | str) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = getattr(exc, "headers", None)
         if wants_json(request):
-            return JSONResponse({"detail": exc.detail}, exc.status_code)
+            return JSONResponse({"detail": exc.detail}, exc.status_code, headers=headers)
         return templates.TemplateResponse(request, "error.html", {"status": exc.status_code, "detail": exc.detail},
-                                          status_code=exc.status_code)
+                                          status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameter(request: Request, exc: RequestValidationError) -> Response:
@@ -207,7 +218,7 @@ def create_app(db_path: Path | str) -> FastAPI:
             raise HTTPException(422, list(query.errors))
         if not data.has_clusters(s):
             rows = data.events(s, EventFilter(), DEFAULT_LIMIT)
-            payload = {"clusters_available": False, "kind": "events", "count": len(rows), "items": rows,
+            payload: dict[str, Any] = {"clusters_available": False, "kind": "events", "count": len(rows), "items": rows,
                        "errors": list(query.errors)}
             return page(request, "index.html", payload, {"query": query, "options": data.options(s),
                                                          "map": svg_map([]), "map_url": "/api/map"})
@@ -215,8 +226,9 @@ def create_app(db_path: Path | str) -> FastAPI:
         status = 400 if query.errors else 200
         if wants_json(request):
             return JSONResponse(jsonable_encoder(payload), status)
+        items = payload["items"]
         places = [{"name": c["place"], "lat": c["lat"], "lon": c["lon"], "count": c["articles"] or 1}
-                  for c in payload["items"] if c["lat"] is not None and c["lon"] is not None]
+                  for c in items if c["lat"] is not None and c["lon"] is not None]
         extra = {"query": query, "options": data.options(s), "map": svg_map(places),
                  "map_url": query.url("/api/map", page=1),
                  "downloads": {fmt: query.url(f"/download/{fmt}", page=1) for fmt in DOWNLOADS}}

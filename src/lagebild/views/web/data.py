@@ -219,22 +219,6 @@ def articles_page(store: Store, text: str | None, limit: int, offset: int) -> tu
     return rows, int(total)
 
 
-def articles(store: Store, text: str | None, limit: int) -> list[dict[str, Any]]:
-    """Articles, oldest first, with claim counts."""
-    params: list[Any] = []
-    where = ""
-    if text:
-        where = "WHERE a.title ILIKE ? OR a.text ILIKE ?"
-        params = [f"%{text}%", f"%{text}%"]
-    return store.query(
-        f"""SELECT a.id, a.lang, a.source, a.url, a.title, a.published_value AS published,
-                   (SELECT count(*) FROM entities x WHERE x.article_id = a.id) AS entities,
-                   (SELECT count(*) FROM quantities x WHERE x.article_id = a.id) AS quantities,
-                   (SELECT count(*) FROM quotes x WHERE x.article_id = a.id) AS quotes,
-                   (SELECT count(*) FROM events x WHERE x.article_id = a.id) AS events
-            FROM articles a {where} ORDER BY a.published_earliest NULLS LAST, a.id LIMIT ?""", [*params, limit])
-
-
 def article(store: Store, article_id: str) -> dict[str, Any] | None:
     """The full stored report of one article, with each event's cluster; None if unknown."""
     rows = store.query("SELECT report FROM articles WHERE id = ?", [article_id])
