@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup browser demo lint test test-all bench lock clean
+.PHONY: setup browser demo lint test test-all bench lock clean vendor
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,16 @@ test-all: setup browser lint
 
 bench: setup
 	$(BIN)/python benchmarks/bench_ingest.py
+
+# Re-fetch the vendored map library (committed under views/web/static/vendor/) from the npm registry.
+LEAFLET := leaflet@1.9.4
+MARKERCLUSTER := leaflet.markercluster@1.5.3
+VENDOR := src/lagebild/views/web/static/vendor
+vendor:
+	rm -rf build/vendor && mkdir -p build/vendor $(VENDOR)/leaflet $(VENDOR)/markercluster
+	cd build/vendor && npm pack --silent $(LEAFLET) $(MARKERCLUSTER) >/dev/null && for f in *.tgz; do mkdir -p $${f%.tgz} && tar xzf $$f -C $${f%.tgz}; done
+	cp build/vendor/leaflet-*/package/dist/leaflet.js build/vendor/leaflet-*/package/dist/leaflet.css build/vendor/leaflet-*/package/LICENSE $(VENDOR)/leaflet/
+	cp build/vendor/leaflet.markercluster-*/package/dist/leaflet.markercluster.js build/vendor/leaflet.markercluster-*/package/dist/MarkerCluster*.css build/vendor/leaflet.markercluster-*/package/MIT-LICENCE.txt $(VENDOR)/markercluster/
 
 # Re-pin every dependency from what the venv holds (after changing pyproject.toml).
 lock:

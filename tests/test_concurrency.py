@@ -137,12 +137,12 @@ def test_busy_and_internal_errors_name_no_path_or_process(tmp_path: Path, tmp_pa
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError(secret)
 
-    original, data.articles = data.articles, broken
+    original, data.articles_page = data.articles_page, broken
     try:
         with caplog.at_level(logging.ERROR, logger="lagebild"):
             failed = client.get("/api/articles")
     finally:
-        data.articles = original
+        data.articles_page = original
     assert failed.status_code == 500 and failed.json() == {"detail": "internal error"}
     assert not _leaks(failed.text, path, os.getpid())
     [record] = [r for r in caplog.records if r.name.startswith("lagebild.") and r.levelno == logging.ERROR]

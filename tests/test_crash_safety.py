@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from ingest_harness import ARTICLES, dump, orphans, shared_pipelines, unclustered, write_input
 
+from lagebild.errors import StoreError
 from lagebild.fuse import store as fuse_store
 from lagebild.model import Article
 from lagebild.pipeline import Extractor
-from lagebild.errors import StoreError
 from lagebild.store import Store
 from lagebild.store import store as store_module
 from lagebild.views.cli import RejectLog, ingest_paths

@@ -421,7 +421,8 @@ def export(
             finally:
                 if out:
                     stream.close()
-    stderr.print(f"exported {count} {'reports' if format is ExportFormat.jsonl else 'events'}"
+    unit = {"jsonl": "reports", "acled-csv": "clusters"}.get(format.value, "events")
+    stderr.print(f"exported {count} {unit}"
                  + (f" → {out}" if out else ""))
 
 
@@ -483,23 +484,12 @@ def timeline(
 def serve(
     db: Optional[Path] = DbOption,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)"),
-    port: int = typer.Option(8000, "--port", help="Port to listen on"),
+    port: int = typer.Option(8000, "--port", help="Port to listen on (0: any free port; the URL is printed)"),
 ) -> None:
     """Serve a read-only JSON API and web pages over the store (timeline, map, clusters, articles)."""
-    import socket
+    from .web.serve import serve as run_server
 
-    import uvicorn
-
-    from .web import create_app
-
-    try:  # bound here, so that a busy port is one readable line rather than uvicorn's exit status 3
-        sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
-    except OSError as err:
-        reason = os.strerror(err.errno) if err.errno else str(err)
-        raise BadOption(f"cannot listen on {host}:{port}: {reason}; choose another --port") from None
-    server = uvicorn.Server(uvicorn.Config(create_app(_settings(db).db_path), host=host, port=port,
-                                           log_level="warning"))
-    server.run(sockets=[sock])
+    run_server(_settings(db).db_path, host=host, port=port)
 
 
 @app.command("fetch")

@@ -1,0 +1,72 @@
+"""A small hand-built crisis for the page tests: one attack near Pemba told by several claimants who disagree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lagebild.dates import parse_partial_date
+from lagebild.fuse import fuse
+from lagebild.model import Article, Report
+from lagebild.store import Store
+
+PEMBA = {"name": "Pemba", "country": "MZ", "lat": -12.97, "lon": 40.52, "geonames_id": 1026014, "kind": "city"}
+OSH = {"name": "Osh", "country": "KG", "lat": 40.53, "lon": 72.80, "geonames_id": 1527534, "kind": "city"}
+
+
+def report(article_id: str, published: str, outlet: str, claimant: str, low: int | None, high: int | None,
+           place: dict = PEMBA, actor: str = "Rebellen", url: str | None = None, type_: str = "ASSAULT",
+           mode: str | None = "kill", category: str = "killed") -> Report:
+    """One article: '<claimant> sagte, <actor> hätten in <place> am Montag <n> Menschen getötet.'"""
+    figure = f"{low}" if low == high else (f"mindestens {low}" if high is None else f"bis zu {high}")
+    text = (f"{claimant} sagte, {actor} hätten in {place['name']} am Montag {figure} Menschen getötet. "
+            "Weitere Angaben gab es nicht.")
+    where, who, act = text.index(place["name"]), text.index(claimant), text.index(actor)
+    qstart = text.index(figure)
+    trigger = text.index("getötet")
+    return Report.model_validate({
+        "schema": "lagebild.report/1",
+        "article": Article(id=article_id, lang="de", source=outlet, title=f"{outlet}: Angriff bei {place['name']}",
+                           text=text, url=url, published=parse_partial_date(published)),
+        "entities": [
+            {"id": "e1", "label": "LOC", "name": place["name"],
+             "mentions": [{"start": where, "end": where + len(place["name"]), "text": place["name"]}], "place": place},
+            {"id": "e2", "label": "ORG", "name": claimant,
+             "mentions": [{"start": who, "end": who + len(claimant), "text": claimant}]},
+            {"id": "e3", "label": "ORG", "name": actor,
+             "mentions": [{"start": act, "end": act + len(actor), "text": actor}]},
+        ],
+        "times": [{"id": "t1", "start": text.index("am Montag"), "end": text.index("am Montag") + 9,
+                   "text": "am Montag", "value": "2024-05-06", "earliest": "2024-05-06", "latest": "2024-05-06",
+                   "granularity": "day"}],
+        "quantities": [{"id": "q1", "start": qstart, "end": qstart + len(figure), "text": f"{figure} Menschen",
+                        "value": low if low == high else None, "low": low, "high": high, "approximate": False,
+                        "unit": "Menschen", "category": category}],
+        "events": [{"id": "ev1", "type": type_, "mode": mode,
+                    "trigger": {"start": trigger, "end": trigger + 7, "text": "getötet"},
+                    "sentence": {"start": 0, "end": text.index(".") + 1}, "actors": ["e3"], "targets": [],
+                    "location": "e1", "time": "t1", "quantities": ["q1"],
+                    "source": {"kind": "official", "entity": "e2", "text": f"{claimant} sagte"},
+                    "modality": "reported"}],
+    })
+
+
+def crisis_reports() -> list[Report]:
+    """Four reports of one attack (three claimants who disagree), and one quiet event elsewhere."""
+    return [
+        report("pemba-1", "2024-05-06", "Rádio Moçambique", "Bezirksverwalter", 19, 19,
+               url="https://example.org/pemba-1"),
+        report("pemba-2", "2024-05-07", "Canal Norte", "Rotes Kreuz", 27, None, url="javascript:alert(1)"),
+        report("pemba-3", "2024-05-07", "=HYPERLINK(\"http://x\")", "Regierung", 22, 22),
+        report("pemba-4", "2024-05-09", "Canal Norte", "Rotes Kreuz", 30, None),
+        report("feed/2024?x#1 ü%", "2024-05-08", "Steppe Wire", "Polizei", 2, 2, place=OSH, actor="Demonstranten",
+               type_="PROTEST", mode=None, category="injured"),
+    ]
+
+
+def crisis_store(path: Path) -> Path:
+    """The crisis written to a store and fused."""
+    if not path.exists():
+        with Store(path) as store:
+            store.write(crisis_reports())
+            fuse(store)
+    return path
