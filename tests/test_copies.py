@@ -154,7 +154,9 @@ def test_a_later_batch_links_to_the_stored_original_and_reingest_keeps_the_link(
 
 
 def _write_articles(store: Store, articles: list[Article]) -> None:
+    from lagebild.config import SCHEMA_ID
     from lagebild.model import Report
 
-    store.write([Report.model_validate({"schema": "lagebild.report/1", "article": a, "entities": [], "times": [],
-                                        "quantities": [], "quotes": [], "events": []}) for a in articles])
+    store.write([Report.model_validate({"schema": SCHEMA_ID, "article": a, "entities": [], "times": [],
+                                        "quantities": [], "quotes": [], "events": [], "claims": []})
+                 for a in articles])
