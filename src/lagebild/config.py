@@ -6,7 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SCHEMA_ID = "lagebild.report/1"
+SCHEMA_ID = "lagebild.report/2"
+SCHEMA_V1 = "lagebild.report/1"
 SUPPORTED_LANGUAGES = ("de", "en")
 
 # Extractor components appended, in this order, after each language's base pipeline.
@@ -16,7 +17,10 @@ DEFAULT_EXTRACTORS = (
     "lagebild_quantities",
     "lagebild_quotes",
     "lagebild_events",
+    "lagebild_claims",
 )
+# Where an extractor's factory lives when its module is not `lagebild.extract.<name without "lagebild_">`.
+EXTRACTOR_MODULES = {"lagebild_claims": "lagebild.extract.claimset"}
 
 
 @dataclass(frozen=True)

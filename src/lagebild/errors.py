@@ -47,6 +47,12 @@ class BadOption(LagebildError):
     code = "E003"
 
 
+class ConfigError(LagebildError):
+    """A pipeline configuration that cannot work: an unknown extractor, or one placed before what it requires."""
+
+    code = "E005"
+
+
 class DataError(LagebildError):
     """A dataset under the data directory is there but cannot be read as expected."""
 

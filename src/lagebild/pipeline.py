@@ -19,6 +19,12 @@ class Extractor:
         self.settings = settings or Settings.from_env()
         self.pipelines = Pipelines(self.settings)
 
+    def generator(self, lang: str) -> dict:
+        """What the reports of `lang` record as their generator (lagebild version, model, lexicon hash)."""
+        from .extract.claimset import generator_for
+
+        return generator_for(self.pipelines.get(lang))
+
     def report(self, article: Article) -> Report:
         """The report for one article."""
         return next(self.reports([article]))  # type: ignore[return-value]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-REPORT_LISTS = ("entities", "times", "quantities", "quotes", "events")
+REPORT_LISTS = ("entities", "times", "quantities", "quotes", "events", "claims")
 
 if not Doc.has_extension("article"):
     Doc.set_extension("article", default=None)
@@ -21,3 +21,13 @@ def claims(doc: Doc) -> dict[str, list[dict]]:
     if doc._.claims is None:
         doc._.claims = {name: [] for name in REPORT_LISTS}
     return doc._.claims
+
+
+def _list_getter(name: str):  # type: ignore[no-untyped-def]
+    return lambda doc: claims(doc)[name]
+
+
+# `doc._.report_<list>`: what a component declares it requires or assigns (spaCy's requires/assigns)
+for _name in REPORT_LISTS:
+    if not Doc.has_extension(f"report_{_name}"):
+        Doc.set_extension(f"report_{_name}", getter=_list_getter(_name))

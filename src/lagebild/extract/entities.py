@@ -433,7 +433,8 @@ def _abbreviations(body: str, rules: LanguageRules) -> list[str]:
     return found
 
 
-@Language.factory("lagebild_entities", default_config={"min_city_population": 15000})
+@Language.factory("lagebild_entities", default_config={"min_city_population": 15000},
+                  requires=["doc.ents", "doc._.article"], assigns=["doc._.report_entities"])
 def make_entities(nlp: Language, name: str, min_city_population: int) -> EntityLinker:
     """The `lagebild_entities` pipeline component."""
     return EntityLinker(PlaceResolver(min_city_population=min_city_population), default_lang=nlp.lang)

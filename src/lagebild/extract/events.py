@@ -258,7 +258,9 @@ def _nearest(times: list[dict], sent: Span, sents: list[Span], si: int) -> str |
     return None
 
 
-@Language.factory("lagebild_events")
+@Language.factory("lagebild_events", requires=["doc._.report_entities", "doc._.report_times",
+                                               "doc._.report_quantities", "doc._.report_quotes"],
+                  assigns=["doc._.report_events"])
 def make_events(nlp: Language, name: str) -> EventExtractor:
     """The event extractor for the pipeline's language."""
     return EventExtractor(nlp.lang)

@@ -389,6 +389,8 @@ class QuoteExtractor:
         assert lex is not None
         a, b = span
         cs, ce = char_range(doc, a, b)
+        if b - a == 1 and doc[a].lower_ in lex.plural_pronouns and doc[a].lower_ not in lex.person_pronouns:
+            return self._group(doc, a, cs, ce, mentions, state)
         if b - a == 1 and lex.is_pronoun(doc[a]):
             # a personal pronoun stands for the last person, a demonstrative ("Dieser") for the last person or body
             labels = ("PER",) if doc[a].lower_ in lex.person_pronouns else ("PER", "ORG")
@@ -424,7 +426,30 @@ class QuoteExtractor:
         return sp
 
 
-@Language.factory("lagebild_quotes")
+    def _group(self, doc: Doc, a: int, cs: int, ce: int, mentions: list, state: dict) -> Speaker:
+        """A plural pronoun ("they said"): the last organisation named, else the last speaker that is no
+        person, else the first noun phrase of the sentence before."""
+        lex = self.lex
+        assert lex is not None
+        orgs = [m for m in mentions if m[1] <= cs and m[3] == "ORG"]
+        last = state.get("last")
+        if orgs:
+            m = orgs[-1]
+            return Speaker(doc.text[m[0]:m[1]], m[2], [(cs, ce), (m[0], m[1])], False)
+        if last is not None and not last.is_person:
+            return Speaker(last.text, last.entity, [(cs, ce)] + last.spans[:1], False)
+        sent = doc[a].sent
+        if sent.start > 0:
+            prev = doc[sent.start - 1].sent
+            np = first_np(doc, prev.start, prev.end, lex, prev.start)
+            if np is not None:
+                ps, pe = char_range(doc, *np)
+                return Speaker(doc.text[ps:pe], None, [(cs, ce), (ps, pe)], False)
+        return Speaker(doc.text[cs:ce], None, [(cs, ce)])
+
+
+@Language.factory("lagebild_quotes", requires=["doc._.report_entities"],
+                  assigns=["doc._.report_quotes", "doc._.quote_speaker_spans"])
 def make_quotes(nlp: Language, name: str) -> QuoteExtractor:
     """The quote extractor for the pipeline's language."""
     return QuoteExtractor(nlp.lang)

@@ -519,7 +519,8 @@ class TimeTagger:
         return over(anchor, pick, f"XXXX-{season}", mod)
 
 
-@Language.factory("lagebild_times", default_config={"mode": "news"})
+@Language.factory("lagebild_times", default_config={"mode": "news"}, requires=["doc._.article"],
+                  assigns=["doc._.report_times"])
 def make_times(nlp: Language, name: str, mode: str) -> TimeTagger:
     """The times component for `nlp.lang`; mode "news" (anchor on publication) or "narrative"."""
     return TimeTagger(TimeLexicon(language_data(nlp.lang, "times.json")), mode)

@@ -15,7 +15,7 @@ from .cluster import FuseConfig, Mention, cluster_mentions
 from .figures import export_figure, summarise
 
 __all__ = ["FuseConfig", "Mention", "cluster_mentions", "ensure_tables", "export_figure", "figures_summary",
-           "fuse", "split", "summarise"]
+           "fuse", "merge", "resolve_cluster_id", "split", "summarise"]
 
 
 def _con(target: Any) -> duckdb.DuckDBPyConnection:
@@ -35,6 +35,16 @@ def fuse(target: Any, article_ids: Iterable[str] | None = None, config: FuseConf
 def split(target: Any, cluster_id: str, article_id: str, event_id: str) -> str:
     """Undo a merge: the mention becomes its own cluster, pinned apart for later re-fusing; returns its id."""
     return _store.split(_con(target), cluster_id, article_id, event_id)
+
+
+def merge(target: Any, cluster_id: str, other_id: str) -> str:
+    """Join two clusters by a user's decision, pinned for later re-fusing; returns the joined cluster's id."""
+    return _store.merge(_con(target), cluster_id, other_id)
+
+
+def resolve_cluster_id(target: Any, cluster_id: str) -> str | None:
+    """Where a former cluster id redirects to now (None if it is not a former id)."""
+    return _store.resolve_cluster_id(_con(target), cluster_id)
 
 
 def figures_summary(target: Any, cluster_id: str) -> dict[str, dict[str, Any]]:

@@ -13,10 +13,12 @@ Rules (a mention joins a cluster only if it is compatible with *every* member, v
   only if the rest matches strongly: the same non-empty mode, or a shared actor key.
 * actors: actor/target keys (`canonical_key`) must share one key when both sides name actors.
 * pinned mentions (split off by a user) form their own closed cluster: nothing joins them.
+* mentions a user merged (the same merge group) end in one cluster, whatever the other rules say.
 
 Mentions are processed in one canonical order (dates, type, ids), never in ingest order; a mention joins
 the best-scoring compatible open cluster (ties: the smaller cluster key), so the same mentions always give
-the same clusters. A cluster's id is a hash of its first member's (article_id, event_id).
+the same clusters. A new cluster's id is a hash of its first member's (article_id, event_id); the fuse
+store then keeps the ids of earlier runs (`fuse/store.py`: persistent ids and redirects).
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ class Mention:
     actors: frozenset[str] = frozenset()
     published: date | None = None
     pinned: str | None = None
+    group: str | None = None  # a user's merge group: mentions of one group end in one cluster
 
     @property
     def key(self) -> tuple[str, str]:
@@ -209,7 +212,31 @@ def cluster_mentions(mentions: Iterable[Mention]) -> list[Cluster]:
         if not new.closed:
             open_by_type.setdefault(new.type, []).append(new)
             heapq.heappush(expiry, (new.latest, len(clusters) - 1, new.type))
-    return clusters
+    return _merge_groups(clusters)
+
+
+def _merge_groups(clusters: list[Cluster]) -> list[Cluster]:
+    """Join the clusters that hold mentions of one user merge group into the first of them."""
+    home: dict[str, Cluster] = {}
+    kept: list[Cluster] = []
+    for cluster in clusters:
+        groups = sorted({m.group for m in cluster.members if m.group})
+        target = next((home[g] for g in groups if g in home), None)
+        if target is None:
+            kept.append(cluster)
+            for g in groups:
+                home[g] = cluster
+            continue
+        first = target.members[0]
+        for m in cluster.members:
+            target.members.append(m)
+            target.reasons.append({"joined": "merged by user", "group": m.group,
+                                   "with": {"article_id": first.article_id, "event_id": first.event_id}})
+        target.earliest = min(target.earliest, cluster.earliest)
+        target.latest = max(target.latest, cluster.latest)
+        for g in groups:
+            home.setdefault(g, target)
+    return kept
 
 
 def shift(day: date | None, days: int) -> date | None:

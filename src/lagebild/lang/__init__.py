@@ -11,7 +11,8 @@ import spacy
 from spacy.language import Language
 
 from .. import extract  # noqa: F401  (registers the Doc extensions)
-from ..config import Settings
+from ..config import EXTRACTOR_MODULES, Settings
+from ..errors import ConfigError
 
 LANG_DIR = Path(__file__).parent
 
@@ -33,10 +34,35 @@ def base_pipeline(lang: str) -> Language:
     return nlp
 
 
+def extractor_module(name: str):  # type: ignore[no-untyped-def]
+    """The module that registers extractor `name` (a coded error if there is none)."""
+    try:
+        return importlib.import_module(EXTRACTOR_MODULES.get(name) or f"lagebild.extract.{name.removeprefix('lagebild_')}")
+    except ModuleNotFoundError:
+        raise ConfigError(f"unknown extractor {name!r}", "E005") from None
+
+
 def extractor_has_data(name: str, lang: str) -> bool:
     """Whether the language ships every data file the extractor declares in its `LANGUAGE_DATA`."""
-    module = importlib.import_module(f"lagebild.extract.{name.removeprefix('lagebild_')}")
+    module = extractor_module(name)
     return all(language_data(lang, file).exists() for file in getattr(module, "LANGUAGE_DATA", ()))
+
+
+def check_order(extractors: tuple[str, ...]) -> None:
+    """Every `doc._` attribute an extractor requires is assigned by one configured before it (E006 if not)."""
+    assigned: set[str] = {"doc._.article"}
+    for name in extractors:
+        extractor_module(name)
+        if not Language.has_factory(name):
+            raise ConfigError(f"extractor {name!r} registers no spaCy factory", "E005")
+        meta = Language.get_factory_meta(name)
+        missing = [r for r in meta.requires if r.startswith("doc._.") and r not in assigned]
+        if missing:
+            before = [n for n in extractors if any(r in Language.get_factory_meta(n).assigns for r in missing)
+                      if Language.has_factory(n)]
+            hint = f"; put it after {', '.join(before)}" if before else "; no configured extractor assigns it"
+            raise ConfigError(f"extractor {name!r} requires {', '.join(missing)}{hint}", "E006")
+        assigned.update(meta.assigns)
 
 
 class Pipelines:
@@ -53,6 +79,7 @@ class Pipelines:
 
     def build(self, lang: str) -> Language:
         """The base pipeline plus each configured extractor whose language data exists for `lang`."""
+        check_order(self.settings.extractors)
         nlp = base_pipeline(lang)
         for name in self.settings.extractors:
             if extractor_has_data(name, lang) and name not in nlp.pipe_names:

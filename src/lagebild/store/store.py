@@ -17,23 +17,27 @@ from ..ingest.base import Reject
 from ..model import Report
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
-STORE_LAYOUT_VERSION = "1"
+STORE_LAYOUT_VERSION = "2"
 
 # Column order of each table, and how a report fills it.
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "articles": ("id", "lang", "source", "url", "title", "text", "text_hash", "published_text", "published_value",
-                 "published_earliest", "published_latest", "published_granularity", "report", "ingested_at"),
+                 "published_earliest", "published_latest", "published_granularity", "report", "ingested_at",
+                 "generator"),
     "entities": ("article_id", "id", "label", "name", "aliases", "mentions", "place_name", "country", "lat", "lon",
                  "geonames_id", "place_kind"),
     "times": ("article_id", "id", "start", "end", "text", "value", "earliest", "latest", "granularity"),
     "quantities": ("article_id", "id", "start", "end", "text", "value", "low", "high", "approximate", "unit",
-                   "category"),
+                   "category", "scope_place", "scope_level", "scope_group"),
     "quotes": ("article_id", "id", "start", "end", "text", "kind", "speaker", "speaker_text", "cue"),
     "events": ("article_id", "id", "type", "mode", "trigger_start", "trigger_end", "trigger_text", "sentence_start",
                "sentence_end", "actors", "targets", "location", "time", "quantities", "source_kind", "source_entity",
                "source_text", "modality"),
+    "claims": ("article_id", "id", "claimant_kind", "claimant_entity", "claimant_text", "claimant_start",
+               "claimant_end", "claimant_key", "cue_start", "cue_end", "cue_text", "modality", "event_id",
+               "quantity_id", "quote_id", "evidence_start", "evidence_end"),
 }
-CLAIM_TABLES = ("entities", "times", "quantities", "quotes", "events")
+CLAIM_TABLES = ("entities", "times", "quantities", "quotes", "events", "claims")
 
 
 def text_hash(text: str) -> str:
@@ -50,7 +54,8 @@ def report_rows(report: dict[str, Any], ingested_at: datetime) -> dict[str, list
         "articles": [(aid, article["lang"], article.get("source"), article.get("url"), article.get("title"),
                       article["text"], text_hash(article["text"]), published.get("text"), published.get("value"),
                       published.get("earliest"), published.get("latest"), published.get("granularity"),
-                      json.dumps(report, ensure_ascii=False), ingested_at)],
+                      json.dumps(report, ensure_ascii=False), ingested_at,
+                      json.dumps(report.get("generator"), sort_keys=True) if report.get("generator") else None)],
     }
     rows["entities"] = [
         (aid, e["id"], e["label"], e["name"], json.dumps(e["aliases"], ensure_ascii=False),
@@ -59,7 +64,8 @@ def report_rows(report: dict[str, Any], ingested_at: datetime) -> dict[str, list
     rows["times"] = [(aid, t["id"], t["start"], t["end"], t["text"], t["value"], t.get("earliest"), t.get("latest"),
                       t["granularity"]) for t in report["times"]]
     rows["quantities"] = [(aid, q["id"], q["start"], q["end"], q["text"], q["value"], q["low"], q["high"],
-                           q["approximate"], q.get("unit"), q["category"]) for q in report["quantities"]]
+                           q["approximate"], q.get("unit"), q["category"], *_scope_columns(q.get("scope")))
+                          for q in report["quantities"]]
     rows["quotes"] = [(aid, q["id"], q["start"], q["end"], q["text"], q["kind"], q.get("speaker"),
                        q.get("speaker_text"), q.get("cue")) for q in report["quotes"]]
     rows["events"] = [
@@ -68,7 +74,20 @@ def report_rows(report: dict[str, Any], ingested_at: datetime) -> dict[str, list
          ev.get("location"), ev.get("time"), json.dumps(ev["quantities"]), ev["source"]["kind"],
          ev["source"].get("entity"), ev["source"].get("text"), ev["modality"])
         for ev in report["events"]]
+    rows["claims"] = [_claim_row(aid, c) for c in report.get("claims") or []]
     return rows
+
+
+def _scope_columns(scope: dict | None) -> tuple:
+    scope = scope or {}
+    return scope.get("place"), scope.get("level"), scope.get("group")
+
+
+def _claim_row(aid: str, c: dict[str, Any]) -> tuple:
+    who, span, cue = c["claimant"], c["claimant"].get("span") or {}, c.get("cue") or {}
+    return (aid, c["id"], who["kind"], who.get("entity"), who.get("text"), span.get("start"), span.get("end"),
+            who["key"], cue.get("start"), cue.get("end"), cue.get("text"), c["modality"], c["event"],
+            c.get("quantity"), c.get("quote"), c["evidence"]["start"], c["evidence"]["end"])
 
 
 def _place_columns(place: dict | None) -> tuple:
@@ -90,7 +109,14 @@ class Store:
         except duckdb.Error as err:
             raise StoreError(f"cannot open the store {self.path}: {err}") from err
         self._types: dict[str, dict[str, str]] = {}
+        if read_only and self._layout() == "1":
+            self.con.close()  # a layout-1 store is migrated once, then opened as asked
+            with Store(self.path):
+                pass
+            self.con = duckdb.connect(str(self.path), read_only=True)
         if not read_only:
+            if self._layout() == "1":
+                self._migrate_v1()
             self._create_schema()
         self._check_layout()
 
@@ -109,6 +135,46 @@ class Store:
 
         ensure_tables(self.con)
         self.con.execute("INSERT OR IGNORE INTO meta VALUES ('layout', ?)", [STORE_LAYOUT_VERSION])
+
+    def _layout(self) -> str | None:
+        try:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'layout'").fetchone()
+        except duckdb.CatalogException:
+            return None
+        return row[0] if row else None
+
+    def _migrate_v1(self) -> None:
+        """Layout 1 -> 2 in one transaction: new columns and tables, every stored report as schema v2 with claims."""
+        from ..migrate import migrate_report
+
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("ALTER TABLE articles ADD COLUMN IF NOT EXISTS generator JSON")
+            for col in ("scope_place", "scope_level", "scope_group"):
+                self.con.execute(f"ALTER TABLE quantities ADD COLUMN IF NOT EXISTS {col} VARCHAR")
+            self.con.execute(SCHEMA_SQL.read_text())
+            reports = self.con.execute("SELECT id, report FROM articles ORDER BY id").fetchall()
+            claim_rows = []
+            for aid, raw in reports:
+                report = migrate_report(json.loads(raw))
+                self.con.execute("UPDATE articles SET report = ? WHERE id = ?", [json.dumps(report, ensure_ascii=False), aid])
+                claim_rows += [_claim_row(aid, c) for c in report["claims"]]
+                # one event per figure: the events table follows the migrated report
+                for ev in report["events"]:
+                    self.con.execute("UPDATE events SET quantities = ? WHERE article_id = ? AND id = ?",
+                                     [json.dumps(ev["quantities"]), aid, ev["id"]])
+            self.con.execute("DELETE FROM claims")
+            self._insert("claims", TABLE_COLUMNS["claims"], claim_rows)
+            self.con.execute("UPDATE meta SET value = ? WHERE key = 'layout'", [STORE_LAYOUT_VERSION])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self._types.clear()
+
+    def generators(self) -> dict[str, str | None]:
+        """Each stored article's generator (as stored JSON, None for reports migrated from v1)."""
+        return dict(self.con.execute("SELECT id, generator::VARCHAR FROM articles").fetchall())
 
     def _check_layout(self) -> None:
         try:
@@ -139,6 +205,7 @@ class Store:
         self.con.execute("BEGIN TRANSACTION")
         try:
             if ids:
+                self._follow_event_ids(tables["events"])
                 self.con.execute("CREATE OR REPLACE TEMP TABLE batch_ids AS SELECT unnest(?::VARCHAR[]) AS id", [ids])
                 for name in CLAIM_TABLES:
                     self.con.execute(f"DELETE FROM {name} WHERE article_id IN (SELECT id FROM batch_ids)")
@@ -151,6 +218,25 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
         return len(ids)
+
+    def _follow_event_ids(self, new_events: list[tuple]) -> None:
+        """A re-extracted article's events keep their cluster memberships and pins under their new ids
+        (matched by type and trigger offsets, else by type and trigger word)."""
+        by_article: dict[str, list[tuple]] = {}
+        for row in new_events:
+            by_article.setdefault(row[0], []).append(row)
+        old = self.con.execute(
+            "SELECT article_id, id, type, trigger_start, trigger_text FROM events "
+            "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [sorted(by_article)]).fetchall()
+        for aid, old_id, type_, start, text in old:
+            fresh = by_article.get(aid, [])
+            new_id = next((r[1] for r in fresh if r[2] == type_ and r[4] == start), None) or next(
+                (r[1] for r in sorted(fresh, key=lambda r: abs(r[4] - start)) if r[2] == type_ and r[6] == text), None)
+            if new_id is None or new_id == old_id:
+                continue
+            for table in ("cluster_members", "cluster_pins"):
+                self.con.execute(f"UPDATE {table} SET event_id = ? WHERE article_id = ? AND event_id = ?",
+                                 [new_id, aid, old_id])
 
     def _insert(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
         if not rows:

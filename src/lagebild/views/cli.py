@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from ..config import Settings
-from ..errors import LagebildError
+from ..errors import BadOption, LagebildError
 from ..ingest import RecordBuilder, Reject, read_inputs
 from ..model import Article, Report
 from .progress import record_progress, stderr
@@ -135,8 +135,10 @@ def _write_reports(reports: Iterable[Report], stream: IO[str], format: ReportFor
         stream.write("[]\n")
 
 
-def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force: bool = False) -> dict[str, int]:
-    """Extract and store; articles already stored with the same text are skipped unless `force`."""
+def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force: bool = False,
+                 reextract: bool = False) -> dict[str, int]:
+    """Extract and store; articles already stored with the same text are skipped unless `force`; with
+    `reextract`, stored articles whose generator differs are extracted again."""
     from itertools import islice
 
     from ..pipeline import Extractor
@@ -171,24 +173,34 @@ def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force
             progress.update(task, advance=len(articles), reports=counts["stored"], rejects=counts["rejected"])
         if stored_ids:
             fuse(store, stored_ids)  # re-cluster only the event types the stored articles touch
+        if reextract:
+            from ..reextract import reextract as reextract_stored
+
+            counts["reextracted"] = len(reextract_stored(store, extractor, settings.store_batch_size))
     return counts
 
 
 @app.command()
 def ingest(
-    paths: list[str] = PathsArgument,
+    paths: Optional[list[str]] = typer.Argument(None, help="Files, directories or - for stdin (.txt with header, "
+                                                 ".jsonl, .json, .csv/.tsv, .html); none with --reextract"),
     db: Optional[Path] = DbOption,
     rejects_file: Optional[Path] = RejectsOption,
     force: bool = typer.Option(False, "--force", help="Re-extract articles even if stored with the same text"),
+    reextract: bool = typer.Option(False, "--reextract", help="Also re-extract stored articles whose generator "
+                                                               "(lagebild version, model, lexicon) differs"),
 ) -> None:
     """Extract reports and store them in DuckDB (idempotent: an article is stored once, by id)."""
+    if not paths and not reextract:
+        raise BadOption("give files, directories or - to ingest (or --reextract to refresh the store)")
     settings = _settings(db)
     rejects = RejectLog(rejects_file)
     try:
-        counts = ingest_paths(paths, settings, rejects, force)
+        counts = ingest_paths(list(paths or []), settings, rejects, force, reextract)
     finally:
         rejects.close()
-    stderr.print(f"{counts['stored']} stored, {counts['unchanged']} unchanged, {counts['rejected']} rejected "
+    again = f", {counts['reextracted']} re-extracted" if "reextracted" in counts else ""
+    stderr.print(f"{counts['stored']} stored, {counts['unchanged']} unchanged{again}, {counts['rejected']} rejected "
                  f"→ {settings.db_path}")
     raise typer.Exit(EXIT_REJECTS if counts["rejected"] else 0)
 
@@ -384,7 +396,7 @@ def serve(
 
 @app.command()
 def schema() -> None:
-    """Print the JSON Schema of a report (schema/report-v1.schema.json)."""
+    """Print the JSON Schema of a report (schema/report-v2.schema.json)."""
     from ..model import report_json_schema
 
     typer.echo(json.dumps(report_json_schema(), indent=2, ensure_ascii=False))

@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -142,11 +142,22 @@ def create_app(db_path: Path | str) -> FastAPI:
         return jsonable_encoder({"filters": filters.as_dict(), "limit": limit, "clusters_available":
                                  data.has_clusters(s), "count": len(rows), "clusters": rows})
 
-    @app.get("/api/clusters/{cluster_id}", tags=["api"])
-    def api_cluster(cluster_id: str, s: Store = Depends(store)) -> dict[str, Any]:
+    def moved(request: Request, s: Store, cluster_id: str, prefix: str) -> Response | None:
+        """301 to the cluster a former id was merged into, keeping the query string."""
+        target = data.cluster_redirect(s, cluster_id)
+        if target is None:
+            return None
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"{prefix}{target}{query}", status_code=301)
+
+    @app.get("/api/clusters/{cluster_id}", tags=["api"], responses={301: {"description": "the cluster's id changed"}})
+    def api_cluster(request: Request, cluster_id: str, s: Store = Depends(store)) -> Any:
         """One cluster: the merged event, its supporting sentences and its figure claims."""
         found = data.cluster(s, cluster_id[:200])
         if found is None:
+            redirect = moved(request, s, cluster_id[:200], "/api/clusters/")
+            if redirect is not None:
+                return redirect
             raise HTTPException(404, f"no cluster {cluster_id[:200]!r}")
         return jsonable_encoder(found)
 
@@ -188,6 +199,9 @@ def create_app(db_path: Path | str) -> FastAPI:
     def cluster_page(request: Request, cluster_id: str, s: Store = Depends(store)) -> Response:
         found = data.cluster(s, cluster_id[:200])
         if found is None:
+            redirect = moved(request, s, cluster_id[:200], "/clusters/")
+            if redirect is not None:
+                return redirect
             raise HTTPException(404, f"no cluster {cluster_id[:200]!r}")
         charts = {category: figure_chart(claims) for category, claims in found["figures"].items()}
         return page(request, "cluster.html", found, {"c": found, "charts": charts})

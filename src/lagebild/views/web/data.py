@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import duckdb
+
 from ...store import Store
 from ...store.queries import EventFilter, list_events
 
@@ -72,6 +74,16 @@ def clusters(store: Store, filters: EventFilter, limit: int) -> list[dict[str, A
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     return store.query(f"SELECT c.* FROM clusters c {where} ORDER BY c.earliest NULLS LAST, c.id LIMIT ?",
                        [*params, limit])
+
+
+def cluster_redirect(store: Store, cluster_id: str) -> str | None:
+    """The id a former cluster id now stands under (its cluster was merged into another); None if none."""
+    from ...fuse import resolve_cluster_id
+
+    try:
+        return resolve_cluster_id(store, cluster_id)
+    except duckdb.CatalogException:
+        return None
 
 
 def cluster(store: Store, cluster_id: str) -> dict[str, Any] | None:
