@@ -6,9 +6,10 @@ import pytest
 
 from lagebild.eval import claims as ev
 from lagebild.eval.claims_gold import GoldArticle, GoldClaim, GoldClaimant, GoldEvent, GoldFigure, GoldSpan
+from lagebild.extract.names import canonical_key
 
 TEXT = ("The health ministry said 12 people were killed. Witnesses said at least 30 were injured. "
-        "Police arrested 5 men. The mayor denied that troops had fired.")
+        "Police arrested 5 men. The mayor denied that troops had fired. Police chief Dan Ross said 4 houses burned.")
 
 
 def span(text: str, after: int = 0) -> GoldSpan:
@@ -65,21 +66,33 @@ def test_a_perfect_system_scores_one_everywhere() -> None:
 
 def test_claimant_right_by_key_from_the_gold_text_when_no_span_overlaps() -> None:
     # no claimant span on the system side; "The health ministry" keys to the shared institution key
-    key = ev.gold_keys(GOLD.claims, "en")[0]
-    assert key is not None and key.startswith("official:")
+    keys = ev.gold_keys(GOLD.claims, "en")
+    assert keys[2] == frozenset()  # the author has no key
+    key = next(k for k in keys[0] if k.startswith("official:"))
     right = sys_claim("official", key, "reported", "killed", "ASSAULT", ("12 people", 12, 12, "killed"))
     wrong = sys_claim("official", "official:police", "reported", "killed", "ASSAULT", ("12 people", 12, 12, "killed"))
-    assert ev.claimant_right(GOLD.claims[0], right, key)
-    assert not ev.claimant_right(GOLD.claims[0], wrong, key)
+    assert ev.claimant_right(GOLD.claims[0], right, keys[0])
+    assert not ev.claimant_right(GOLD.claims[0], wrong, keys[0])
+
+
+def test_a_named_gold_claimant_with_a_role_also_keys_as_the_persons_name() -> None:
+    chief = gold_claim("named", "Police chief Dan Ross", "reported", None, ("4 houses", 4, 4, "other"))
+    (keys,) = ev.gold_keys([chief], "en")
+    person = "named:" + canonical_key("Dan Ross", "en")  # the key the system gives a PER entity "Dan Ross"
+    assert person in keys
+    assert ev.claimant_right(chief, sys_claim("named", person, "reported", "burned", "ASSAULT"), keys)
+    assert not ev.claimant_right(chief, sys_claim("named", "named:someone-else", "reported", "burned", "ASSAULT"),
+                                 keys)
 
 
 def test_author_counts_only_against_author() -> None:
     author_gold = GOLD.claims[2]
-    assert ev.claimant_right(author_gold, sys_claim("author", "author:x", "asserted", "arrested", "COERCE"), None)
+    assert ev.claimant_right(author_gold, sys_claim("author", "author:x", "asserted", "arrested", "COERCE"), frozenset())
     assert not ev.claimant_right(author_gold, sys_claim("official", "official:police", "reported", "arrested",
-                                                         "COERCE", spans=(rng("Police"),)), None)
+                                                         "COERCE", spans=(rng("Police"),)), frozenset())
     # a system author claim never matches a named gold claimant, even with the same (empty) span set
-    assert not ev.claimant_right(GOLD.claims[0], sys_claim("author", "author:x", "asserted", "killed", "ASSAULT"), None)
+    assert not ev.claimant_right(GOLD.claims[0], sys_claim("author", "author:x", "asserted", "killed", "ASSAULT"),
+                                 frozenset({"author:x"}))
 
 
 def test_figure_errors_are_counted_and_listed() -> None:

@@ -13,9 +13,11 @@ Metrics (each row's `n` is the denominator):
 
 - `claimant_accuracy`: over figure-pass matches. Right when (a) both claimants are the author, or (b) the system
   claimant's span (`claimant.span`, or any mention of its `claimant.entity`) overlaps the gold claimant span, or
-  (c) the system's canonical `claimant.key` equals the key that `extract.claimants.ClaimantKeys` gives the gold
-  claimant text (gold claims walked in text order, so "er"/"the ministry" resolve as in the system; a `named`
-  gold claimant is keyed as a person unless the lexicon lists it as an institution).
+  (c) the system's canonical `claimant.key` equals a key of the gold claimant text: the key that
+  `extract.claimants.ClaimantKeys` gives it (gold claims walked in text order, so "der Sender" resolves as in the
+  system; a `named` gold claimant is keyed as a person unless the lexicon lists an institution in it), or the
+  text read as a person's name, `named:` + `canonical_key(person_name(text))` (not for `rumor`). Kinds are not
+  compared beyond the author rule: `official:police` is right for a gold `witness` "police" claimant.
 - `bounds_accuracy`: over figure-pass matches; right when the system quantity's `low` and `high` both equal the
   gold bounds (null equals null).
 - `category_accuracy`: over figure-pass matches; right when the quantity's `category` equals the gold category.
@@ -144,20 +146,28 @@ def _system_claims(report: "Report") -> list[SysClaim]:
     return claims
 
 
-def gold_keys(claims: Iterable[GoldClaim], lang: str) -> list[str | None]:
-    """The canonical claimant key of each gold claim's claimant text (None for the author), resolved in text order."""
-    from ..extract.claimants import ClaimantKeys
+def gold_keys(claims: Iterable[GoldClaim], lang: str) -> list[frozenset[str]]:
+    """The canonical claimant keys a gold claimant's text may take (empty for the author), resolved in text order.
+
+    Two readings: `ClaimantKeys` on the text (an institution when the lexicon lists one in it, else a person for
+    `named`), and the text as a person's name ("City police commissioner D. Tuteja" is `named:tuteja` as well as
+    the police).
+    """
+    from ..extract.claimants import ClaimantKeys, person_name
+    from ..extract.names import canonical_key
 
     claims = list(claims)
     keys = ClaimantKeys(lang)
-    out: list[str | None] = [None] * len(claims)
+    out: list[frozenset[str]] = [frozenset()] * len(claims)
     for i in sorted(range(len(claims)), key=lambda i: _claim_start(claims[i])):
         who = claims[i].claimant
         if who.kind == "author" or who.span is None:
             continue
         words = keys.lex.words(who.span.text) if keys.lex else []
         listed = keys.lex is not None and keys.lex.institution(words) is not None
-        out[i] = keys.key(who.kind, who.span.text, is_person=who.kind == "named" and not listed)
+        first = keys.key(who.kind, who.span.text, is_person=who.kind == "named" and not listed)
+        name = person_name(who.span.text, lang)
+        out[i] = frozenset({first} | ({"named:" + canonical_key(name, lang)} if name and who.kind != "rumor" else set()))
     return out
 
 
@@ -173,7 +183,7 @@ def score_article(gold: GoldArticle, system: list[SysClaim], events: list[SysEve
                    lambda s: (s.figure.start, s.figure.end))  # type: ignore[union-attr]
     for g, s in pairs:
         c.figures += 1
-        _judge_figure(gold.key, g, s, keys.get(g), c)
+        _judge_figure(gold.key, g, s, keys.get(g, frozenset()), c)
     used_g, used_s = {id(g) for g, _ in pairs}, {id(s) for _, s in pairs}
     rest = [g for g in gold.claims if id(g) not in used_g and g.event is not None]
     more = _match(rest, [s for s in system if id(s) not in used_s],
@@ -199,14 +209,14 @@ def score_article(gold: GoldArticle, system: list[SysClaim], events: list[SysEve
     return c
 
 
-def _judge_figure(article: str, g: GoldClaim, s: SysClaim, key: str | None, c: Counts) -> None:
+def _judge_figure(article: str, g: GoldClaim, s: SysClaim, key: frozenset[str], c: Counts) -> None:
     fig = g.figure
     assert fig is not None and s.figure is not None
     if claimant_right(g, s, key):
         c.claimant += 1
     else:
         c.misses.append(Miss(article, "claimant", f"{g.claimant.kind}:{g.claimant.span.text if g.claimant.span else ''}"
-                             f" ({key})", f"{s.kind}:{s.text or ''} ({s.key})", fig.span.start))
+                             f" ({'/'.join(sorted(key))})", f"{s.kind}:{s.text or ''} ({s.key})", fig.span.start))
     if _bound(s.figure.low) == fig.low and _bound(s.figure.high) == fig.high:
         c.bounds += 1
     else:
@@ -218,14 +228,14 @@ def _judge_figure(article: str, g: GoldClaim, s: SysClaim, key: str | None, c: C
         c.misses.append(Miss(article, "category", fig.category, s.figure.category, fig.span.start))
 
 
-def claimant_right(g: GoldClaim, s: SysClaim, key: str | None) -> bool:
-    """Author ↔ author; or a system claimant span overlapping the gold one; or equal canonical keys."""
+def claimant_right(g: GoldClaim, s: SysClaim, keys: frozenset[str]) -> bool:
+    """Author ↔ author; or a system claimant span overlapping the gold one; or the system key among the gold keys."""
     if g.claimant.kind == "author" or s.kind == "author":
         return g.claimant.kind == s.kind
     span = g.claimant.span
     if span is not None and any(_overlap((span.start, span.end), r) > 0 for r in s.spans):
         return True
-    return key is not None and key == s.key
+    return s.key in keys
 
 
 def _score_events(gold: GoldArticle, events: list[SysEvent], c: Counts) -> None:
