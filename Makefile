@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup browser demo test test-all bench lock clean
+.PHONY: setup browser demo lint test test-all bench lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,10 +23,15 @@ browser:
 demo: setup
 	$(BIN)/lagebild demo
 
-test: setup browser
+# Lint and type-check (settings in pyproject.toml): ruff over the whole repository, mypy over src/lagebild.
+lint: setup
+	$(BIN)/ruff check
+	$(BIN)/mypy
+
+test: setup browser lint
 	$(BIN)/python -m pytest -q
 
-test-all: setup browser
+test-all: setup browser lint
 	$(BIN)/python -m pytest -q --runslow
 
 bench: setup

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# Most tests pin rule behaviour on the fast (CNN) model; tests/test_accurate.py asks for the accurate one itself.
+# Subprocesses started by tests (the CLI) inherit this too.
+os.environ.setdefault("LAGEBILD_MODEL", "fast")
 
 from lagebild.config import Settings
 

@@ -8,7 +8,6 @@ from lagebild.model import Article
 from lagebild.pipeline import Extractor
 
 
-
 def claims(extractor: Extractor, lang: str, text: str) -> list[dict]:
     """Each claim with its event trigger, figure text, claimant key and modality."""
     r = extractor.report(Article(id="t", lang=lang, text=text)).to_json_dict()
@@ -91,3 +90,10 @@ def test_hedged_claims_are_rumoured_or_reported(extractor, lang, text):
 def test_a_figure_counts_the_event_it_belongs_to(extractor):
     found = claims(extractor, "de", "Berichten zufolge wurden 30 Menschen bei den Zusammenstößen getötet.")
     assert [c["trigger"] for c in found if c["figure"]] == ["getötet"]
+
+
+def test_a_speaker_in_the_figures_own_clause_claims_it(extractor):
+    found = claims(extractor, "de", "Die Polizei sprach von 12 Toten, die Opposition dagegen von 27 Toten.")
+    police = by_figure(found, "12")
+    assert police["key"] == "official:police" and police["modality"] == "reported" and police["trigger"] == "Toten"
+    assert by_figure(found, "27")["key"] != "official:police"  # the police did not say 27

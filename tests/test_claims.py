@@ -13,7 +13,6 @@ from lagebild.extract.claimants import ClaimantKeys, ClaimantLexicon, claimant_s
 from lagebild.ids import content_id
 from lagebild.lang import LANG_DIR, Pipelines
 from lagebild.model import Article
-from lagebild.pipeline import Extractor
 
 RADIO = ("Das Staatsradio meldete, in Bischkek seien am Freitag 14 Menschen getötet und mehr als 700 "
          "festgenommen worden.")
@@ -109,11 +108,11 @@ def test_pipeline_order_is_checked_with_coded_errors():
     backwards = Settings.from_env(extractors=("lagebild_entities", "lagebild_claims", "lagebild_events"))
     with pytest.raises(ConfigError) as err:
         Pipelines(backwards).build("de")
-    assert err.value.code == "E006" and "lagebild_claims" in str(err.value) and "lagebild_events" in str(err.value)
+    assert err.value.code == "E007" and "lagebild_claims" in str(err.value) and "lagebild_events" in str(err.value)
     unknown = Settings.from_env(extractors=("lagebild_entities", "lagebild_nonsense"))
     with pytest.raises(ConfigError) as err:
         Pipelines(unknown).build("de")
-    assert err.value.code == "E005"
+    assert err.value.code == "E006"
 
 
 def test_every_extractor_declares_what_it_requires_and_assigns(extractor):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
-import os
-
 import duckdb
+import pytest
 
 CLI = [str(Path(sys.executable).with_name("lagebild"))]
 
@@ -26,17 +26,19 @@ def test_help_lists_the_commands(tmp_path):
         assert command in result.stdout
 
 
-def test_ten_thousand_records_with_one_broken_line(tmp_path):
+@pytest.mark.parametrize("records", [500, pytest.param(10_000, marks=pytest.mark.slow)])
+def test_many_records_with_one_broken_line(tmp_path, records):
     source = tmp_path / "big.jsonl"
     lines = [json.dumps({"id": f"n{i}", "lang": "de", "text": f"Meldung {i}: In Osch blieb es ruhig."})
-             for i in range(10_000)]
-    lines[4321] = "{not json"
+             for i in range(records)]
+    broken = records * 4321 // 10_000
+    lines[broken] = "{not json"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run("extract", str(source), "--format", "jsonl", "--rejects", "rejects.jsonl", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
-    assert len(result.stdout.splitlines()) == 9_999
+    assert len(result.stdout.splitlines()) == records - 1
     [reject] = [json.loads(line) for line in (tmp_path / "rejects.jsonl").read_text().splitlines()]
-    assert reject["origin"].endswith("big.jsonl:4322") and reject["code"] == "R003"
+    assert reject["origin"].endswith(f"big.jsonl:{broken + 1}") and reject["code"] == "R003"
     assert "Traceback" not in result.stderr
 
 

@@ -6,11 +6,11 @@ import pytest
 
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
+from test_fuse import corpus, ingest, members, report  # noqa: E402
 
 from lagebild import fuse  # noqa: E402
 from lagebild.store import Store  # noqa: E402
 from lagebild.views.web import create_app  # noqa: E402
-from test_fuse import corpus, ingest, members, report  # noqa: E402
 
 
 def renamed(one, old: str, new: str):

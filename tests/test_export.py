@@ -10,8 +10,14 @@ import duckdb
 
 from lagebild.store import Store
 from lagebild.store.queries import EventFilter
-from lagebild.views.export import ACLED_COLUMNS, export_acled_csv, export_geojson, export_jsonl, export_parquet, \
-    fatalities
+from lagebild.views.export import (
+    ACLED_COLUMNS,
+    export_acled_csv,
+    export_geojson,
+    export_jsonl,
+    export_parquet,
+    fatalities,
+)
 
 from factories import sample_report
 

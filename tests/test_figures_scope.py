@@ -11,7 +11,6 @@ from lagebild.model import Article
 from lagebild.pipeline import Extractor
 
 
-
 def figures(extractor: Extractor, lang: str, text: str) -> list[dict]:
     return extractor.report(Article(id="f", lang=lang, text=text)).to_json_dict()["quantities"]
 

@@ -114,3 +114,24 @@ def test_index_is_built_lazily_once_per_instance(monkeypatch: pytest.MonkeyPatch
     assert builds == []
     assert resolver.candidates("Kiew", "de") == [] and resolver.candidates("Moskau", "de") == []
     assert builds == [1]
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Aufständische griffen Palma in der Provinz Cabo Delgado an, teilte die Armee Mosambiks mit.", "de"),
+    ("Insurgents attacked Palma in Cabo Delgado province in northern Mozambique.", "en"),
+])
+def test_a_town_abroad_is_not_guessed_where_the_text_names_its_country(resolver: PlaceResolver, text: str,
+                                                                        lang: str) -> None:
+    """Palma in Mozambique is not in the gazetteer: it stays open instead of becoming Palma de Mallorca."""
+    (palma,) = resolve(resolver, text, "Palma", lang=lang)
+    assert palma is None
+
+
+def test_the_country_named_in_the_text_counts_even_when_it_is_no_entity(resolver: PlaceResolver) -> None:
+    assert resolver.countries_in_text("Die Armee Mosambiks und Kenias Regierung", "de") >= {"MZ", "KE"}
+    assert resolver.countries_in_text("talks between Kenya and Uganda", "en") >= {"KE", "UG"}
+
+
+def test_palma_on_mallorca_is_the_spanish_city(resolver: PlaceResolver) -> None:
+    (palma,) = resolve(resolver, "Auf Mallorca hat die Polizei in Palma zwei Männer festgenommen.", "Palma")
+    assert palma is not None and palma.country == "ES"

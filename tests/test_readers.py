@@ -138,6 +138,6 @@ def test_stdin_is_sniffed(settings):
     jsonl = io.BufferedReader(io.BytesIO(b'{"text": "Thousands protested in Bishkek on Friday."}\n'))
     [article] = read(["-"], settings, stdin=jsonl)
     assert article.lang == "en"
-    text = io.BufferedReader(io.BytesIO("date 2023-03 Am Freitag wurde demonstriert.".encode()))
+    text = io.BufferedReader(io.BytesIO(b"date 2023-03 Am Freitag wurde demonstriert."))
     [article] = read(["-"], settings, stdin=text)
     assert article.published.value == "2023-03"

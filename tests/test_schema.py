@@ -8,10 +8,9 @@ from importlib.resources import files
 import jsonschema
 import pytest
 
-from lagebild.model import report_json_schema
-from lagebild.pipeline import Extractor
-from lagebild.model import Article
 from lagebild.dates import parse_partial_date
+from lagebild.model import Article, report_json_schema
+from lagebild.pipeline import Extractor
 
 from factories import sample_report
 

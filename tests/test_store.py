@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 
 from lagebild.errors import StoreError
@@ -35,7 +36,7 @@ def test_a_failed_batch_leaves_the_store_as_it_was(settings):
     bad.events[0].trigger.start = 2**40  # does not fit the INTEGER column: the insert fails mid-batch
     with Store(settings.db_path) as store:
         store.write([good])
-        with pytest.raises(Exception):
+        with pytest.raises(duckdb.Error):
             store.write([sample_report("a3"), bad])
         assert store.counts()["articles"] == 1
         assert store.counts()["events"] == 2

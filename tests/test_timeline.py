@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from rich.console import Console
+from test_fuse import corpus, ingest
 
 from lagebild.store import Store
 from lagebild.views.timeline import figure_text, print_timeline
-
-from test_fuse import corpus, ingest
 
 
 def render(store: Store, **filters) -> str:

@@ -10,6 +10,8 @@ import spacy
 import lagebild.lang.de  # noqa: F401
 from lagebild.train import de_sources, train_de
 
+pytestmark = pytest.mark.slow  # trains for minutes, even in sample mode
+
 
 def test_train_de_sample_runs_end_to_end(data_dir: Path, tmp_path: Path) -> None:
     missing = [p for p in de_sources(data_dir).values() if not p.exists()]

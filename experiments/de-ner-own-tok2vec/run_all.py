@@ -22,6 +22,7 @@ from pathlib import Path  # noqa: E402
 import data  # noqa: E402
 import measure  # noqa: E402
 import models  # noqa: E402
+
 from lagebild.config import Settings  # noqa: E402
 from lagebild.lang import LANG_DIR  # noqa: E402
 from lagebild.train.corpora import read_gnad_texts  # noqa: E402

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
-SCHEMA_ID = "lagebild.report/2"
-SCHEMA_V1 = "lagebild.report/1"
+SCHEMA_ID: Final = "lagebild.report/2"
+SCHEMA_V1: Final = "lagebild.report/1"
 SUPPORTED_LANGUAGES = ("de", "en")
+# Entity models: "accurate" is the fine-tuned multilingual encoder (ONNX, CPU); "fast" is the shipped CNN pipeline.
+MODELS = ("accurate", "fast")
 
 # Extractor components appended, in this order, after each language's base pipeline.
 DEFAULT_EXTRACTORS = (
@@ -31,17 +34,20 @@ class Settings:
     languages: tuple[str, ...] = SUPPORTED_LANGUAGES
     default_language: str = "de"
     extractors: tuple[str, ...] = DEFAULT_EXTRACTORS
+    model: str = "accurate"
     batch_size: int = 64
     store_batch_size: int = 500
     max_text_chars: int = 1_000_000
     data_dir: Path = field(default_factory=lambda: Path(__file__).resolve().parents[3] / "shared" / "data")
 
     @classmethod
-    def from_env(cls, **overrides: object) -> "Settings":
+    def from_env(cls, **overrides: object) -> Settings:
         """Defaults, then LAGEBILD_* environment variables, then explicit overrides."""
         env: dict[str, object] = {}
         if "LAGEBILD_DB" in os.environ:
             env["db_path"] = Path(os.environ["LAGEBILD_DB"])
+        if "LAGEBILD_MODEL" in os.environ:
+            env["model"] = os.environ["LAGEBILD_MODEL"]
         if "LAGEBILD_DATA" in os.environ:
             env["data_dir"] = Path(os.environ["LAGEBILD_DATA"])
         env.update({k: v for k, v in overrides.items() if v is not None})

@@ -35,12 +35,14 @@ class LagebildError(Exception):
         return f"[{self.code}] {self.args[0]}"
 
 
-class InputNotFound(LagebildError):
-    code = "E001"
-
-
 class StoreError(LagebildError):
     code = "E002"
+
+
+class StoreLocked(StoreError):
+    """Another process holds the store's lock (an ingest writing, or readers while a writer waits)."""
+
+    code = "E005"
 
 
 class BadOption(LagebildError):
@@ -50,7 +52,7 @@ class BadOption(LagebildError):
 class ConfigError(LagebildError):
     """A pipeline configuration that cannot work: an unknown extractor, or one placed before what it requires."""
 
-    code = "E005"
+    code = "E006"
 
 
 class DataError(LagebildError):

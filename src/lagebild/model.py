@@ -17,9 +17,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .config import SCHEMA_ID
+from .dates import DateInterval, Granularity
 
 OFFSETS = "Unicode code point offset into article.text"
-from .dates import DateInterval, Granularity
 
 
 class _Strict(BaseModel):
@@ -101,7 +101,7 @@ class Quantity(_Strict):
     approximate: bool = False
     unit: str | None = None
     category: QuantityCategory = "other"
-    scope: Scope = Field(default_factory=Scope)
+    scope: Scope = Field(default_factory=lambda: Scope(place=None, level=None, group=None))
 
 
 class Quote(_Strict):

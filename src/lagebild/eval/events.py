@@ -15,6 +15,9 @@ import json
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
 
 from . import OWN_GOLD_DIR, EvalRow, read_own_gold
 
@@ -81,7 +84,7 @@ def _relations(doc: dict) -> list[dict]:
     return rel.get("array", []) if isinstance(rel, dict) else list(rel)
 
 
-def score_smartdata(nlp, docs: Iterator[dict]) -> dict[str, int]:
+def score_smartdata(nlp: Language, docs: Iterator[dict]) -> dict[str, int]:
     """Sentence-level counts: a gold relation is found if a mapped event's sentence overlaps it, and vice versa."""
     from ..extract import claims
 
@@ -105,7 +108,7 @@ def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def run(pipelines, data_dir: Path, *, limit: int | None = None) -> list[EvalRow]:
+def run(pipelines: Any, data_dir: Path, *, limit: int | None = None) -> list[EvalRow]:
     """Own gold sets: trigger/type F1, mode/source/modality accuracy; SmartData test: Strike ↔ PROTEST/strike P/R/F1."""
     from ..extract import claims
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Iterable
 from importlib.resources import files
 from itertools import combinations
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..config import Settings
 from ..extract.report import build_report
@@ -29,7 +30,8 @@ Key = tuple[str, str]
 def example_reports(pipelines: Any, limit: int | None = None) -> tuple[list[Report], list[str]]:
     """Reports of the bundled examples; articles whose language pipeline fails are skipped and named."""
     settings = Settings.from_env()
-    reports, skipped = [], []
+    reports: list[Report] = []
+    skipped: list[str] = []
     for item in read_inputs([str(files("lagebild") / "examples")], RecordBuilder(settings)):
         if not isinstance(item, Article):
             continue

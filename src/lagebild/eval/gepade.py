@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import EvalRow
@@ -35,13 +37,13 @@ def read_speech(path: Path) -> tuple[list[list[str]], list[dict[str, TokenSet]]]
     return sentences, gold
 
 
-def predict(nlp, components, sentences: list[list[str]]) -> list[dict[str, TokenSet]]:
+def predict(nlp: Language, components: list[tuple[str, Any]], sentences: list[list[str]]) -> list[dict[str, TokenSet]]:
     """Cues found by lagebild in one speech, as token sets like the gold's."""
     from ..extract.attribution import AttributionLexicon, find_cues
 
     lex = AttributionLexicon.load("de")
     words = [w for sent in sentences for w in sent]
-    starts = [i == 0 for sent in sentences for i in range(len(sent))]
+    starts: list[bool | int | None] = [i == 0 for sent in sentences for i in range(len(sent))]
     doc = Doc(nlp.vocab, words=words, sent_starts=starts)
     for name, proc in components:
         if name not in ("sentencizer", "senter"):
@@ -76,7 +78,7 @@ def score(gold: list[dict[str, TokenSet]], pred: list[dict[str, TokenSet]]) -> d
     return c
 
 
-def run(pipelines, data_dir: Path, *, limit: int | None = None) -> list[EvalRow]:
+def run(pipelines: Any, data_dir: Path, *, limit: int | None = None) -> list[EvalRow]:
     """Cue P/R/F1, and source and message accuracy on matched cues."""
     folder = data_dir / FOLDER
     if not folder.is_dir():

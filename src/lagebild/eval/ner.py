@@ -1,8 +1,10 @@
-"""NER evaluation: GermEval 2014 test (outer spans, PER/ORG/LOC/MISC) and UNER German-PUD (PER/ORG/LOC), exact span match."""
+"""NER evaluation of both entity models: GermEval 2014 test (outer spans, PER/ORG/LOC/MISC), UNER German-PUD and
+English-PUD (PER/ORG/LOC); exact span match. Task `ner-accurate` or `ner-fast` names the model."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -63,35 +65,44 @@ def predicted_spans(doc: Doc, labels: Sequence[str]) -> Spans:
     return {(e.start, e.end, e.label_) for e in doc.ents if e.label_ in labels}
 
 
-def score_dataset(dataset: str, sents: Sequence[Sent], docs: Sequence[Doc], labels: Sequence[str]) -> list[EvalRow]:
+def score_dataset(dataset: str, sents: Sequence[Sent], docs: Sequence[Doc], labels: Sequence[str],
+                  task: str = "ner") -> list[EvalRow]:
     """Micro P/R/F1 plus per-label F1 rows for one dataset."""
     gold = [bio_to_spans(s.ner or []) for s in sents]
     pred = [predicted_spans(d, labels) for d in docs]
     p, r, f, n = prf(gold, pred)
     rows: list[EvalRow] = [
-        EvalRow(dataset=dataset, task="ner", metric=m, score=v, anchor=None, n=n)
+        EvalRow(dataset=dataset, task=task, metric=m, score=v, anchor=None, n=n)
         for m, v in (("precision", p), ("recall", r), ("f1", f))
     ]
     for label in labels:
         _, _, lf, ln = prf(gold, pred, label)
-        rows.append(EvalRow(dataset=dataset, task="ner", metric=f"f1_{label}", score=lf, anchor=None, n=ln))
+        rows.append(EvalRow(dataset=dataset, task=task, metric=f"f1_{label}", score=lf, anchor=None, n=ln))
     return rows
 
 
 def run(pipelines: Any, data_dir: Path, *, limit: int | None = None) -> list[EvalRow]:
-    """Score the German pipeline's entities on GermEval 2014 test and UNER German-PUD (evaluation only)."""
+    """Score both models on GermEval 2014 test and UNER German- and English-PUD (evaluation only).
+
+    The fast model has no English entities, so it is scored on the German sets only.
+    """
+    from ..config import MODELS
+    from ..lang import Pipelines
+
     sources = [
-        ("germeval2014_test", data_dir / "germeval2014_ner" / "NER-de-test.tsv", read_germeval, NER_LABELS),
-        ("uner_de_pud", data_dir / "uner_pud_de_en" / "de_pud-ud-test.iob2", read_uner, ("PER", "ORG", "LOC")),
+        ("germeval2014_test", "de", data_dir / "germeval2014_ner" / "NER-de-test.tsv", read_germeval, NER_LABELS),
+        ("uner_de_pud", "de", data_dir / "uner_pud_de_en" / "de_pud-ud-test.iob2", read_uner, ("PER", "ORG", "LOC")),
+        ("uner_en_pud", "en", data_dir / "uner_pud_de_en" / "en_pud-ud-test.iob2", read_uner, ("PER", "ORG", "LOC")),
     ]
-    present = [s for s in sources if s[1].exists()]
-    if not present:
-        return []
-    nlp = pipelines.get("de")
-    components = base_components(nlp, pipelines)
+    present = [s for s in sources if s[2].exists()]
     rows: list[EvalRow] = []
-    for dataset, path, reader, labels in present:
-        sents = list(reader(path))[:limit]
-        docs = annotate(nlp, components, [s.words for s in sents])
-        rows.extend(score_dataset(dataset, sents, docs, labels))
+    for model in MODELS:
+        models = Pipelines(replace(pipelines.settings, model=model))
+        for dataset, lang, path, reader, labels in present:
+            if model == "fast" and lang == "en":
+                continue
+            nlp = models.get(lang)
+            sents = list(reader(path))[:limit]
+            docs = annotate(nlp, base_components(nlp, models), [s.words for s in sents])
+            rows.extend(score_dataset(dataset, sents, docs, labels, task=f"ner-{model}"))
     return rows

@@ -7,6 +7,7 @@ A predicted quantity matches a gold one when their character spans overlap (one-
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from . import OWN_GOLD_DIR, EvalRow, read_own_gold
 
@@ -45,7 +46,7 @@ def score(gold: list[dict], predicted: list[list[dict]]) -> dict[str, int]:
     return c
 
 
-def run(pipelines, data_dir: Path, *, limit: int | None = None) -> list[EvalRow]:
+def run(pipelines: Any, data_dir: Path, *, limit: int | None = None) -> list[EvalRow]:
     """Span P/R/F1, and bounds / category accuracy on matched quantities."""
     from ..extract import claims
 

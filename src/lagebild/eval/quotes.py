@@ -6,6 +6,9 @@ import json
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
 
 from . import EvalRow
 
@@ -103,7 +106,7 @@ def prf(c: dict[str, int]) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def evaluate(nlp, docs: Iterator[dict]) -> dict[str, int]:
+def evaluate(nlp: Language, docs: Iterator[dict]) -> dict[str, int]:
     """Run the pipeline over the documents and sum the counts."""
     from ..extract import claims
 
@@ -116,7 +119,7 @@ def evaluate(nlp, docs: Iterator[dict]) -> dict[str, int]:
     return total
 
 
-def run(pipelines, data_dir: Path, *, limit: int | None = None, split: str = "test") -> list[EvalRow]:
+def run(pipelines: Any, data_dir: Path, *, limit: int | None = None, split: str = "test") -> list[EvalRow]:
     """Quote detection P/R/F1 (half-coverage match) and speaker accuracy on found quotes."""
     if not (data_dir / DATASET / f"{split}.tar.gz").exists():
         return []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from . import EvalRow
 from .quotes import prf, score
@@ -69,7 +70,7 @@ def samples(data_dir: Path, limit: int | None = None) -> Iterator[Path]:
     yield from files[:limit]
 
 
-def run(pipelines, data_dir: Path, *, limit: int | None = None) -> list[EvalRow]:
+def run(pipelines: Any, data_dir: Path, *, limit: int | None = None) -> list[EvalRow]:
     """Quote detection P/R/F1 and speaker accuracy on found quotes."""
     from ..extract import claims
 

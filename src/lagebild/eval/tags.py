@@ -31,11 +31,11 @@ def mood_pairs(sents: Sequence[Sent], docs: Sequence[Doc]) -> tuple[list[str], l
     gold: list[str] = []
     pred: list[str] = []
     for sent, doc in zip(sents, docs):
-        finite = sent.extra.get("finite") or [False] * len(sent.words)
-        for i, is_fin in enumerate(finite):  # type: ignore[arg-type]
+        finite: list[bool] = sent.extra.get("finite") or [False] * len(sent.words)  # type: ignore[assignment]
+        for i, is_fin in enumerate(finite):
             if is_fin and sent.morph is not None:
                 gold.append(feats(sent.morph[i]).get("Mood", "-"))
-                pred.append(",".join(doc[i].morph.get("Mood")) or "-")
+                pred.append(",".join(doc[i].morph.get("Mood", [])) or "-")
     return gold, pred
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any
 
 from ..dates import parse_partial_date
 from ..model import Article
@@ -53,7 +54,7 @@ class Counts:
     gold_ok: int = 0
     gold_all: int = 0
 
-    def __add__(self, other: "Counts") -> "Counts":
+    def __add__(self, other: Counts) -> Counts:
         return Counts(self.sys_ok + other.sys_ok, self.sys_all + other.sys_all,
                       self.gold_ok + other.gold_ok, self.gold_all + other.gold_all)
 
@@ -128,7 +129,7 @@ def _article(doc: AnnotatedText) -> Article:
     return Article(id=doc.name, lang="de", text=doc.text, published=published)
 
 
-def tag_documents(pipelines, docs: list[AnnotatedText], mode: str) -> Iterator[list[Timex]]:
+def tag_documents(pipelines: Any, docs: list[AnnotatedText], mode: str) -> Iterator[list[Timex]]:
     """Our expressions for each document: the base pipeline, then a times tagger in `mode`."""
     from ..extract.times import TimeLexicon, TimeTagger
     from ..lang import language_data
@@ -146,7 +147,7 @@ def tag_documents(pipelines, docs: list[AnnotatedText], mode: str) -> Iterator[l
             yield [Timex(t["start"], t["end"], t["value"]) for t in tagger.extract(spacy_doc)]
 
 
-def krauts_rows(pipelines, root: Path, limit: int | None) -> list[EvalRow]:
+def krauts_rows(pipelines: Any, root: Path, limit: int | None) -> list[EvalRow]:
     """Value and span F1 per KRAUTS part, with HeidelTime's outputs scored alike as the anchor."""
     rows: list[EvalRow] = []
     for part in KRAUTS_PARTS:
@@ -171,7 +172,7 @@ def krauts_rows(pipelines, root: Path, limit: int | None) -> list[EvalRow]:
     return rows
 
 
-def wikiwars_rows(pipelines, root: Path, limit: int | None) -> list[EvalRow]:
+def wikiwars_rows(pipelines: Any, root: Path, limit: int | None) -> list[EvalRow]:
     """Lenient (overlap) extraction+value F1 on WikiWarsDE, narrative anchoring."""
     files = sorted((root / "keyinline").glob("*.xml"))[:limit]
     if not files:
@@ -196,7 +197,7 @@ def _find(data_dir: Path, *candidates: str) -> Path | None:
     return None
 
 
-def run(pipelines, data_dir: Path, *, limit: int | None = None) -> list[EvalRow]:
+def run(pipelines: Any, data_dir: Path, *, limit: int | None = None) -> list[EvalRow]:
     """KRAUTS rows per part and WikiWarsDE rows; [] when the data is absent."""
     data_dir = Path(data_dir)
     rows: list[EvalRow] = []

@@ -85,12 +85,12 @@ class AttributionLexicon:
             bool(tok.tag_) and tok.tag_ in self.pronoun_tags and tok.lower_ not in self.thing_pronouns)
 
     @classmethod
-    def load(cls, lang: str) -> "AttributionLexicon":
+    def load(cls, lang: str) -> AttributionLexicon:
         """Read `lang/<lang>/attribution.json`."""
         return cls.from_dict(json.loads(Path(language_data(lang, "attribution.json")).read_text("utf-8")))
 
     @classmethod
-    def from_dict(cls, d: dict) -> "AttributionLexicon":
+    def from_dict(cls, d: dict) -> AttributionLexicon:
         """Build the lexicon from the parsed data file: every word list by its field name, lower-cased."""
         mod = d["modality"]
         order = ("rumor", "witness", "media", "official")
@@ -266,7 +266,7 @@ def has_konjunktiv(doc: Doc, start: int, end: int, lex: AttributionLexicon, stro
     """Does the token range contain a Konjunktiv form (morphology when present, else the word-form list)?"""
     forms = lex.konjunktiv_strong if strong else lex.konjunktiv_forms
     for tok in doc[start:end]:
-        if "Sub" in tok.morph.get("Mood") and (not strong or tok.lower_ not in ("würde", "würden", "wäre", "wären")):
+        if "Sub" in tok.morph.get("Mood", []) and (not strong or tok.lower_ not in ("würde", "würden", "wäre", "wären")):
             return True
         if tok.lower_ in forms:
             return True
@@ -284,6 +284,7 @@ def first_word(sent: Span) -> int:
 def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
     """All reporting cues in a sentence, with speaker and content token ranges."""
     cues: list[Cue] = []
+    k: int | None  # a token index, or None when a search finds nothing
     toks = list(sent)
     s0, s1 = first_word(sent), sent.end
     for tok in toks:
@@ -321,7 +322,7 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
                 cues.append(Cue(i, i + 1, tok.text, "so", sp, _before(doc, sent, i - 1)))
         elif (tok.pos_ == "ADJ" and i + 1 < s1 and doc[i + 1].pos_ in ("NOUN", "PROPN")) or tok.pos_ in ("DET", "PRON"):
             continue  # "nicht näher bezeichnete Quellen", "meinen Geist": a cue word used as adjective or determiner
-        elif "Inf" in tok.morph.get("VerbForm") and i > s0 and doc[i - 1].pos_ == "PART":
+        elif "Inf" in tok.morph.get("VerbForm", []) and i > s0 and doc[i - 1].pos_ == "PART":
             continue  # "hätte das Dekret zu bestätigen": an infinitive with its particle reports nothing
         elif low in lex.cue_verbs or (lemma and tok.pos_ in ("VERB", "AUX") and lemma in lex.cue_verbs
                                          and lemma not in lex.cue_particles and low not in lex.konjunktiv_forms):
@@ -371,6 +372,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     i, s0, s1 = tok.i, first_word(sent), sent.end
     low = tok.lower_
     cs, ce = clause_bounds(doc, i, sent)
+    k: int | None  # a token index, or None when a search finds nothing
     toks = [i]
     if low in lex.cue_particles:
         pe = ce  # the particle may stand after a quoted word: "wies die Vorwürfe als „haltlos“ zurück"
@@ -406,6 +408,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     verb_first = lead == i and (i == cs or doc[cs - 1].text in PUNCT_BREAKS | QUOTE_CHARS)
     wie = _wie_before(doc, s0, cs, lex) if verb_first else None
     agent = _passive_agent(doc, tok, cs, ce, lex) if not impersonal else None
+    speaker: tuple[int, int] | None
     if agent is not None:
         speaker = agent  # "wurde von Minister Stolpe als unrealistisch bezeichnet"
     elif impersonal:
@@ -489,7 +492,7 @@ def _contrast_after(doc: Doc, ce: int, end: int, lex: AttributionLexicon) -> boo
 
 def _passive_agent(doc: Doc, tok: Token, cs: int, ce: int, lex: AttributionLexicon) -> tuple[int, int] | None:
     """The agent phrase of a passive reporting participle ("von Beobachtern … kritisiert"), if the clause has one."""
-    participle = "Part" in tok.morph.get("VerbForm") or tok.i == ce - 1  # clause-final after the auxiliary
+    participle = "Part" in tok.morph.get("VerbForm", []) or tok.i == ce - 1  # clause-final after the auxiliary
     if not participle or tok.lower_ in lex.passive_subject_cues:
         return None
     if not any(doc[k].lower_ in lex.passive_auxiliaries for k in range(cs, tok.i)):
@@ -645,4 +648,4 @@ def _future_infinitive(doc: Doc, s: int, e: int, lex: AttributionLexicon) -> boo
     if not any(doc[k].lower_ in lex.future_auxiliaries for k in range(s, e)):
         return False
     last = next((doc[k] for k in range(e - 1, s - 1, -1) if not (doc[k].is_punct or doc[k].is_space)), None)
-    return last is not None and last.i > s and "Inf" in last.morph.get("VerbForm")
+    return last is not None and last.i > s and "Inf" in last.morph.get("VerbForm", [])

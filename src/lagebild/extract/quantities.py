@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from ..lang import language_data
 from . import claims
@@ -38,7 +38,6 @@ from .sentences import SentenceIndex
 # Files in lang/<code>/ this extractor needs; a language without them runs without it.
 LANGUAGE_DATA: tuple[str, ...] = ("quantities.json",)
 
-DIGITS = r"\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?(?!\d)|\d+(?:,\d+)?"  # German notation (the default)
 SPACES = "\u00a0\u202f "
 
 
@@ -239,11 +238,12 @@ class QuantityTagger:
             return False
         prev = doc[span.start - 1] if span.start > 0 else None
         nxt = doc[span.end] if span.end < len(doc) else None
-        prev_name = prev is not None and not prev.is_sent_start and prev.text[:1].isupper() and prev.is_alpha             and prev.pos_ in ("PROPN", "NOUN", "ADJ", "")
+        prev_name = (prev is not None and not prev.is_sent_start and prev.text[:1].isupper() and prev.is_alpha
+                     and prev.pos_ in ("PROPN", "NOUN", "ADJ", ""))
         next_cap = nxt is not None and nxt.text[:1].isupper() and nxt.is_alpha
         if prev_name and (nxt is None or not nxt.is_alpha or next_cap or nxt.pos_ in ("VERB", "AUX")):
             return True
-        return next_cap and not self.lex.capitalized_nouns and not self._known_noun(nxt.lower_) \
+        return nxt is not None and next_cap and not self.lex.capitalized_nouns and not self._known_noun(nxt.lower_) \
             and not nxt.lower_.endswith(self.lex.person_suffixes or ("\0",))
 
     def _skip(self, text: str, start: int, end: int) -> bool:
@@ -314,13 +314,14 @@ class QuantityTagger:
         return position
 
     @staticmethod
-    def _token_at(doc: Doc, char: int):
+    def _token_at(doc: Doc, char: int) -> Token | None:
         span = doc.char_span(char, char + 1, alignment_mode="expand")
         return span[0] if span is not None and len(span) else None
 
     def _bounds(self, g: dict[str, str]) -> tuple[float | None, float | None, float | None, bool]:
         """(value, low, high, approximate) from the groups of a match."""
         lex = self.lex
+        n: float | None
         scale = lex.scales.get(g["scale"].lower(), 1.0) if "scale" in g else 1.0
         if "num2" in g:
             a, b = lex.number(g["num"]), lex.number(g["num2"])
@@ -443,4 +444,4 @@ class QuantityTagger:
 @Language.factory("lagebild_quantities", assigns=["doc._.report_quantities"])
 def make_quantities(nlp: Language, name: str) -> QuantityTagger:
     """The quantities component for `nlp.lang`."""
-    return QuantityTagger(QuantityLexicon(language_data(nlp.lang, "quantities.json")))
+    return QuantityTagger(QuantityLexicon(language_data(str(nlp.lang), "quantities.json")))

@@ -9,8 +9,17 @@ from spacy.tokens import Doc, Span
 
 from ..lang import language_data
 from . import claims
-from .attribution import (AttributionLexicon, Cue, backward_np, find_cues, first_np, first_word, has_konjunktiv, no_verb,
-                          source_kind)
+from .attribution import (
+    AttributionLexicon,
+    Cue,
+    backward_np,
+    find_cues,
+    first_np,
+    first_word,
+    has_konjunktiv,
+    no_verb,
+    source_kind,
+)
 from .entities import LanguageRules
 
 # Files in lang/<code>/ this extractor needs; a language without them runs without it.
@@ -33,7 +42,7 @@ class Speaker:
     spans: list[tuple[int, int]]
     is_person: bool = False
 
-    def mentioned_at(self, span: tuple[int, int]) -> "Speaker":
+    def mentioned_at(self, span: tuple[int, int]) -> Speaker:
         """The same speaker, resting also on a local mention ("er", "Demnach", "eigenen Angaben")."""
         return Speaker(self.text, self.entity, [span] + self.spans, self.is_person)
 
@@ -144,7 +153,7 @@ class QuoteExtractor:
             state["recent"] = recent_speaker if recent_end is not None and "\n" not in doc.text[recent_end:sent.start_char] \
                 and si - recent_si <= CONTINUATION_GAP else None
             in_sent = [d for d in directs if d[2] < sent.end and d[3] > sent.start]
-            inside = lambda t: any(d[2] <= t < d[3] for d in in_sent)  # noqa: E731
+            inside = lambda t: any(d[2] <= t < d[3] for d in in_sent)  # noqa: E731, B023 (used in this iteration only)
             cues = [c for c in find_cues(doc, sent, lex) if not inside(c.start)]
             resolved: list[tuple[Cue, Speaker | None]] = []
             for cue in cues:
@@ -215,6 +224,7 @@ class QuoteExtractor:
         """Speaker of a direct quote: a cue in its sentences, a "Name:" lead-in, or the running speaker."""
         lex = self.lex
         assert lex is not None
+        sp: Speaker | None
         _, _, ts, te = d
         cands: list[tuple[int, Cue, Speaker | None]] = [
             (min(abs(c.start - ts), abs(c.start - te)), c, sp) for c, sp in resolved if sp is not None
@@ -234,7 +244,7 @@ class QuoteExtractor:
         nxt = next((x for x in sents[si + 1:] if x.start >= te), None)
         if nxt is not None and doc[first_word(nxt)].lower_ in lex.thing_pronouns | {lex.so_cue}:
             back = [c for c in find_cues(doc, nxt, lex) if c.kind == "verb" and c.speaker and c.content is None]
-            if back:
+            if back and back[0].speaker:
                 return self._speaker(doc, back[0].speaker, mentions, state), back[0].text
         # "Name:" right before the quote (same line or the line before)
         j = ts - 1
@@ -452,4 +462,4 @@ class QuoteExtractor:
                   assigns=["doc._.report_quotes", "doc._.quote_speaker_spans"])
 def make_quotes(nlp: Language, name: str) -> QuoteExtractor:
     """The quote extractor for the pipeline's language."""
-    return QuoteExtractor(nlp.lang)
+    return QuoteExtractor(str(nlp.lang))

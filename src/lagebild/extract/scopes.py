@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 
 from ..errors import DataError
 from ..lang import LANG_DIR, language_data
@@ -31,7 +31,7 @@ class ScopeLexicon:
     groups: tuple[tuple[str, str], ...]  # (stem, group), longest stems first
 
     @classmethod
-    def load(cls, lang: str) -> "ScopeLexicon | None":
+    def load(cls, lang: str) -> ScopeLexicon | None:
         """The language's scopes.json, validated; None if the language has none."""
         return _load(lang)
 

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -86,7 +87,7 @@ class TimeLexicon:
 
         return re.sub(r"\{([A-Z_]+)\}", alternation, template)
 
-    def get(self, cls: str, text: str | None) -> object:
+    def get(self, cls: str, text: str | None) -> Any:
         """The value of a word in a class, or None."""
         return None if text is None else self.classes[cls].get(self.key(text))
 
@@ -284,7 +285,7 @@ class TimeTagger:
         if "num" in g and ("unit" in g or "fwdunit" in g):
             return self._offset(g, ctx)
         if "compound" in g:
-            unit, shift, *rest = lex.get("COMPOUND", g["compound"])  # type: ignore[misc]
+            unit, shift, *rest = lex.get("COMPOUND", g["compound"])
             part = rest[0] if rest else None
             anchor = ctx.anaphoric() if len(rest) > 1 else ctx.deictic()
             if unit == "D":
@@ -292,7 +293,7 @@ class TimeTagger:
                 return over(anchor, lambda d: shift_value(d, "D", shift) + suffix, "XXXX-XX-XX" + suffix)
             return over(anchor, lambda d: shift_value(d, unit, shift), self._mask_unit(unit), part)
         if "anaphor" in g:
-            shift = int(lex.get("ANAPHOR", g["anaphor"]))  # type: ignore[arg-type]
+            shift = int(lex.get("ANAPHOR", g["anaphor"]))
             unit = str(lex.get("UNIT", g["shiftunit"]))
             return self._shift_unit(unit, shift, ctx, ctx.anaphoric(), None)
         if "later" in g and "shiftunit" in g:
@@ -301,14 +302,14 @@ class TimeTagger:
             return self._shift_unit(unit, shift, ctx, ctx.anaphoric(), None)
         if "shiftunit" in g:
             unit = str(lex.get("UNIT", g["shiftunit"]))
-            shift = int(lex.get("SHIFT", g.get("shift")) or 0)  # type: ignore[arg-type]
+            shift = int(lex.get("SHIFT", g.get("shift")) or 0)
             return self._shift_unit(unit, shift, ctx, ctx.deictic(), lex.get("PART", g.get("part")))
         if "ordinal" in g:
             return self._ordinal(g, ctx)
         if "weekend" in g:
             return self._shift_unit("WE", 0, ctx, ctx.deictic(), None)
         if "nightto" in g:
-            weekday = int(lex.get("WEEKDAY", g["nightto"]))  # type: ignore[arg-type]
+            weekday = int(lex.get("WEEKDAY", g["nightto"]))
             direction = self._direction(ctx)
             return over(ctx.deictic(),
                         lambda d: (weekday_date(d, weekday, direction) - timedelta(days=1)).isoformat() + "TNI",
@@ -332,7 +333,7 @@ class TimeTagger:
         if "decade" in g:
             return self._decade(g, ctx)
         if "decadeword" in g:
-            tens = int(self.lex.get("DECADE_WORD", g["decadeword"]))  # type: ignore[arg-type]
+            tens = int(self.lex.get("DECADE_WORD", g["decadeword"]))
             return self._decade({**g, "decade": f"{tens}0"}, ctx)
         if "season" in g:
             return self._season(g, ctx)
@@ -343,12 +344,12 @@ class TimeTagger:
         return None
 
     def _part(self, g: dict[str, str]) -> str | None:
-        return self.lex.get("PART", g.get("part"))  # type: ignore[return-value]
+        return self.lex.get("PART", g.get("part"))
 
     def _number(self, text: str) -> float | str:
         value = self.lex.get("NUM", text)
         if value is not None:
-            return value if isinstance(value, str) else float(value)  # type: ignore[arg-type]
+            return value if isinstance(value, str) else float(value)
         return float(text.replace(",", "."))
 
     @staticmethod
@@ -383,7 +384,7 @@ class TimeTagger:
         amount = self._number(g["num"])
         unit = str(self.lex.get("UNIT", g.get("unit") or g.get("fwdunit")))
         if "later" in g:
-            sign = int(self.lex.get("LATER", g["later"]))  # type: ignore[arg-type]
+            sign = int(self.lex.get("LATER", g["later"]))
             anchor = ctx.anaphoric()
         else:
             sign = 1 if "fwdunit" in g else -1
@@ -416,7 +417,7 @@ class TimeTagger:
         return over(anchor, lambda d: shift_value(d, unit, shift), self._mask_unit(unit), mod)
 
     def _ordinal(self, g: dict[str, str], ctx: Context) -> Resolved:
-        n = int(self.lex.get("ORDINAL", g["ordinal"]))  # type: ignore[arg-type]
+        n = int(self.lex.get("ORDINAL", g["ordinal"]))
         letter = "Q" if g["ordunit"].lower().startswith("q") else "H"
         if "year" in g:
             return resolved(f"{int(g['year']):04d}-{letter}{n}")
@@ -424,7 +425,7 @@ class TimeTagger:
 
     def _date(self, g: dict[str, str], ctx: Context) -> Resolved | None:
         day = int(g["day"])
-        month = int(g["month_num"]) if "month_num" in g else int(self.lex.get("MONTH", g["month"]))  # type: ignore
+        month = int(g["month_num"]) if "month_num" in g else int(self.lex.get("MONTH", g["month"]))
         if not (1 <= month <= 12 and 1 <= day <= 31):
             return None
         if "year" in g:
@@ -442,21 +443,22 @@ class TimeTagger:
                     f"XXXX-{month:02d}-{day:02d}")
 
     def _weekday(self, g: dict[str, str], ctx: Context) -> Resolved:
-        weekday = int(self.lex.get("WEEKDAY", g["weekday"]))  # type: ignore[arg-type]
+        weekday = int(self.lex.get("WEEKDAY", g["weekday"]))
         part = self.lex.get("DAYPART", g.get("daypart") or g.get("daypart2"))
         suffix = f"T{part}" if part else ""
         shift = self.lex.get("SHIFT", g.get("shift"))
-        direction = {-1: -2, 1: 2}.get(shift, self._direction(ctx))  # type: ignore[arg-type]
+        direction = {-1: -2, 1: 2}.get(shift, self._direction(ctx))
         return over(ctx.deictic(), lambda d: weekday_date(d, weekday, direction).isoformat() + suffix,
                     f"XXXX-WXX-{weekday}{suffix}")
 
     def _relday(self, g: dict[str, str], ctx: Context, text: str) -> Resolved | None:
-        offset = int(self.lex.get("RELDAY", g["relday"]))  # type: ignore[arg-type]
+        offset = int(self.lex.get("RELDAY", g["relday"]))
         part = self.lex.get("DAYPART", g.get("daypart"))
         if offset == 1 and part is None and text[:1].isupper() and not ctx.sentence_initial:
             return None  # "Morgen" inside a sentence is the morning, not tomorrow
         if offset == 0 and part is None and (ctx.narrative or ctx.tense == "present" and not ctx.clock_follows):
-            return Resolved("PRESENT_REF", *(ctx.dct or (None, None)), "unknown")  # "heute" as "nowadays"
+            earliest, latest = ctx.dct or (None, None)
+            return Resolved("PRESENT_REF", earliest, latest, "unknown")  # "heute" as "nowadays"
         suffix = f"T{part}" if part else ""
         return over(ctx.dct, lambda d: (d + timedelta(days=offset)).isoformat() + suffix, "XXXX-XX-XX" + suffix)
 
@@ -478,7 +480,7 @@ class TimeTagger:
         return self._on_anchor_day(ctx, f"T{hour:02d}:{minute:02d}")
 
     def _month(self, g: dict[str, str], ctx: Context) -> Resolved:
-        month = int(self.lex.get("MONTH", g["month"]))  # type: ignore[arg-type]
+        month = int(self.lex.get("MONTH", g["month"]))
         mod = self._part(g)
         if "year" in g:
             return resolved(f"{int(g['year']):04d}-{month:02d}", mod)
@@ -523,4 +525,4 @@ class TimeTagger:
                   assigns=["doc._.report_times"])
 def make_times(nlp: Language, name: str, mode: str) -> TimeTagger:
     """The times component for `nlp.lang`; mode "news" (anchor on publication) or "narrative"."""
-    return TimeTagger(TimeLexicon(language_data(nlp.lang, "times.json")), mode)
+    return TimeTagger(TimeLexicon(language_data(str(nlp.lang), "times.json")), mode)

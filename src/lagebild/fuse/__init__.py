@@ -6,7 +6,8 @@ Rules are documented in `cluster.py` (merging) and `figures.py` (figures, confli
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import duckdb
 

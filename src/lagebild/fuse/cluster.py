@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 COUNTRY_KINDS = frozenset({"country"})
 
@@ -104,7 +105,7 @@ class Cluster:
     closed: bool = False
 
     @classmethod
-    def seed(cls, mention: Mention) -> "Cluster":
+    def seed(cls, mention: Mention) -> Cluster:
         """A new cluster holding one mention."""
         reason: dict[str, Any] = {"joined": "split by user" if mention.pinned else "first mention"}
         return cls(id=cluster_id(mention), type=mention.type, members=[mention], reasons=[reason],
@@ -118,8 +119,9 @@ class Cluster:
         self.members.append(mention)
         self.reasons.append(reason)
         self.mode = self.mode or mention.mode
-        self.earliest = max(self.earliest, mention.earliest)  # type: ignore[type-var]
-        self.latest = min(self.latest, mention.latest)  # type: ignore[type-var]
+        assert mention.earliest is not None and mention.latest is not None  # compatible() admits dated mentions only
+        self.earliest = max(self.earliest, mention.earliest)
+        self.latest = min(self.latest, mention.latest)
         self.country = self.country or mention.country
         if mention.local_place:
             self.geonames_id = mention.geonames_id

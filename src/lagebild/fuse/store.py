@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -133,7 +134,7 @@ def cluster_rows(cluster: Cluster, loaded: Loaded) -> dict[str, list[tuple]]:
     ordered = cluster.members
     local = [m for m in ordered if m.local_place and m.geonames_id == cluster.geonames_id]
     national = [m for m in ordered if m.country == cluster.country and m.country]
-    where = (local or national or [None])[0]
+    where = next(iter(local or national), None)
     dated = ordered[0].earliest is not None
     reported = [m.published for m in ordered if m.published]
     modes = Counter(m.mode for m in ordered if m.mode)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import Reject, RecordBuilder
+from .base import RecordBuilder, Reject
 from .readers import read_inputs
 
 __all__ = ["Reject", "RecordBuilder", "read_inputs"]

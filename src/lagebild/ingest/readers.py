@@ -7,12 +7,13 @@ import io
 import json
 import re
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Callable, Iterable, Iterator
+from typing import IO
 
 from ..errors import RejectCode
 from ..model import Article
-from .base import Reject, RecordBuilder
+from .base import RecordBuilder, Reject
 
 Item = Article | Reject
 Reader = Callable[[IO[bytes], str, RecordBuilder], Iterator[Item]]
@@ -183,8 +184,8 @@ def read_inputs(paths: Iterable[str], builder: RecordBuilder, stdin: IO[bytes] |
     for name in paths:
         if name == "-":
             stream = stdin or sys.stdin.buffer
-            buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
-            yield from _sniff_reader(buffered.peek(64))(buffered, "<stdin>", builder)  # type: ignore[union-attr]
+            buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[type-var]
+            yield from _sniff_reader(buffered.peek(64))(buffered, "<stdin>", builder)
             continue
         path = Path(name)
         if path.is_dir():

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from functools import cached_property
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
 from .. import extract  # noqa: F401  (registers the Doc extensions)
-from ..config import EXTRACTOR_MODULES, Settings
-from ..errors import ConfigError
+from ..accurate import component  # noqa: F401  (registers the accurate entity recogniser)
+from ..config import EXTRACTOR_MODULES, MODELS, Settings
+from ..errors import BadOption, ConfigError
 
 LANG_DIR = Path(__file__).parent
 
@@ -39,7 +39,7 @@ def extractor_module(name: str):  # type: ignore[no-untyped-def]
     try:
         return importlib.import_module(EXTRACTOR_MODULES.get(name) or f"lagebild.extract.{name.removeprefix('lagebild_')}")
     except ModuleNotFoundError:
-        raise ConfigError(f"unknown extractor {name!r}", "E005") from None
+        raise ConfigError(f"unknown extractor {name!r}", "E006") from None
 
 
 def extractor_has_data(name: str, lang: str) -> bool:
@@ -49,19 +49,19 @@ def extractor_has_data(name: str, lang: str) -> bool:
 
 
 def check_order(extractors: tuple[str, ...]) -> None:
-    """Every `doc._` attribute an extractor requires is assigned by one configured before it (E006 if not)."""
+    """Every `doc._` attribute an extractor requires is assigned by one configured before it (E007 if not)."""
     assigned: set[str] = {"doc._.article"}
     for name in extractors:
         extractor_module(name)
         if not Language.has_factory(name):
-            raise ConfigError(f"extractor {name!r} registers no spaCy factory", "E005")
+            raise ConfigError(f"extractor {name!r} registers no spaCy factory", "E006")
         meta = Language.get_factory_meta(name)
         missing = [r for r in meta.requires if r.startswith("doc._.") and r not in assigned]
         if missing:
             before = [n for n in extractors if any(r in Language.get_factory_meta(n).assigns for r in missing)
                       if Language.has_factory(n)]
             hint = f"; put it after {', '.join(before)}" if before else "; no configured extractor assigns it"
-            raise ConfigError(f"extractor {name!r} requires {', '.join(missing)}{hint}", "E006")
+            raise ConfigError(f"extractor {name!r} requires {', '.join(missing)}{hint}", "E007")
         assigned.update(meta.assigns)
 
 
@@ -81,11 +81,13 @@ class Pipelines:
         """The base pipeline plus each configured extractor whose language data exists for `lang`."""
         check_order(self.settings.extractors)
         nlp = base_pipeline(lang)
+        if self.settings.model not in MODELS:
+            raise BadOption(f"unknown model {self.settings.model!r}; choose from {', '.join(MODELS)}")
+        if self.settings.model == "accurate":
+            if "ner" in nlp.pipe_names:
+                nlp.remove_pipe("ner")
+            nlp.add_pipe("lagebild_accurate_ner")
         for name in self.settings.extractors:
             if extractor_has_data(name, lang) and name not in nlp.pipe_names:
                 nlp.add_pipe(name)
         return nlp
-
-    @cached_property
-    def supported(self) -> frozenset[str]:
-        return frozenset(self.settings.languages)

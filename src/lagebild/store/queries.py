@@ -88,7 +88,8 @@ def quantities_of(store: Store, article_id: str, ids: list[str]) -> list[dict[st
 def search_articles(store: Store, text: str | None = None, lang: str | None = None, since: date | None = None,
                     until: date | None = None, limit: int = 100) -> list[dict[str, Any]]:
     """Articles whose title or text contains `text`, with how much was found in each."""
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
     if text:
         clauses.append("(a.title ILIKE ? OR a.text ILIKE ?)")
         params += [f"%{text}%", f"%{text}%"]

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+import time
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import duckdb
 import numpy as np
 
-from ..errors import StoreError
+from ..errors import StoreError, StoreLocked
 from ..ingest.base import Reject
 from ..model import Report
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 STORE_LAYOUT_VERSION = "2"
+# How long opening a store waits while another process holds a conflicting lock (a writer excludes everyone;
+# readers exclude writers). Readers that must not wait use a read snapshot instead (store/snapshot.py).
+WRITE_LOCK_WAIT_S = 30.0
+READ_LOCK_WAIT_S = 2.0
 
 # Column order of each table, and how a report fills it.
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -97,30 +103,50 @@ def _place_columns(place: dict | None) -> tuple:
             place.get("kind"))
 
 
+def is_lock_conflict(err: BaseException) -> bool:
+    """Whether DuckDB refused to open a file because another process holds its lock."""
+    return isinstance(err, duckdb.IOException) and "lock" in str(err).lower()
+
+
+def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file, retrying for up to `wait` seconds while another process holds a conflicting lock."""
+    deadline = time.monotonic() + wait
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as err:
+            if not is_lock_conflict(err):
+                raise StoreError(f"cannot open the store {path}: {err}") from err
+            if time.monotonic() >= deadline:
+                raise StoreLocked(f"the store {path} is in use by another process (an ingest?); "
+                                  "try again when it has finished") from None
+        time.sleep(min(delay, max(deadline - time.monotonic(), 0)))
+        delay = min(delay * 2, 1.0)
+
+
 class Store:
     """A lagebild store in one DuckDB file; use as a context manager."""
 
-    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path | str, *, read_only: bool = False, lock_wait: float | None = None) -> None:
         self.path = Path(path)
         if read_only and not self.path.exists():
             raise StoreError(f"no store at {self.path}; run `lagebild ingest` first (or pass --db)")
-        try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as err:
-            raise StoreError(f"cannot open the store {self.path}: {err}") from err
+        wait = lock_wait if lock_wait is not None else READ_LOCK_WAIT_S if read_only else WRITE_LOCK_WAIT_S
+        self.con = _connect(self.path, read_only, wait)
         self._types: dict[str, dict[str, str]] = {}
         if read_only and self._layout() == "1":
             self.con.close()  # a layout-1 store is migrated once, then opened as asked
             with Store(self.path):
                 pass
-            self.con = duckdb.connect(str(self.path), read_only=True)
+            self.con = _connect(self.path, True, wait)
         if not read_only:
             if self._layout() == "1":
                 self._migrate_v1()
             self._create_schema()
         self._check_layout()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]) -> None:
@@ -194,7 +220,7 @@ class Store:
 
     def write(self, reports: Iterable[Report], rejects: Iterable[Reject] = ()) -> int:
         """Store reports (replacing earlier versions of the same articles) and rejects in one transaction."""
-        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        now = datetime.now(UTC).replace(tzinfo=None)
         tables: dict[str, list[tuple]] = {name: [] for name in TABLE_COLUMNS}
         ids: list[str] = []
         for report in reports:

@@ -198,7 +198,7 @@ def sents_to_doc(vocab: Vocab, sents: Sequence[Sent], *, with_ner: bool) -> Doc:
             if sent.lemma is not None and sent.lemma[i]:
                 token.lemma_ = sent.lemma[i]
             if sent.morph is not None and sent.morph[i]:
-                token.set_morph(sent.morph[i])
+                token.set_morph(sent.morph[i])  # type: ignore[attr-defined]  # missing from spaCy's stub
         if with_ner and sent.ner is not None:
             ents.extend(bio_spans(doc, sent.ner, offset))
         offset += len(sent.words)

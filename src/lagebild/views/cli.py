@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Optional
+from typing import IO, TYPE_CHECKING, Optional
 
 import typer
 from rich.table import Table
@@ -16,8 +18,14 @@ from rich.table import Table
 from ..config import Settings
 from ..errors import BadOption, LagebildError
 from ..ingest import RecordBuilder, Reject, read_inputs
+from ..logs import configure as configure_logging
 from ..model import Article, Report
 from .progress import record_progress, stderr
+
+if TYPE_CHECKING:
+    from ..store.queries import EventFilter
+
+log = logging.getLogger(__name__)
 
 app = typer.Typer(
     help="lagebild: turn news reports into a sourced situation picture (who did what, where, when, how many, "
@@ -45,8 +53,12 @@ class ExportFormat(str, Enum):
     geojson = "geojson"
 
 
-def _settings(db: Optional[Path] = None) -> Settings:
-    return Settings.from_env(db_path=db)
+ModelOption = typer.Option(None, "--model", help="Entity model: accurate (fine-tuned encoder) or fast (CNN) "
+                                                 "[default: accurate, or $LAGEBILD_MODEL]")
+
+
+def _settings(db: Optional[Path] = None, model: Optional[str] = None) -> Settings:
+    return Settings.from_env(db_path=db, model=model)
 
 
 class RejectLog:
@@ -93,9 +105,10 @@ def extract(
                                              "jsonl: one report per line"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write reports here instead of stdout"),
     rejects_file: Optional[Path] = RejectsOption,
+    model: Optional[str] = ModelOption,
 ) -> None:
     """Extract reports from articles and print them as JSON (streams; memory stays flat)."""
-    settings = _settings()
+    settings = _settings(model=model)
     rejects = RejectLog(rejects_file)
     stream = out.open("w", encoding="utf-8") if out else sys.stdout
     try:
@@ -141,11 +154,10 @@ def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force
     `reextract`, stored articles whose generator differs are extracted again."""
     from itertools import islice
 
+    from ..fuse import fuse
     from ..pipeline import Extractor
     from ..store import Store
     from ..store.store import text_hash
-
-    from ..fuse import fuse
 
     counts = {"stored": 0, "unchanged": 0, "rejected": 0}
     stored_ids: list[str] = []
@@ -171,8 +183,11 @@ def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force
             counts["stored"] += len(reports)
             counts["rejected"] += len(batch_rejects)
             progress.update(task, advance=len(articles), reports=counts["stored"], rejects=counts["rejected"])
+            log.info("ingest %s: %d stored, %d unchanged, %d rejected so far", settings.db_path.name, counts["stored"],
+                     counts["unchanged"], counts["rejected"])
         if stored_ids:
             fuse(store, stored_ids)  # re-cluster only the event types the stored articles touch
+            log.info("ingest %s: fused the events of %d articles", settings.db_path.name, len(stored_ids))
         if reextract:
             from ..reextract import reextract as reextract_stored
 
@@ -189,11 +204,12 @@ def ingest(
     force: bool = typer.Option(False, "--force", help="Re-extract articles even if stored with the same text"),
     reextract: bool = typer.Option(False, "--reextract", help="Also re-extract stored articles whose generator "
                                                                "(lagebild version, model, lexicon) differs"),
+    model: Optional[str] = ModelOption,
 ) -> None:
     """Extract reports and store them in DuckDB (idempotent: an article is stored once, by id)."""
     if not paths and not reextract:
         raise BadOption("give files, directories or - to ingest (or --reextract to refresh the store)")
-    settings = _settings(db)
+    settings = _settings(db, model)
     rejects = RejectLog(rejects_file)
     try:
         counts = ingest_paths(list(paths or []), settings, rejects, force, reextract)
@@ -252,7 +268,7 @@ def _day(value: Optional[str], option: str, first: bool = False) -> Optional[dat
 
 
 def _event_filter(type: Optional[str], place: Optional[str], since: Optional[str], until: Optional[str],
-                  modality: Optional[str], source_kind: Optional[str]):
+                  modality: Optional[str], source_kind: Optional[str]) -> EventFilter:
     from ..store.queries import EventFilter
 
     return EventFilter(type=type, place=place, since=_day(since, "since", first=True), until=_day(until, "until"),
@@ -410,6 +426,7 @@ app.command("train")(train)
 
 def main() -> None:
     """Entry point: run the app; errors become one readable line and an exit status, not a traceback."""
+    configure_logging()
     try:
         code = app(standalone_mode=False)
     except typer.Exit as done:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, Callable
+from typing import IO, Any
 
 from babel import Locale
 
@@ -23,10 +24,8 @@ EXPORT_LIMIT = 10_000_000
 
 def acled_event_type(event: dict[str, Any]) -> tuple[str, str]:
     """ACLED event_type and sub_event_type for an event, from the event extractor's mapping."""
-    try:
-        from ..extract.events import acled_type
-    except ImportError:
-        return "", ""
+    from ..extract.events import acled_type
+
     return acled_type({"type": event["type"], "mode": event["mode"], "modality": event["modality"]})
 
 
@@ -146,4 +145,3 @@ TEXT_EXPORTS: dict[str, Callable[[Store, IO[str], EventFilter], int]] = {
     "acled-csv": export_acled_csv,
     "geojson": export_geojson,
 }
-EXPORT_FORMATS = (*TEXT_EXPORTS, "parquet")

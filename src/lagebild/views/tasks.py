@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -19,18 +19,25 @@ from ..errors import BadOption, DataError
 from .progress import stderr
 
 EVALUATIONS = ("ner", "tags", "timex", "quotes", "redewiedergabe", "gepade", "quantities", "events", "claims", "fuse")
+TASKS_HELP = f"Which evaluations: {', '.join(EVALUATIONS)} [default: all]"
 
 
-class Language(str, Enum):
+class Target(str, Enum):
     de = "de"
+    accurate = "accurate"
+
+
+STAGES = ("prepare", "fit", "export")
 
 
 def evaluate(
-    tasks: Optional[list[str]] = typer.Argument(None, help=f"Which evaluations: {', '.join(EVALUATIONS)} [default: all]"),
+    tasks: Optional[list[str]] = typer.Argument(None, help=TASKS_HELP),
     limit: Optional[int] = typer.Option(None, min=1, help="Score only the first N gold documents/sentences (quick look)"),
     out: Path = typer.Option(Path("docs/evaluation.md"), "--out", help="Write the table here (and .json beside it)"),
     split: str = typer.Option("test", "--split", help="Split of the Wikinews quotation set that `quotes` scores "
                               "(test, dev or train; the quote rules were written on train and dev)"),
+    model: Optional[str] = typer.Option(None, "--model", help="Entity model for every evaluation but `ner`, which "
+                                                              "scores both: accurate or fast [default: accurate]"),
 ) -> None:
     """Run every evaluation whose data is present in ../shared/data and print one table."""
     from ..lang import Pipelines
@@ -43,15 +50,11 @@ def evaluate(
 
     if split not in SPLITS:
         raise BadOption(f"unknown split {split}; choose from {', '.join(SPLITS)}")
-    settings = Settings.from_env()
+    settings = Settings.from_env(model=model)
     pipelines = Pipelines(settings)
     rows: list[dict] = []
     for task in chosen:
-        try:
-            module = importlib.import_module(f"lagebild.eval.{task}")
-        except ModuleNotFoundError:
-            stderr.print(f"[yellow]skip[/] {task}: not built yet")
-            continue
+        module = importlib.import_module(f"lagebild.eval.{task}")
         started = time.perf_counter()
         with stderr.status(f"evaluating {task} …"):
             try:
@@ -82,7 +85,7 @@ def _print_table(rows: list[dict]) -> None:
 def _write(rows: list[dict], out: Path, tasks: list[str], limit: Optional[int], split: str) -> None:
     command = "lagebild eval " + " ".join(tasks) + (f" --limit {limit}" if limit else "") + \
         (f" --split {split}" if split != "test" else "")
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"# Evaluation results\n\nProduced by `{command}` on {stamp}. "
              "Anchor: the reference system's score on the same data, where known.\n",
              "| dataset | task | metric | score | anchor | n |", "|---|---|---|---:|---:|---:|"]
@@ -97,16 +100,46 @@ def _write(rows: list[dict], out: Path, tasks: list[str], limit: Optional[int], 
 
 
 def train(
-    lang: Language = typer.Argument(..., help="Language whose base pipeline to train"),
-    sample: bool = typer.Option(False, "--sample", help="A few hundred sentences, one epoch: checks the recipe"),
-    out: Optional[Path] = typer.Option(None, "--out", help="Where to write the pipeline [default: ship it in "
-                                                            "lagebild/lang/de/pipeline]"),
+    target: Target = typer.Argument(..., help="de: the German base pipeline (fast mode); accurate: the fine-tuned "
+                                              "multilingual entity model"),
+    sample: bool = typer.Option(False, "--sample", help="A few sentences, a few steps: checks the recipe"),
+    out: Optional[Path] = typer.Option(None, "--out", help="Where to write the model [default: ship it in the package]"),
+    work: Path = typer.Option(Path("build/accurate"), "--work", help="accurate: work directory (checkpoints; a "
+                                                                        "stopped fit resumes from here)"),
+    stage: Optional[list[str]] = typer.Option(None, "--stage", help="accurate: run only these stages of "
+                                                                     "prepare, fit, export [default: all]"),
+    device: str = typer.Option("cpu", "--device", help="accurate: torch device for the fit (cpu, cuda)"),
+    epochs: int = typer.Option(5, "--epochs", min=1, help="accurate: passes over the training data"),
 ) -> None:
-    """Rebuild the shipped base pipeline from the open training data in ../shared/data (long)."""
-    from ..train import DEFAULT_OUT_DE, train_de
-
+    """Rebuild a shipped model from the open training data in ../shared/data (long; accurate needs the
+    training extras: pip install -e '.[train-accurate]')."""
     settings = Settings.from_env()
     if not settings.data_dir.is_dir():
         raise BadOption(f"training data not found at {settings.data_dir}; set LAGEBILD_DATA")
-    path = train_de(settings.data_dir, out or DEFAULT_OUT_DE, sample=sample)
-    stderr.print(f"pipeline written to {path}")
+    if target is Target.de:
+        from ..train import DEFAULT_OUT_DE, train_de
+
+        path = train_de(settings.data_dir, out or DEFAULT_OUT_DE, sample=sample)
+    else:
+        path = _train_accurate(settings.data_dir, out, work, stage or list(STAGES), device, epochs, sample)
+    stderr.print(f"model written to {path}")
+
+
+def _train_accurate(data_dir: Path, out: Optional[Path], work: Path, stages: list[str], device: str, epochs: int,
+                    sample: bool) -> Path:
+    unknown = sorted(set(stages) - set(STAGES))
+    if unknown:
+        raise BadOption(f"unknown stage {', '.join(unknown)}; choose from {', '.join(STAGES)}")
+    if {"fit", "export"} & set(stages):
+        try:
+            import onnx  # noqa: F401
+            import torch  # noqa: F401
+        except ImportError:
+            raise BadOption("the fit and export need the training extras: pip install -e '.[train-accurate]'") from None
+    from ..accurate.runtime import MODEL_DIR
+    from ..train.accurate import run
+    from ..train.accurate_recipe import Recipe
+
+    recipe = Recipe(data_dir=data_dir, work_dir=work, out_dir=out or MODEL_DIR, sample=sample, epochs=epochs,
+                    device=device, layers=2 if sample else 12)
+    return run(recipe, [s for s in STAGES if s in stages])

@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import duckdb
 from rich.console import Console
 from rich.text import Text
 
-from ..errors import StoreError
 from ..fuse import figures_summary
 from ..store import Store
 
@@ -17,7 +15,8 @@ from ..store import Store
 def cluster_rows(store: Store, place: str | None = None, since: date | None = None, type: str | None = None,
                  limit: int = 500) -> list[dict[str, Any]]:
     """Clusters matching the filters, oldest first (undated last)."""
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
     if place:
         clauses.append("(place_name ILIKE ? OR country = upper(?))")
         params += [f"%{place}%", place]
@@ -28,11 +27,8 @@ def cluster_rows(store: Store, place: str | None = None, since: date | None = No
         clauses.append("upper(type) = upper(?)")
         params.append(type)
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-    try:
-        return store.query(f"SELECT * FROM clusters {where} ORDER BY earliest NULLS LAST, latest, type, id LIMIT ?",
-                           [*params, limit])
-    except duckdb.CatalogException as err:
-        raise StoreError(f"{store.path} has no clusters yet; run `lagebild fuse --db {store.path}`") from err
+    return store.query(f"SELECT * FROM clusters {where} ORDER BY earliest NULLS LAST, latest, type, id LIMIT ?",
+                       [*params, limit])
 
 
 def figure_text(claim: dict[str, Any]) -> str:

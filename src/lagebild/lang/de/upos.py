@@ -63,7 +63,7 @@ class UposTagger(Tagger):
         """Cross-entropy against gold UPOS; tokens without UPOS are missing."""
         loss_func = SequenceCategoricalCrossentropy(names=self.labels, normalize=False)
         truths = [[p if p else None for p in eg.get_aligned("POS", as_string=True)] for eg in examples]
-        d_scores, loss = loss_func(scores, truths)
+        d_scores, loss = loss_func(scores, truths)  # type: ignore[arg-type]  # None marks a missing label
         return float(loss), d_scores
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Language | None = None, labels: Any = None) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
@@ -16,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ...errors import StoreError
 from ...store import Store
 from ...store.queries import EventFilter
+from ...store.snapshot import ReadSnapshots, StoreBusy
 from . import data
 from .outlines import svg_map
 from .render import bounds, figure_chart, highlight, spans
@@ -24,6 +27,9 @@ HERE = Path(__file__).parent
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 200
 MAX_QUERY_STRING = 2048
+RETRY_AFTER_S = 5
+
+log = logging.getLogger(__name__)
 
 
 def text_param() -> Any:
@@ -78,21 +84,29 @@ def _timeline(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def create_app(db_path: Path | str) -> FastAPI:
-    """The app over one store file, opened read-only for each request."""
+    """The app over one store file; requests read a snapshot of it, so an ingest can write meanwhile."""
     db = Path(db_path)
     if not db.exists():
         raise StoreError(f"no store at {db}; run `lagebild ingest` or `lagebild demo` first (or pass --db)")
+    snapshots = ReadSnapshots(db)
     app = FastAPI(title="lagebild", description="Read-only API over a lagebild store.", version="1",
                   docs_url=None, redoc_url=None)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(bounds=bounds)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.state.snapshots = snapshots
 
     def store() -> Iterator[Store]:
+        """A read-only store for one request; errors name neither paths nor processes (they go to the log)."""
         try:
-            opened = Store(db, read_only=True)
+            opened = snapshots.open()
+        except StoreBusy:
+            raise HTTPException(503, "the store is being written; try again shortly",
+                                headers={"Retry-After": str(RETRY_AFTER_S)}) from None
         except StoreError as err:
-            raise HTTPException(503, str(err)) from None
+            log.error("cannot read the store: %s", err)
+            raise HTTPException(503, "the store cannot be read right now",
+                                headers={"Retry-After": str(RETRY_AFTER_S)}) from None
         try:
             yield opened
         finally:
@@ -112,13 +126,15 @@ def create_app(db_path: Path | str) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = getattr(exc, "headers", None)
         if _wants_json(request):
-            return JSONResponse({"detail": exc.detail}, exc.status_code)
+            return JSONResponse({"detail": exc.detail}, exc.status_code, headers=headers)
         return templates.TemplateResponse(request, "error.html", {"status": exc.status_code, "detail": exc.detail},
-                                          status_code=exc.status_code)
+                                          status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
+        log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
         return JSONResponse({"detail": "internal error"}, 500)
 
     def page(request: Request, template: str, payload: dict[str, Any], extra: dict[str, Any] | None = None) -> Response:
@@ -137,10 +153,9 @@ def create_app(db_path: Path | str) -> FastAPI:
     @app.get("/api/clusters", tags=["api"])
     def api_clusters(filters: EventFilter = Depends(timeline_filters), limit: int = limit_param(),
                      s: Store = Depends(store)) -> dict[str, Any]:
-        """Event clusters matching the filters, earliest first (empty until the fuse stage has run)."""
+        """Event clusters matching the filters, earliest first."""
         rows = data.clusters(s, filters, limit)
-        return jsonable_encoder({"filters": filters.as_dict(), "limit": limit, "clusters_available":
-                                 data.has_clusters(s), "count": len(rows), "clusters": rows})
+        return jsonable_encoder({"filters": filters.as_dict(), "limit": limit, "count": len(rows), "clusters": rows})
 
     def moved(request: Request, s: Store, cluster_id: str, prefix: str) -> Response | None:
         """301 to the cluster a former id was merged into, keeping the query string."""
@@ -185,15 +200,14 @@ def create_app(db_path: Path | str) -> FastAPI:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request, filters: EventFilter = Depends(timeline_filters), limit: int = limit_param(),
               s: Store = Depends(store)) -> Response:
-        fused = data.has_clusters(s)
-        rows = data.clusters(s, filters, limit) if fused else data.events(s, filters, limit)
+        rows = data.clusters(s, filters, limit)
         places = data.places(s, 200)
-        payload = {"filters": filters.as_dict(), "clusters_available": fused, "kind": "clusters" if fused else "events",
-                   "count": len(rows), "items": rows, "places": places}
-        markers = [{"name": p["name"], "lat": p["lat"], "lon": p["lon"],
-                    "count": p.get("clusters") or p.get("articles") or 1} for p in places]
+        payload = {"filters": filters.as_dict(), "kind": "clusters", "count": len(rows), "items": rows,
+                   "places": places}
+        markers = [{"name": p["name"], "lat": p["lat"], "lon": p["lon"], "count": p["clusters"]} for p in places]
+        # clusters_available: index.html still has a single-events branch from before every store was fused
         return page(request, "index.html", payload, {"timeline": _timeline(rows), "map": svg_map(markers),
-                                                      "options": data.options(s)})
+                                                      "options": data.options(s), "clusters_available": True})
 
     @app.get("/clusters/{cluster_id}", response_class=HTMLResponse, include_in_schema=False)
     def cluster_page(request: Request, cluster_id: str, s: Store = Depends(store)) -> Response:

@@ -7,17 +7,9 @@ from typing import Any
 
 import duckdb
 
+from ...fuse import figures_summary
 from ...store import Store
 from ...store.queries import EventFilter, list_events
-
-CLUSTER_TABLES = ("clusters", "cluster_members", "cluster_figures")
-
-
-def has_clusters(store: Store) -> bool:
-    """Whether the fuse stage has written its tables."""
-    rows = store.query("SELECT count(*) AS n FROM information_schema.tables WHERE table_name IN (SELECT unnest(?))",
-                       [list(CLUSTER_TABLES)])
-    return rows[0]["n"] == len(CLUSTER_TABLES)
 
 
 def _json(value: Any) -> Any:
@@ -30,9 +22,9 @@ def _json(value: Any) -> Any:
 
 
 def events(store: Store, filters: EventFilter, limit: int) -> list[dict[str, Any]]:
-    """Events with article, time, place and source, with their cluster when fused."""
+    """Events with article, time, place and source, with their cluster."""
     rows = list_events(store, filters, limit)
-    clusters = _event_clusters(store, [(r["article_id"], r["id"]) for r in rows]) if has_clusters(store) else {}
+    clusters = _event_clusters(store, [(r["article_id"], r["id"]) for r in rows])
     for row in rows:
         for key in ("actors", "targets", "quantities"):
             row[key] = _json(row[key])
@@ -49,9 +41,7 @@ def _event_clusters(store: Store, keys: list[tuple[str, str]]) -> dict[tuple[str
 
 
 def clusters(store: Store, filters: EventFilter, limit: int) -> list[dict[str, Any]]:
-    """Clusters matching the filters, earliest first; empty when the store has no clusters yet."""
-    if not has_clusters(store):
-        return []
+    """Clusters matching the filters, earliest first."""
     clauses: list[str] = []
     params: list[Any] = []
     if filters.type:
@@ -88,8 +78,6 @@ def cluster_redirect(store: Store, cluster_id: str) -> str | None:
 
 def cluster(store: Store, cluster_id: str) -> dict[str, Any] | None:
     """One cluster with its supporting events and its figures; None if unknown."""
-    if not has_clusters(store):
-        return None
     found = store.query("SELECT * FROM clusters WHERE CAST(id AS VARCHAR) = ?", [cluster_id])
     if not found:
         return None
@@ -110,7 +98,7 @@ def cluster(store: Store, cluster_id: str) -> dict[str, Any] | None:
         member["claimant"] = member["source_name"] or member["source_text"] or member["outlet"] or member["source_kind"]
     result["members"] = members
     result["figures"] = figures(store, cluster_id)
-    result["figures_summary"] = _figures_summary(store, result["id"])
+    result["figures_summary"] = figures_summary(store, result["id"])
     return result
 
 
@@ -122,18 +110,6 @@ def figures(store: Store, cluster_id: str) -> dict[str, list[dict[str, Any]]]:
     for row in rows:
         grouped.setdefault(row["category"] or "other", []).append(row)
     return grouped
-
-
-def _figures_summary(store: Store, cluster_id: Any) -> dict[str, Any] | None:
-    """The fuse stage's own summary, when that stage is installed."""
-    try:
-        from ...fuse import figures_summary  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    try:
-        return figures_summary(store, cluster_id)
-    except Exception:  # a summary is optional; the raw claims are shown regardless
-        return None
 
 
 def articles(store: Store, text: str | None, limit: int) -> list[dict[str, Any]]:
@@ -158,26 +134,19 @@ def article(store: Store, article_id: str) -> dict[str, Any] | None:
     if not rows:
         return None
     report = _json(rows[0]["report"])
-    clusters_of = _event_clusters(store, [(article_id, e["id"]) for e in report.get("events", [])]) \
-        if has_clusters(store) else {}
+    clusters_of = _event_clusters(store, [(article_id, e["id"]) for e in report.get("events", [])])
     for event in report.get("events", []):
         event["cluster_id"] = clusters_of.get((article_id, event["id"]))
     return report
 
 
 def places(store: Store, limit: int) -> list[dict[str, Any]]:
-    """Places with coordinates: cluster places when fused, else places named in articles, with counts."""
-    if has_clusters(store):
-        return store.query(
-            """SELECT coalesce(place_name, label) AS name, country, lat, lon, count(*) AS clusters,
-                      sum(mention_count) AS mentions, list(id ORDER BY earliest) AS cluster_ids
-               FROM clusters WHERE lat IS NOT NULL AND lon IS NOT NULL
-               GROUP BY ALL ORDER BY clusters DESC, name LIMIT ?""", [limit])
+    """Places of the event clusters that have coordinates, with counts."""
     return store.query(
-        """SELECT coalesce(place_name, name) AS name, country, lat, lon, count(DISTINCT article_id) AS articles,
-                  count(*) AS mentions
-           FROM entities WHERE lat IS NOT NULL AND lon IS NOT NULL
-           GROUP BY ALL ORDER BY articles DESC, name LIMIT ?""", [limit])
+        """SELECT coalesce(place_name, label) AS name, country, lat, lon, count(*) AS clusters,
+                  sum(mention_count) AS mentions, list(id ORDER BY earliest) AS cluster_ids
+           FROM clusters WHERE lat IS NOT NULL AND lon IS NOT NULL
+           GROUP BY ALL ORDER BY clusters DESC, name LIMIT ?""", [limit])
 
 
 def options(store: Store) -> dict[str, list[str]]:

