@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from lagebild.eval import articles
 from lagebild.eval import claims as ev
 from lagebild.eval.claims_gold import GoldArticle, GoldClaim, GoldClaimant, GoldEvent, GoldFigure, GoldSpan
 from lagebild.extract.names import canonical_key
@@ -144,3 +148,52 @@ def test_matching_is_one_to_one_by_largest_overlap() -> None:
     a = [(0, 10), (8, 20)]
     b = [(9, 20), (0, 9)]
     assert ev._match(a, b, lambda x: x, lambda x: x) == [((8, 20), (9, 20)), ((0, 10), (0, 9))]
+
+
+def _fake_ipe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """Our TEXT as a fake IndiaPoliceEvents article, and a gold file for it plus a line whose dataset is absent."""
+    root = tmp_path / "data"
+    (root / articles.IPE).mkdir(parents=True)
+    row = {"doc_id": 7, "date": "2002-03-03", "url": "", "full_text": TEXT}
+    (root / articles.IPE / "metadata.jsonl").write_text(json.dumps(row) + "\n", "utf-8")
+    monkeypatch.setenv("LAGEBILD_DATA", str(root))
+
+    def sp(text: str) -> dict:
+        s = span(text)
+        return {"text": s.text, "start": s.start, "end": s.end}
+
+    claims = [{"claimant": {"kind": "official", **sp("The health ministry")}, "cue": sp("said"),
+               "modality": "reported", "event": {"type": "ASSAULT", **sp("killed")},
+               "figure": {**sp("12 people"), "low": 12, "high": 12, "category": "killed"}},
+              {"claimant": {"kind": "author", "text": None, "start": None, "end": None}, "cue": None,
+               "modality": "asserted", "event": {"type": "COERCE", **sp("arrested")},
+               "figure": {**sp("5 men"), "low": 5, "high": 5, "category": "arrested"}}]
+    checksum = articles.SourceArticle("k", articles.IPE, "en", None, None, TEXT).checksum
+    lines = [{"article": f"{articles.IPE}:7", "checksum": checksum, "claims": claims},
+             {"article": f"{articles.WIKINEWS}:1", "checksum": "0", "claims": []}]
+    gold = tmp_path / "batch-01.jsonl"
+    gold.write_text("".join(json.dumps(x) + "\n" for x in lines), "utf-8")
+    return root, gold
+
+
+def test_present_gold_skips_articles_of_absent_datasets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, gold = _fake_ipe(tmp_path, monkeypatch)
+    found = ev.present_gold(root, [gold])
+    assert [g.key for g in found] == [f"{articles.IPE}:7"] and len(found[0].claims) == 2
+    assert ev.present_gold(tmp_path / "nothing", [gold]) == []
+
+
+def test_evaluate_scores_the_extractors_report_on_a_gold_article(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from lagebild.config import Settings
+    from lagebild.lang import Pipelines
+
+    root, gold = _fake_ipe(tmp_path, monkeypatch)
+    counts = ev.evaluate(Pipelines(Settings.from_env()), root, paths=[gold])
+    assert list(counts) == ["en"]
+    c = counts["en"]
+    assert c.gold_figures == 2 and c.gold_events == 2
+    # both figures found, credited, bounded and typed as annotated; "denied" is an event the gold line leaves out
+    assert (c.figures, c.claimant, c.bounds, c.category, c.claims, c.modality) == (2, 2, 2, 2, 2, 2)
+    assert c.typed_events == 2 and [m.what for m in c.misses] == ["event spurious"]
+    assert {r["metric"]: r["score"] for r in ev.rows("en", c)}["claimant_accuracy"] == 1.0

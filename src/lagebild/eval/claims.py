@@ -32,6 +32,7 @@ Metrics (each row's `n` is the denominator):
 from __future__ import annotations
 
 import argparse
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from . import EvalRow
-from .claims_gold import EVENT_TYPES, GoldArticle, GoldClaim, gold_files, read_gold
+from .claims_gold import EVENT_TYPES, GoldArticle, GoldClaim, GoldError, gold_files, validate_line
 
 if TYPE_CHECKING:
     from ..model import Report
@@ -108,7 +109,7 @@ class Counts:
     typed_events: int = 0
     misses: list[Miss] = field(default_factory=list)
 
-    def add(self, other: "Counts") -> None:
+    def add(self, other: Counts) -> None:
         """Sum another article's counts into these."""
         for name in self.__dataclass_fields__:
             if name == "misses":
@@ -117,18 +118,18 @@ class Counts:
                 setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def system_side(report: "Report") -> tuple[list[SysClaim], list[SysEvent]]:
+def system_side(report: Report) -> tuple[list[SysClaim], list[SysEvent]]:
     """The scored parts of a v2 report: its claims (with figure and trigger resolved) and its events."""
     return _system_claims(report), [SysEvent(e.trigger.start, e.trigger.end, e.type)
                                     for e in report.events if e.type in EVENT_TYPES]
 
 
-def system_figures(report: "Report") -> list[SysFigure]:
+def system_figures(report: Report) -> list[SysFigure]:
     """Every quantity of a report, claimed or not (only to tell apart, in the error list, why a figure was missed)."""
     return [SysFigure(q.start, q.end, q.low, q.high, q.category) for q in report.quantities]
 
 
-def _system_claims(report: "Report") -> list[SysClaim]:
+def _system_claims(report: Report) -> list[SysClaim]:
     events = {e.id: e for e in report.events}
     quantities = {q.id: q for q in report.quantities}
     mentions = {e.id: tuple((m.start, m.end) for m in e.mentions) for e in report.entities}
@@ -138,7 +139,7 @@ def _system_claims(report: "Report") -> list[SysClaim]:
         if ev is None:
             continue
         q = quantities.get(c.quantity) if c.quantity else None
-        spans = ((c.claimant.span.start, c.claimant.span.end),) if c.claimant.span else ()
+        spans: tuple[Range, ...] = ((c.claimant.span.start, c.claimant.span.end),) if c.claimant.span else ()
         spans += mentions.get(c.claimant.entity or "", ())
         fig = SysFigure(q.start, q.end, q.low, q.high, q.category) if q is not None else None
         claims.append(SysClaim(c.claimant.kind, c.claimant.key, spans, c.modality,
@@ -312,7 +313,8 @@ def rows(lang: str, c: Counts) -> list[EvalRow]:
     return [EvalRow(dataset=ds, task="claims", metric=m, score=s, anchor=None, n=n) for m, s, n in out]
 
 
-def evaluate(pipelines, data_dir: Path, limit: int | None = None) -> dict[str, Counts]:  # type: ignore[no-untyped-def]
+def evaluate(pipelines, data_dir: Path, limit: int | None = None,  # type: ignore[no-untyped-def]
+             paths: list[Path] | None = None) -> dict[str, Counts]:
     """Extract every gold article (the first `limit` per language) and sum the counts per language."""
     from ..extract.report import build_report
     from ..model import Article
@@ -320,7 +322,7 @@ def evaluate(pipelines, data_dir: Path, limit: int | None = None) -> dict[str, C
 
     totals = {lang: Counts() for lang in LANGS}
     done: Counter[str] = Counter()
-    for gold in read_gold(gold_files(), data_dir):
+    for gold in present_gold(data_dir, paths):
         if gold.lang not in totals or (limit is not None and done[gold.lang] >= limit):
             continue
         source = load_article(gold.key, data_dir)
@@ -332,6 +334,29 @@ def evaluate(pipelines, data_dir: Path, limit: int | None = None) -> dict[str, C
         totals[gold.lang].add(score_article(gold, claims, events, system_figures(report)))
         done[gold.lang] += 1
     return {lang: c for lang, c in totals.items() if done[lang]}
+
+
+def present_gold(data_dir: Path, paths: list[Path] | None = None) -> list[GoldArticle]:
+    """The gold articles whose dataset is in `data_dir` (a missing dataset is skipped, an invalid line raises)."""
+    from .articles import ArticleNotFound, split_key
+
+    out = []
+    for path in paths if paths is not None else gold_files():
+        for i, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            try:
+                dataset = split_key(str(row.get("article", "")) if isinstance(row, dict) else "")[0]
+            except ArticleNotFound as err:
+                raise GoldError(f"{path}:{i}: {err}") from err
+            if not (data_dir / dataset).is_dir():
+                continue
+            gold, problems = validate_line(row, data_dir)
+            if problems or gold is None:
+                raise GoldError(f"{path}:{i}: {problems[0]}")
+            out.append(gold)
+    return out
 
 
 def run(pipelines, data_dir: Path, *, limit: int | None = None) -> list[EvalRow]:  # type: ignore[no-untyped-def]
