@@ -18,7 +18,7 @@ from ..config import Settings
 from ..errors import BadOption, DataError
 from .progress import stderr
 
-EVALUATIONS = ("ner", "tags", "timex", "quotes", "redewiedergabe", "gepade", "quantities", "events", "fuse")
+EVALUATIONS = ("ner", "tags", "timex", "quotes", "redewiedergabe", "gepade", "quantities", "events", "claims", "fuse")
 TASKS_HELP = f"Which evaluations: {', '.join(EVALUATIONS)} [default: all]"
 
 
