@@ -56,9 +56,11 @@ killed AS (
 member_articles AS (
     SELECT DISTINCT m.cluster_id, m.article_id FROM cluster_members m),
 stats AS (
-    SELECT ma.cluster_id, count(DISTINCT coalesce(a.source, a.id)) AS sources, count(*) AS articles,
+    SELECT ma.cluster_id, count(DISTINCT coalesce(o.source, o.id)) AS sources, count(*) AS articles,
            max(a.published_earliest) AS last_report
     FROM member_articles ma JOIN (SELECT id, source, published_earliest FROM articles) a ON a.id = ma.article_id
+    LEFT JOIN article_copies cp ON cp.article_id = a.id  -- a wire copy counts as its original's outlet
+    JOIN (SELECT id, source FROM articles) o ON o.id = coalesce(cp.original_id, a.id)
     WHERE ($as_of IS NULL OR a.published_earliest <= $as_of) GROUP BY 1),
 derived AS (
     SELECT c.id AS cluster_id, s.sources, s.articles, s.last_report, k.killed, (dd.cluster_id IS NOT NULL) AS disputed
@@ -68,7 +70,7 @@ CACHED = """
 derived AS (SELECT * FROM read_parquet({file}))"""
 BASE = """,
 base AS (
-    SELECT c.*, coalesce(d.sources, 0) AS sources, coalesce(d.articles, 0) AS articles, d.last_report, d.killed,
+    SELECT c.* EXCLUDE (sources), coalesce(d.sources, 0) AS sources, coalesce(d.articles, 0) AS articles, d.last_report, d.killed,
            coalesce(d.disputed, false) AS disputed
     FROM clusters c LEFT JOIN derived d ON d.cluster_id = c.id
     {where})
