@@ -172,6 +172,7 @@ def main() -> None:
     result: dict[str, object] = {
         "command": "LAGEBILD_DATA=../shared/data .venv/bin/python benchmarks/bench_speed.py " + " ".join(sys.argv[1:]),
         "code": os.environ.get("PYTHONPATH") or "this checkout",
+        "model": Settings.from_env().model if hasattr(Settings, "model") else "cnn (the only one)",
         "machine": f"{platform.machine()} CPython {platform.python_version()}, {os.cpu_count()} CPUs, shared",
     }
     with tempfile.TemporaryDirectory() as tmp:

@@ -36,8 +36,9 @@ def example_articles() -> list[Article]:
 
 
 def test_example_reports_are_byte_identical_to_the_recorded_ones():
-    """The reports of our example articles, recorded before the speed work (regenerate deliberately when extraction
-    changes on purpose: LAGEBILD_UPDATE_GOLDEN=1)."""
+    """The reports of our example articles as recorded (regenerate only when extraction changes on purpose:
+    LAGEBILD_UPDATE_GOLDEN=1). Recorded for schema v2 from code whose reports equal those of the claims-core branch
+    without the speed work, byte for byte (`benchmarks/snapshot_reports.py`)."""
     from lagebild.pipeline import Extractor
 
     lines = [canonical(r.to_json_dict()) for r in Extractor(Settings.from_env()).reports(example_articles())]
