@@ -117,7 +117,7 @@ def test_watch_polls_a_local_feed_and_prints_new_clusters_then_new_conflicts(ser
     assert "new conflict" not in polls[0]
     assert polls[1].startswith("2: 2 new articles, 3 unchanged, 0 rejected, 1 pages fetched")  # the linked page
     conflict = [line for line in polls[1].splitlines() if line.startswith("new conflict")]
-    assert conflict and all("arrested" in line and "45 Menschen (die polizei)" in line for line in conflict)
+    assert conflict and all("arrested" in line and "45 Menschen (official:police)" in line for line in conflict)
     assert polls[2].strip() == "3: 0 new articles, 5 unchanged, 0 rejected, 0 pages fetched"  # nothing new: silent
     assert server.requests.count("/page.html") == 1  # fetched once, kept under .pages/
 

@@ -18,7 +18,7 @@ from typing import IO, Any
 from ..errors import RejectCode
 from ..model import Article
 from .base import RecordBuilder, Reject
-from .feeds import read_feed, read_xml
+from .feeds import PAGES_DIR, read_feed, read_xml
 from .warc import read_warc
 
 Item = Article | Reject
@@ -291,6 +291,8 @@ def _walk(directory: Path, seen: set[tuple[int, int]]) -> Iterator[Path | Reject
         return
     for entry in entries:
         path = Path(entry.path)
+        if entry.name == PAGES_DIR and entry.is_dir(follow_symlinks=False):
+            continue  # pages saved by `lagebild fetch`: read through the feed entries that link to them
         if entry.name.startswith("."):
             yield Reject(display_path(path), RejectCode.HIDDEN, "hidden file or directory skipped; name it to read it")
             continue
