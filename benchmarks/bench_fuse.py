@@ -3,6 +3,11 @@
 Usage: .venv/bin/python benchmarks/bench_fuse.py [--mentions 100000] [--runs 3] [--out benchmarks/results/fuse.json]
 Times the in-memory clustering (`cluster_mentions`, all merging rules and reasons) and, in the same run, the
 baseline dict group-by over the same mentions; records medians and their ratio.
+
+Scale mode: .venv/bin/python benchmarks/bench_fuse.py --scale 10000,100000,1000000 [--runs 3]
+[--out benchmarks/results/fuse_scale.json]: the time per mention at each size with the candidate index
+(`OpenClusters`), the same figure for the old scan over every open cluster of the type (`ScanAll`, up to
+--scan-up-to mentions), whether both give the same clusters, and the group-by baseline at each size.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import zlib
 from datetime import date, timedelta
 from pathlib import Path
 
-from lagebild.fuse.cluster import Mention, cluster_mentions
+from lagebild.fuse.cluster import Mention, ScanAll, cluster_mentions
 
 TYPES = ("PROTEST", "ASSAULT", "COERCE", "MOBILIZE", "DEMAND", "FIGHT", "CONCEDE", "REJECT")
 MODES = {"PROTEST": ("riot", "demonstrate"), "ASSAULT": ("kill", None), "COERCE": ("arrest", "curfew", "censor"),
@@ -65,12 +70,81 @@ def timed(fn, *args) -> tuple[float, object]:
     return time.perf_counter() - t0, out
 
 
+def cpu_timed(fn, *args) -> tuple[float, float, object]:
+    """Wall seconds, CPU seconds of this process, and the result (on a shared machine CPU time is the fair one)."""
+    w0, c0 = time.perf_counter(), time.process_time()
+    out = fn(*args)
+    return time.perf_counter() - w0, time.process_time() - c0, out
+
+
+def partition(clusters) -> set[tuple]:
+    """Clusters as a comparable set of member keys."""
+    return {tuple(sorted(m.key for m in c.members)) for c in clusters}
+
+
+def scale(sizes: list[int], runs: int, scan_up_to: int, out: Path) -> None:
+    """Time per mention from the smallest to the largest size, indexed and (up to a size) scanning."""
+    rows = []
+    for size in sizes:
+        mentions = synthetic(size)
+        indexed, cpu, scanned, base = [], [], [], []
+        same = None
+        for run in range(runs):
+            shuffled = mentions[:] if run == 0 else random.Random(run).sample(mentions, len(mentions))
+            seconds, cpu_seconds, got = cpu_timed(cluster_mentions, shuffled)
+            indexed.append(seconds)
+            cpu.append(cpu_seconds)
+            if size <= scan_up_to:
+                seconds, _, reference = cpu_timed(cluster_mentions, shuffled, ScanAll)
+                scanned.append(seconds)
+                same = partition(got) == partition(reference) if same is None else same
+            base.append(timed(baseline, shuffled)[0])
+            clusters = len(got)  # type: ignore[arg-type]
+            del got
+        median = statistics.median(indexed)
+        row = {"mentions": size, "indexed_seconds": [round(t, 3) for t in indexed],
+               "indexed_median_seconds": round(median, 3), "microseconds_per_mention": round(median / size * 1e6, 2),
+               "indexed_cpu_seconds": [round(t, 3) for t in cpu],
+               "cpu_microseconds_per_mention": round(statistics.median(cpu) / size * 1e6, 2),
+               "baseline_median_seconds": round(statistics.median(base), 4),
+               "ratio_to_baseline": round(median / statistics.median(base), 1), "clusters": clusters}
+        if scanned:
+            row.update({"scan_all_median_seconds": round(statistics.median(scanned), 3),
+                        "scan_all_microseconds_per_mention": round(statistics.median(scanned) / size * 1e6, 2),
+                        "same_clusters_as_scan_all": same})
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    per = [r["cpu_microseconds_per_mention"] for r in rows]
+    result = {
+        "benchmark": "fuse at scale: cluster_mentions with the candidate index on synthetic mentions, one core",
+        "command": f"python benchmarks/bench_fuse.py --scale {','.join(map(str, sizes))} --runs {runs} "
+                   f"--scan-up-to {scan_up_to}",
+        "synthetic": "n mentions of n/5 events over two years, 8 types, 60 countries x 10 places, a fifth undated, "
+                     "a tenth without country",
+        "runs": runs, "sizes": rows, "target": "1M mentions in under 60 s; time per mention flat",
+        "cpu_per_mention_largest_to_smallest": round(per[-1] / per[0], 2),
+        "note": "wall seconds suffer from other jobs on the 2 shared cores; CPU seconds are this process's own",
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                    "note": "2 shared cores, other jobs alongside: medians"},
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1) + "\n")
+    print(json.dumps(result, indent=1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mentions", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "fuse.json")
+    parser.add_argument("--scale", help="comma-separated sizes: time per mention at each (scale mode)")
+    parser.add_argument("--scan-up-to", type=int, default=100_000, help="scale mode: also time ScanAll up to here")
+    parser.add_argument("--out", type=Path)
     args = parser.parse_args()
+    if args.scale:
+        sizes = [int(s) for s in args.scale.split(",")]
+        scale(sizes, args.runs, args.scan_up_to, args.out or Path(__file__).parent / "results" / "fuse_scale.json")
+        return
+    args.out = args.out or Path(__file__).parent / "results" / "fuse.json"
     mentions = synthetic(args.mentions)
     fuse_times, base_times, clusters, groups = [], [], 0, 0
     for run in range(args.runs):

@@ -40,3 +40,11 @@ def data_dir() -> Path:
     if not root.is_dir():
         pytest.skip(f"datasets not present at {root}")
     return root
+
+
+@pytest.fixture(scope="session")
+def extractor():  # type: ignore[no-untyped-def]
+    """One extractor (German and English pipelines loaded once) for the tests that read whole reports."""
+    from lagebild.pipeline import Extractor
+
+    return Extractor(Settings.from_env())

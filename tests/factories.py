@@ -13,7 +13,7 @@ def sample_report(article_id: str = "a1", published: str = "2023-03-18", text: s
     """A German report with one event, its place, time, figures and media source."""
     start = text.index("Bischkek")
     return Report.model_validate({
-        "schema": "lagebild.report/1",
+        "schema": "lagebild.report/2",
         "article": Article(id=article_id, lang="de", source="Steppenkurier", title="Unruhen", text=text,
                            published=parse_partial_date(published)),
         "entities": [
@@ -47,5 +47,12 @@ def sample_report(article_id: str = "a1", published: str = "2023-03-18", text: s
              "time": "t1", "quantities": ["q2"],
              "source": {"kind": "media", "entity": "ent2", "text": "Das Staatsradio meldete"},
              "modality": "reported"},
+        ],
+        "claims": [
+            {"id": f"cl{n}", "claimant": {"kind": "media", "entity": "ent2", "text": "Das Staatsradio",
+                                          "span": {"start": 0, "end": 15}, "key": "media:state-radio"},
+             "cue": {"start": 16, "end": 23, "text": "meldete"}, "modality": "reported", "event": f"ev{n}",
+             "quantity": f"q{n}", "quote": None, "evidence": {"start": 0, "end": len(text)}}
+            for n in (1, 2)
         ],
     })

@@ -66,7 +66,7 @@ def report(aid: str, published: str, *events: dict, source: str = "Steppenkurier
                     "source": {"kind": "official" if claimant else "author", "entity": claimant, "text": None},
                     "modality": ev.get("modality", "reported" if claimant else "asserted")})
     return Report.model_validate({
-        "schema": "lagebild.report/1",
+        "schema": "lagebild.report/2",
         "article": Article(id=aid, lang="de", source=source, title=aid, text=text,
                            published=parse_partial_date(published)),
         "entities": entities, "times": times, "quantities": quantities, "quotes": [], "events": out})
@@ -90,12 +90,16 @@ def corpus() -> list[Report]:
 
 
 def snapshot(store: Store) -> dict:
-    """The fuse tables as comparable sets."""
+    """The fuse tables as comparable sets; a cluster is named by its members (its id depends on history:
+    ids persist from earlier runs, so the ingest order decides which id a cluster keeps)."""
+    rows = store.con.execute("SELECT * FROM cluster_members").fetchall()
+    name: dict[str, str] = {}
+    for c, a, e, _, _ in sorted(rows, key=lambda r: (r[1], r[2])):
+        name.setdefault(c, f"{a}/{e}")
     return {
-        "clusters": sorted(map(tuple, store.con.execute("SELECT * FROM clusters").fetchall())),
-        "members": sorted((c, a, e, p) for c, a, e, _, p in
-                          store.con.execute("SELECT * FROM cluster_members").fetchall()),
-        "figures": sorted(map(tuple, store.con.execute("SELECT * FROM cluster_figures").fetchall())),
+        "clusters": sorted((name[r[0]], *r[1:]) for r in store.con.execute("SELECT * FROM clusters").fetchall()),
+        "members": sorted((name[c], a, e, p) for c, a, e, _, p in rows),
+        "figures": sorted((name[r[0]], *r[1:]) for r in store.con.execute("SELECT * FROM cluster_figures").fetchall()),
     }
 
 

@@ -14,7 +14,8 @@ from lagebild.pipeline import Extractor
 
 from factories import sample_report
 
-SCHEMA = json.loads((files("lagebild") / "schema" / "report-v1.schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((files("lagebild") / "schema" / "report-v2.schema.json").read_text(encoding="utf-8"))
+SCHEMA_V1 = json.loads((files("lagebild") / "schema" / "report-v1.schema.json").read_text(encoding="utf-8"))
 
 
 def test_published_schema_matches_the_models():
@@ -22,7 +23,21 @@ def test_published_schema_matches_the_models():
 
 
 def test_schema_version_is_pinned():
-    assert SCHEMA["properties"]["schema"]["const"] == "lagebild.report/1"
+    assert SCHEMA["properties"]["schema"]["const"] == "lagebild.report/2"
+    assert SCHEMA_V1["properties"]["schema"]["const"] == "lagebild.report/1"
+
+
+def test_schema_states_the_unit_of_offsets():
+    assert "Unicode code points" in SCHEMA["description"]
+    for name in ("Span", "Offsets", "Quantity", "Quote", "Time", "Trigger"):
+        assert "code point" in SCHEMA["$defs"][name]["properties"]["start"]["description"], name
+
+
+def test_claims_are_in_the_schema_with_their_fields():
+    claim = SCHEMA["$defs"]["Claim"]["properties"]
+    assert set(claim) == {"id", "claimant", "cue", "modality", "event", "quantity", "quote", "evidence"}
+    assert set(SCHEMA["$defs"]["Claimant"]["properties"]) == {"kind", "entity", "text", "span", "key"}
+    assert set(SCHEMA["$defs"]["Generator"]["properties"]) == {"lagebild", "model", "lexicon"}
 
 
 def test_hand_built_report_validates():

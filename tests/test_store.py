@@ -17,7 +17,7 @@ def test_reports_are_flattened_into_tables(settings):
         store.write([sample_report()])
         counts = store.counts()
     assert counts == {"articles": 1, "entities": 2, "times": 1, "quantities": 2, "quotes": 0, "events": 2,
-                      "rejects": 0}
+                      "claims": 2, "rejects": 0}
 
 
 def test_writing_the_same_article_twice_stores_it_once(settings):

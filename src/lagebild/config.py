@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-SCHEMA_ID: Final = "lagebild.report/1"
+SCHEMA_ID: Final = "lagebild.report/2"
+SCHEMA_V1: Final = "lagebild.report/1"
 SUPPORTED_LANGUAGES = ("de", "en")
 # Entity models: "accurate" is the fine-tuned multilingual encoder (ONNX, CPU); "fast" is the shipped CNN pipeline.
 MODELS = ("accurate", "fast")
@@ -19,7 +20,10 @@ DEFAULT_EXTRACTORS = (
     "lagebild_quantities",
     "lagebild_quotes",
     "lagebild_events",
+    "lagebild_claims",
 )
+# Where an extractor's factory lives when its module is not `lagebild.extract.<name without "lagebild_">`.
+EXTRACTOR_MODULES = {"lagebild_claims": "lagebild.extract.claimset"}
 
 
 @dataclass(frozen=True)

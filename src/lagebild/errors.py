@@ -19,6 +19,16 @@ class RejectCode(str, Enum):
     UNREADABLE = "R009"
     NO_MAIN_TEXT = "R010"
     BAD_FIELD = "R011"
+    HIDDEN = "R012"
+    NOT_A_FILE = "R013"
+    NO_RECORDS = "R014"
+    DUPLICATE_ID = "R015"
+    TOO_LARGE = "R016"
+    EXTRACTION_FAILED = "R017"
+    # feeds and web archives (a block of their own, so other new codes can follow R011)
+    BROKEN_RECORD = "R020"
+    NOT_A_PAGE = "R021"
+    NO_FULL_TEXT = "R022"
 
 
 class LagebildError(Exception):
@@ -47,6 +57,12 @@ class StoreLocked(StoreError):
 
 class BadOption(LagebildError):
     code = "E003"
+
+
+class ConfigError(LagebildError):
+    """A pipeline configuration that cannot work: an unknown extractor, or one placed before what it requires."""
+
+    code = "E006"
 
 
 class DataError(LagebildError):

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
+from spacy.language import Language
+
 from .config import Settings
+from .errors import RejectCode
 from .extract.report import build_report
 from .ingest.base import Reject
 from .lang import Pipelines
@@ -18,6 +21,12 @@ class Extractor:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings.from_env()
         self.pipelines = Pipelines(self.settings)
+
+    def generator(self, lang: str) -> dict:
+        """What the reports of `lang` record as their generator (lagebild version, model, lexicon hash)."""
+        from .extract.claimset import generator_for
+
+        return generator_for(self.pipelines.get(lang))
 
     def report(self, article: Article) -> Report:
         """The report for one article."""
@@ -37,11 +46,26 @@ class Extractor:
                 by_lang.setdefault(item.lang, []).append(index)
         for lang, indices in by_lang.items():
             nlp = self.pipelines.get(lang)
-            docs = []
-            for index in indices:
-                doc = nlp.make_doc(batch[index].text)  # type: ignore[union-attr]
-                doc._.article = batch[index]
-                docs.append(doc)
-            for index, doc in zip(indices, nlp.pipe(docs, batch_size=self.settings.batch_size)):
-                results[index] = build_report(doc)
+            try:
+                docs = []
+                for index in indices:
+                    doc = nlp.make_doc(batch[index].text)  # type: ignore[union-attr]
+                    doc._.article = batch[index]
+                    docs.append(doc)
+                for index, doc in zip(indices, nlp.pipe(docs, batch_size=self.settings.batch_size)):
+                    results[index] = build_report(doc)
+            except Exception:  # noqa: BLE001  one article's failure must not lose the batch: find it alone
+                for index in indices:
+                    results[index] = self._one(nlp, batch[index])  # type: ignore[arg-type]
         return results  # type: ignore[return-value]
+
+    @staticmethod
+    def _one(nlp: Language, article: Article) -> Report | Reject:
+        """One article through the pipeline; an internal error becomes a coded reject naming the article."""
+        try:
+            doc = nlp.make_doc(article.text)
+            doc._.article = article
+            return build_report(nlp(doc))
+        except Exception as err:  # noqa: BLE001
+            return Reject(f"id {article.id}", RejectCode.EXTRACTION_FAILED,
+                          f"internal error while extracting ({type(err).__name__}: {err}); please report it")

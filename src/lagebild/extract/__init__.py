@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-REPORT_LISTS = ("entities", "times", "quantities", "quotes", "events")
+REPORT_LISTS = ("entities", "times", "quantities", "quotes", "events", "claims")
+TEXT_KEY = "lagebild.text"  # doc.user_data key of the cached text
 
 if not Doc.has_extension("article"):
     Doc.set_extension("article", default=None)
@@ -16,8 +17,26 @@ if not Doc.has_extension("claims"):
     Doc.set_extension("claims", default=None)
 
 
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, built once: spaCy rebuilds `Doc.text` from the tokens on every access."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
 def claims(doc: Doc) -> dict[str, list[dict]]:
     """The report lists collected on this Doc so far (created empty on first use)."""
     if doc._.claims is None:
         doc._.claims = {name: [] for name in REPORT_LISTS}
     return doc._.claims
+
+
+def _list_getter(name: str):  # type: ignore[no-untyped-def]
+    return lambda doc: claims(doc)[name]
+
+
+# `doc._.report_<list>`: what a component declares it requires or assigns (spaCy's requires/assigns)
+for _name in REPORT_LISTS:
+    if not Doc.has_extension(f"report_{_name}"):
+        Doc.set_extension(f"report_{_name}", getter=_list_getter(_name))

@@ -67,6 +67,13 @@ class AttributionLexicon:
     coordinators: frozenset[str] = frozenset()  # "und": a second verb shares the first one's subject
     source_prepositions: frozenset[str] = frozenset()  # "In einer Erklärung … heißt es": where an impersonal cue's source stands
     non_speaker_nouns: frozenset[str] = frozenset()  # capitalised words that never head a speaker ("Woche", "Offiziell")
+    denial_cues: frozenset[str] = frozenset()  # "dementiert", "denied": what the cue reports is a negated claim
+    unnamed_sources: frozenset[str] = frozenset()  # "Berichten zufolge", "reports say": a hearsay source, no claimant
+    negated_evidence: frozenset[str] = frozenset()  # "keinen Hinweis darauf, dass …": the clause after is negated
+    negation_neutral: frozenset[str] = frozenset()  # "will not hesitate to arrest": the negation is the verb's own
+    future_auxiliaries: frozenset[str] = frozenset()  # "werde … schicken": with a clause-final infinitive, planned
+    plural_pronouns: frozenset[str] = frozenset()  # "they said": the last group named before
+    contrast_words: frozenset[str] = frozenset()  # "…, while Y said 27": a second claim, not the first one's content
     np_adjective_endings: tuple[str, ...] = ("e", "en", "er", "es", "em")  # lowercase adjectives inside a phrase
     trailing_cue_clause: bool = False  # "…, the ministry said": content before the comma even when not verb-first
     bare_complementizer: bool = False  # "said on Sunday that …": a complementizer opens the content without a comma
@@ -74,7 +81,7 @@ class AttributionLexicon:
 
     def is_pronoun(self, tok: Token) -> bool:
         """A pronoun that can stand for a speaker: listed ("er") or tagged so ("Dieser bestätigte")."""
-        return tok.lower_ in self.person_pronouns or (
+        return tok.lower_ in self.person_pronouns or tok.lower_ in self.plural_pronouns or (
             bool(tok.tag_) and tok.tag_ in self.pronoun_tags and tok.lower_ not in self.thing_pronouns)
 
     @classmethod
@@ -445,20 +452,22 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         if a < end and not all(c in QUOTE_CHARS for c in doc[a].text):
             has_conj = doc[a].lower_ in lex.complementizers or has_konjunktiv(doc, a, end, lex)
             clause_final = max(toks) == ce - 1 or (speaker is not None and speaker[1] == ce)
-            if has_conj or clause_final:
+            if has_conj or clause_final or (impersonal and doc[ce].text == ":"):  # "hieß es: …"
                 content = (a, end)
     if content is None and lex.bare_complementizer:
         k = next((k for k in range(i + 1, min(ce, i + 8)) if doc[k].lower_ in lex.complementizers), None)
         if k is not None and end - (k + 1) >= 3 and not any(is_break(doc[m]) for m in range(i + 1, k)):
             content = (k + 1, end)
-        elif k is None and speaker is not None and speaker == bwd and ce == end:
+        elif k is None and speaker is not None and speaker == bwd and (ce == end or _contrast_after(doc, ce, end, lex)):
             # "Officials said 2,000 soldiers were deployed": a finite clause right after the cue
+            # ("Police said 12 were killed, while …": up to the contrast, where the next claim begins)
+            stop = ce
             a = max(toks) + 1
-            while a < end and doc[a].lower_ in lex.skip_after_cue:
+            while a < stop and doc[a].lower_ in lex.skip_after_cue:
                 a += 1
-            if end - a >= 3 and any(doc[m].lower_ in lex.auxiliaries or (lex.finite_verb_suffixes and doc[m].lower_.endswith(lex.finite_verb_suffixes))
-                                    for m in range(a, end)):
-                content = (a, end)
+            if stop - a >= 3 and any(doc[m].lower_ in lex.auxiliaries or (lex.finite_verb_suffixes and doc[m].lower_.endswith(lex.finite_verb_suffixes))
+                                     for m in range(a, stop)):
+                content = (a, stop)
     trailing = lex.trailing_cue_clause and speaker is not None and speaker == bwd and speaker[0] == cs
     if content is None and cs > s0 and doc[cs - 1].text == "," and not no_verb(doc, s0, cs - 1) and (verb_first or trailing
                                                                     or (cs > s0 + 1 and doc[cs].lower_ == lex.wie_cue)):
@@ -474,6 +483,11 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     if speaker is None and not impersonal:
         return None
     return Cue(min(toks), max(toks) + 1, text, "impersonal" if impersonal else "verb", speaker, content, toks)
+
+
+def _contrast_after(doc: Doc, ce: int, end: int, lex: AttributionLexicon) -> bool:
+    """The clause ends at a comma followed by a contrast word ("…, while the opposition said 27")."""
+    return ce + 1 < end and doc[ce].text == "," and doc[ce + 1].lower_ in lex.contrast_words
 
 
 def _passive_agent(doc: Doc, tok: Token, cs: int, ce: int, lex: AttributionLexicon) -> tuple[int, int] | None:
@@ -548,6 +562,8 @@ def source_kind(text: str, lex: AttributionLexicon, *, is_person: bool = False) 
     """Classify a speaker phrase as rumor, witness, media, official or named."""
     words = [w.strip(".,;:„“\"»«()").lower() for w in text.split()]
     words = [w for w in words if w]
+    if " ".join(words) in lex.unnamed_sources:
+        return "rumor"  # "Berichten zufolge", "according to reports": hearsay without a claimant
     found: dict[str, bool] = {}
     for kind, exact, suffixes in lex.source_kinds:
         found[kind] = any(w in exact or (suffixes and w.endswith(suffixes)) for w in words)
@@ -581,8 +597,13 @@ def modality(doc: Doc, i: int, sent: Span, lex: AttributionLexicon, *, attribute
     words = [t.lower_ for t in doc[s:e] if not (t.is_punct or t.is_space) and t.i != i]
     trig = doc[i].lower_
     mw = lex.modality_words
-    if any(w in mw.get("negated", ()) for w in words) or trig.startswith(("nicht", "kein")):
+    neutral = _neutral_negation(doc, s, i, lex)
+    if not neutral and (any(w in mw.get("negated", ()) for w in words) or trig.startswith(("nicht", "kein"))):
         return "negated"
+    if _denied_evidence(doc, s, sent, lex):
+        return "negated"  # "es gebe keinen Hinweis darauf, dass … getötet worden sind"
+    if _future_infinitive(doc, s, e, lex) or (neutral and any(w in lex.future_auxiliaries for w in words)):
+        return "planned"  # "man werde eine Protestnote schicken", "we will not hesitate to arrest"
     if s > sent.start and ("zu" in words or "zu" in trig[2:-2]):
         # "plant, das Internet abzuschalten": the governing clause before carries the modality
         ps, _ = clause_window(doc, s - 1, sent, lex) if s - 1 > sent.start else (sent.start, s)
@@ -602,3 +623,29 @@ def modality(doc: Doc, i: int, sent: Span, lex: AttributionLexicon, *, attribute
     if attributed or reportative:
         return "reported"
     return "asserted"
+
+
+def _neutral_negation(doc: Doc, s: int, i: int, lex: AttributionLexicon) -> bool:
+    """A negation that belongs to a verb like "hesitate" before the trigger ("will not hesitate to arrest")."""
+    return any(doc[k].lower_ in lex.negation_neutral for k in range(s, i))
+
+
+def _denied_evidence(doc: Doc, s: int, sent: Span, lex: AttributionLexicon) -> bool:
+    """The clause opens with a complementizer after a clause that denies evidence ("keinen Hinweis darauf, dass")."""
+    if not lex.negated_evidence or s <= sent.start:
+        return False
+    k = s - 1
+    while k > sent.start and (doc[k].is_punct or doc[k].lower_ in lex.complementizers or doc[k].is_space):
+        k -= 1
+    ps, _ = clause_window(doc, k, sent, lex) if doc[s - 1].lower_ in lex.complementizers or doc[s].lower_ in lex.complementizers else (k + 1, k + 1)
+    before = [t.lower_ for t in doc[ps:k + 1]]
+    negated = lex.modality_words.get("negated", frozenset())
+    return any(w in negated for w in before) and any(w in lex.negated_evidence for w in before)
+
+
+def _future_infinitive(doc: Doc, s: int, e: int, lex: AttributionLexicon) -> bool:
+    """A future auxiliary with a clause-final infinitive ("werde … schicken"); not a passive ("wird … festgenommen")."""
+    if not any(doc[k].lower_ in lex.future_auxiliaries for k in range(s, e)):
+        return False
+    last = next((doc[k] for k in range(e - 1, s - 1, -1) if not (doc[k].is_punct or doc[k].is_space)), None)
+    return last is not None and last.i > s and "Inf" in last.morph.get("VerbForm", [])

@@ -21,14 +21,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..lang import language_data
-from . import claims
+from . import claims, doc_text
 from .places import PlaceRecord, PlaceResolver
 
 # Files in lang/<code>/ this extractor needs; a language without them runs without it.
@@ -72,7 +74,7 @@ class LanguageRules:
             genitive_suffixes=tuple(grammar.get("genitive_suffixes", [])),
         )
 
-    @property
+    @cached_property
     def longest_role(self) -> int:
         """Number of words in the longest role form."""
         return max((len(form) for form in self.role_forms), default=1)
@@ -102,6 +104,46 @@ class LanguageRules:
             return True
         long, short = (a, b) if len(a) > len(b) else (b, a)
         return any(long == short + suffix for suffix in self.genitive_suffixes)
+
+
+def _joins_word(char: str) -> bool:
+    """Whether a character continues a word for `whole_word_uses`: what the pattern `[\\w-]` matches."""
+    return char.isalnum() or char in "_-"
+
+
+def whole_word_uses(text: str, form: str, suffixes: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    """Spans of `form`, optionally followed by one of `suffixes`, as a whole word, left to right without overlap:
+    what `(?<![\\w-])form(?:suffix|...)?(?![\\w-])` finds, by substring search instead of one regex per form."""
+    at = text.find(form) if form else -1
+    while at >= 0:
+        resume = at + 1
+        if at == 0 or not _joins_word(text[at - 1]):
+            after = at + len(form)
+            for suffix in suffixes + ("",):
+                end = after + len(suffix)
+                if text.startswith(suffix, after) and (end == len(text) or not _joins_word(text[end])):
+                    yield at, end
+                    resume = end
+                    break
+        at = text.find(form, resume)
+
+
+class Coverage:
+    """Which characters of a text are taken by a mention: overlap tests in time independent of the mention count."""
+
+    def __init__(self, length: int) -> None:
+        self.chars = bytearray(length + 1)
+        self.points: list[int] = []  # empty spans, which overlap a span strictly around them
+
+    def add(self, start: int, end: int) -> None:
+        if start < end:
+            self.chars[start:end] = b"\x01" * (end - start)
+        else:
+            self.points.append(start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether [start, end) overlaps a span added so far (as `a < end and start < b` for each)."""
+        return self.chars.find(1, start, end) >= 0 or any(start < p < end for p in self.points)
 
 
 def _read_json(path: Any) -> dict[str, Any]:
@@ -176,8 +218,12 @@ class EntityLinker:
         mentions = [m for ent in doc.ents if (m := self.mention(ent, rules)) is not None]
         self.resolve_places(doc, mentions, lang)
         clusters = self.cluster(mentions, rules)
-        self.add_abbreviations(doc, clusters, rules)
-        self.add_person_repeats(doc, clusters, rules)
+        taken = Coverage(len(doc_text(doc)))  # characters of every mention so far and of every recognised entity
+        for start, end in [(m.start, m.end) for c in clusters for m in c.mentions] + \
+                [(e.start_char, e.end_char) for e in doc.ents]:
+            taken.add(start, end)
+        self.add_abbreviations(doc, clusters, rules, taken)
+        self.add_person_repeats(doc, clusters, rules, taken)
         self.link_role_phrases(doc, clusters, rules)
         clusters.sort(key=lambda c: c.first)
         return [self.entity_dict(f"ent{i}", c, rules) for i, c in enumerate(clusters, start=1)]
@@ -243,8 +289,8 @@ class EntityLinker:
         located = [m for m in mentions if m.label == "LOC"]
         if not located:
             return
-        queries = [(m.core, doc.text[m.end:m.end + FOLLOWING_CHARS]) for m in located]
-        for mention, record in zip(located, self.resolver.resolve_mentions(queries, doc.text, lang)):
+        queries = [(m.core, doc_text(doc)[m.end:m.end + FOLLOWING_CHARS]) for m in located]
+        for mention, record in zip(located, self.resolver.resolve_mentions(queries, doc_text(doc), lang)):
             mention.place = record
 
     # ----- merging ---------------------------------------------------------------------
@@ -252,15 +298,21 @@ class EntityLinker:
     def cluster(self, mentions: list[Mention], rules: LanguageRules) -> list[Cluster]:
         """Merge mentions into entities, full names first so that short forms find them."""
         clusters: list[Cluster] = []
+        index: dict[tuple[object, ...], set[int]] = {}  # a key any matching cluster has -> positions in `clusters`
         ordered = sorted(mentions, key=lambda m: (-len(m.words), m.start))
         for mention in ordered:
-            matches = [c for c in clusters if self.belongs(mention, c, rules)]
+            candidates = sorted(set().union(*(index.get(key, ()) for key in _match_keys(mention, mention.place))))
+            matches = [(i, clusters[i]) for i in candidates if self.belongs(mention, clusters[i], rules)]
             if not matches:
+                position = len(clusters)
                 clusters.append(Cluster(mention.label, [mention], place=mention.place))
-                continue
-            target = matches[0] if len(matches) == 1 else _nearest_before(matches, mention.start)
-            target.mentions.append(mention)
-            target.place = target.place or mention.place
+            else:
+                target = matches[0][1] if len(matches) == 1 else _nearest_before([c for _, c in matches], mention.start)
+                position = next(i for i, c in matches if c is target)
+                target.mentions.append(mention)
+                target.place = target.place or mention.place
+            for key in _match_keys(mention, clusters[position].place):
+                index.setdefault(key, set()).add(position)
         return clusters
 
     def belongs(self, mention: Mention, cluster: Cluster, rules: LanguageRules) -> bool:
@@ -277,13 +329,13 @@ class EntityLinker:
                 return True
         return False
 
-    def add_abbreviations(self, doc: Doc, clusters: list[Cluster], rules: LanguageRules) -> None:
+    def add_abbreviations(self, doc: Doc, clusters: list[Cluster], rules: LanguageRules, taken: Coverage) -> None:
         """Abbreviations defined after a name become aliases; their other uses join that entity."""
         for cluster in list(clusters):
             if cluster.label not in ("ORG", "MISC", "LOC"):
                 continue
             for mention in list(cluster.names):
-                match = PAREN_AFTER.match(doc.text[mention.end:mention.end + 90])
+                match = PAREN_AFTER.match(doc_text(doc)[mention.end:mention.end + 90])
                 if match:
                     for abbreviation in _abbreviations(match.group(1), rules):
                         if abbreviation not in cluster.abbreviations and abbreviation != mention.core:
@@ -294,37 +346,51 @@ class EntityLinker:
                         any(rules.same_word(m.core, a) for a in cluster.abbreviations) for m in other.mentions):
                     cluster.mentions.extend(other.mentions)
                     clusters.remove(other)
-            self.add_unrecognised_uses(doc, cluster, cluster.abbreviations, clusters, rules)
+            self.add_unrecognised_uses(doc, cluster, cluster.abbreviations, clusters, rules, taken)
 
-    def add_person_repeats(self, doc: Doc, clusters: list[Cluster], rules: LanguageRules) -> None:
+    def add_person_repeats(self, doc: Doc, clusters: list[Cluster], rules: LanguageRules, taken: Coverage) -> None:
         """Later uses of a person's name or surname that the recogniser missed ("Zypries sieht …" tagged as a verb)."""
         people = [c for c in clusters if c.label == "PER"]
         surnames: dict[str, list[Cluster]] = {}
         for cluster in people:
             for name in {m.words[-1] for m in cluster.names if len(m.words) > 1 and len(m.words[-1]) > 2}:
                 surnames.setdefault(name, []).append(cluster)
+        owner_of = {name: owners[0] for name, owners in surnames.items() if len(owners) == 1}
+        owns: dict[int, set[str]] = {}  # a person cluster's id -> the surnames that only it has
+        for name, owner in owner_of.items():
+            owns.setdefault(id(owner), set()).add(name)
+        absorbed: dict[int, list[Cluster]] = {}  # a person cluster's id -> the clusters named only by its surnames
+        for other in [c for c in clusters if c.label in ("ORG", "MISC")]:
+            cores = {m.core for m in other.mentions}
+            holder = owner_of.get(next(iter(cores))) if cores else (people[0] if people else None)
+            if holder is not None and cores <= owns.get(id(holder), set()):
+                absorbed.setdefault(id(holder), []).append(other)
         for cluster in people:
-            own = {n for n, owners in surnames.items() if owners == [cluster]}
-            for other in [c for c in clusters if c.label in ("ORG", "MISC") and all(m.core in own for m in c.mentions)]:
+            own = owns.get(id(cluster), set())
+            for other in absorbed.get(id(cluster), []):
                 cluster.mentions.extend(other.mentions)  # a surname alone, recognised as an organisation
                 clusters.remove(other)
             forms = {m.core for m in cluster.names} | own
-            self.add_unrecognised_uses(doc, cluster, sorted(f for f in forms if f[:1].isupper()), clusters, rules)
+            self.add_unrecognised_uses(doc, cluster, sorted(f for f in forms if f[:1].isupper()), clusters, rules,
+                                       taken)
 
     def add_unrecognised_uses(self, doc: Doc, cluster: Cluster, forms: list[str], clusters: list[Cluster],
-                              rules: LanguageRules) -> None:
-        """Whole-word uses of a cluster's name forms (abbreviations, names) that the recogniser left out."""
-        taken = [(m.start, m.end) for c in clusters for m in c.mentions]
-        taken += [(e.start_char, e.end_char) for e in doc.ents]
-        suffixes = "|".join(re.escape(s) for s in rules.genitive_suffixes)
+                              rules: LanguageRules, taken: Coverage) -> None:
+        """Whole-word uses of a cluster's name forms (abbreviations, names) that the recogniser left out.
+
+        `taken` holds the mentions of `clusters` and the recognised entities; what this call adds joins it only if
+        the cluster is still one of `clusters` (a cluster merged away keeps what it finds to itself)."""
+        text = doc_text(doc)
+        added: list[tuple[int, int]] = []
         for form in forms:
-            pattern = rf"(?<![\w-]){re.escape(form)}(?:{suffixes})?(?![\w-])" if suffixes else \
-                rf"(?<![\w-]){re.escape(form)}(?![\w-])"
-            for found in re.finditer(pattern, doc.text):
-                if any(start < found.end() and found.start() < end for start, end in taken):
+            for start, end in whole_word_uses(text, form, rules.genitive_suffixes):
+                if taken.overlaps(start, end) or any(start < e and s < end for s, e in added):
                     continue
-                cluster.mentions.append(Mention(found.start(), found.end(), found.group(), cluster.label, form.split()))
-                taken.append((found.start(), found.end()))
+                cluster.mentions.append(Mention(start, end, text[start:end], cluster.label, form.split()))
+                added.append((start, end))
+        if any(c is cluster for c in clusters):
+            for start, end in added:
+                taken.add(start, end)
 
     # ----- role phrases ----------------------------------------------------------------
 
@@ -400,6 +466,17 @@ def _is_adjective(token: Token) -> bool:
     return token.is_alpha and token.text[:1].islower()
 
 
+def _match_keys(mention: Mention, place: PlaceRecord | None) -> list[tuple[object, ...]]:
+    """Keys that a mention shares with every cluster it can belong to (see `belongs`): the first letter of its first
+    word (names that match word by word), of its last word (a person's surname), and its place."""
+    keys: list[tuple[object, ...]] = [("first", mention.label, mention.words[0][:1])]
+    if mention.label == "PER":
+        keys.append(("last", mention.label, mention.words[-1][:1]))
+    if mention.label == "LOC" and place is not None:
+        keys.append(("place", id(place)))
+    return keys
+
+
 def _nearest_before(clusters: list[Cluster], position: int) -> Cluster:
     """The cluster with the latest mention before `position` (else the earliest one)."""
     def last_before(cluster: Cluster) -> int:
@@ -433,7 +510,8 @@ def _abbreviations(body: str, rules: LanguageRules) -> list[str]:
     return found
 
 
-@Language.factory("lagebild_entities", default_config={"min_city_population": 15000})
+@Language.factory("lagebild_entities", default_config={"min_city_population": 15000},
+                  requires=["doc.ents", "doc._.article"], assigns=["doc._.report_entities"])
 def make_entities(nlp: Language, name: str, min_city_population: int) -> EntityLinker:
     """The `lagebild_entities` pipeline component."""
     return EntityLinker(PlaceResolver(min_city_population=min_city_population), default_lang=str(nlp.lang))

@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..lang import language_data
-from . import claims
+from . import claims, doc_text
 from .attribution import AttributionLexicon, clause_window, modality, source_kind
 
 # Files in lang/<code>/ this extractor needs; a language without them runs without it.
@@ -191,7 +191,7 @@ class EventExtractor:
             if quote is not None and quote.get("speaker") == m[2] and not any(a <= m[0] < b for a, b in src_spans):
                 continue
             inverted = (tok.text[:1].islower() and m[0] > tc and not actors
-                        and len(doc.text[tc + len(tok.text):m[0]].split()) <= 1)  # V2: "nahm die Polizei … fest"
+                        and len(doc_text(doc)[tc + len(tok.text):m[0]].split()) <= 1)  # V2: "nahm die Polizei … fest"
             if prev in lex.target_prepositions or (m[0] > tc and prev not in lex.actor_prepositions and not inverted):
                 bucket = targets
             else:
@@ -258,7 +258,9 @@ def _nearest(times: list[dict], sent: Span, sents: list[Span], si: int) -> str |
     return None
 
 
-@Language.factory("lagebild_events")
+@Language.factory("lagebild_events", requires=["doc._.report_entities", "doc._.report_times",
+                                               "doc._.report_quantities", "doc._.report_quotes"],
+                  assigns=["doc._.report_events"])
 def make_events(nlp: Language, name: str) -> EventExtractor:
     """The event extractor for the pipeline's language."""
     return EventExtractor(str(nlp.lang))

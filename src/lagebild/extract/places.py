@@ -27,6 +27,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ GRAMMAR_FILE = "grammar.json"
 STRONG_KINDS = ("country", "continent", "capital", "region")
 DASHES = re.compile(r"[-‐‑–—]")
 LATIN_OR_CYRILLIC = re.compile("^[A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0400-\u04ff .'’()/,-]+$")
+WORD_RUN = re.compile(r"\w+")
 QUALIFIER_WORD = re.compile(r"[A-ZÄÖÜ][^\W\d_]{2,}")
 
 
@@ -372,6 +374,11 @@ class ArticlePlaces:
             progress = any(stage() for stage in stages)
         return self.chosen
 
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The text's maximal runs of word characters."""
+        return frozenset(WORD_RUN.findall(self.text))
+
     def _open(self) -> list[str]:
         return [key for key in self.options if key not in self.chosen]
 
@@ -408,7 +415,7 @@ class ArticlePlaces:
             folded = fold_place(name)
             if folded != base and folded.startswith(base) and folded[len(base):len(base) + 1] in (" ", "/", "("):
                 for word in QUALIFIER_WORD.findall(name[len(base):]):
-                    if re.search(rf"\b{re.escape(word)}\b", self.text):
+                    if word in self.words:  # as `\bword\b` would find it: the word is a whole run of \w
                         return True
         return False
 

@@ -5,7 +5,11 @@ Bounds. "1.200 Polizisten": value=low=high=1200. "mehr als 700": value 700, low 
 "rund/etwa/ca. N": approximate, low/high = N -/+ approx_margin (10 %), rounded outwards.
 "fast/knapp N": approximate, low N - 10 %, high N - 1. "gut N": approximate, low N, high N + 10 %.
 "Tausende", "Dutzende", "mehrere Hundert": value null, approximate, an interval from the lexicon.
-"zwischen 300 und 400", "300 bis 400": value null, low 300, high 400.
+"zwischen 300 und 400", "300 bis 400", "five or six": value null, low 300, high 400.
+"no more than 800" is at most 800; "has gone up to 231" (a rise word before "up to") is 231, the new total.
+
+Names are no counts: "North 24 Parganas", "Rossija 24" (a number between or after parts of a name,
+counting no noun of its own).
 
 Not counts (skipped): years and other expressions the times component found, dates, clock
 times, ages ("67-Jährige", "67 Jahre alt"), ordinals, phone and paragraph numbers, numbers glued
@@ -83,6 +87,9 @@ class QuantityLexicon:
             for name, c in data["categories"].items()
         ]
         self.person_nouns = frozenset(data["person_nouns"])
+        self.person_suffixes = tuple(data.get("person_noun_suffixes", ()))  # nationalities: "Palästinenser"
+        self.rise_words = frozenset(data.get("rise_words", ()))
+        self.rise_qualifiers = frozenset(" ".join(q.split()) for q in data.get("rise_qualifiers", ()))
         self.units: dict[str, str] = data["units"]
         self.skip_before = frozenset(data["skip_before"])
         self.skip_after = tuple(sorted(data["skip_after"], key=len, reverse=True))
@@ -203,6 +210,12 @@ class QuantityTagger:
         value, low, high, approximate = self._bounds(g)
         if value is None and low is None and high is None:
             return None
+        if noun is None and "num" in g and not ({"qual", "scale", "num2"} & set(g)) and self._in_name(doc, start, end):
+            return None
+        if " ".join(g.get("qual", "").lower().split()) in self.lex.rise_qualifiers and value is not None:
+            before = text[max(0, start - 30):start].lower().split()
+            if before and before[-1] in self.lex.rise_words:
+                low = high = value  # "has gone up to 231": the new total
         overlaps_time = any(num_start < e and s < end for s, e, _ in times)
         known_noun = noun is not None and (self._category_of_noun(noun) or noun.lower() in self.lex.person_nouns)
         if overlaps_time and not known_noun:
@@ -216,6 +229,22 @@ class QuantityTagger:
         span_end = noun_end if noun is not None else end
         return {"id": "", "start": start, "end": span_end, "text": text[start:span_end], "value": value,
                 "low": low, "high": high, "approximate": approximate, "unit": unit, "category": category}
+
+    def _in_name(self, doc: Doc, start: int, end: int) -> bool:
+        """A bare number inside a name: after a capitalised name word ("Rossija 24", "North 24 Parganas") or,
+        where nouns are not capitalised, before a capitalised word that is no known noun ("24 Parganas")."""
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return False
+        prev = doc[span.start - 1] if span.start > 0 else None
+        nxt = doc[span.end] if span.end < len(doc) else None
+        prev_name = (prev is not None and not prev.is_sent_start and prev.text[:1].isupper() and prev.is_alpha
+                     and prev.pos_ in ("PROPN", "NOUN", "ADJ", ""))
+        next_cap = nxt is not None and nxt.text[:1].isupper() and nxt.is_alpha
+        if prev_name and (nxt is None or not nxt.is_alpha or next_cap or nxt.pos_ in ("VERB", "AUX")):
+            return True
+        return nxt is not None and next_cap and not self.lex.capitalized_nouns and not self._known_noun(nxt.lower_) \
+            and not nxt.lower_.endswith(self.lex.person_suffixes or ("\0",))
 
     def _skip(self, text: str, start: int, end: int) -> bool:
         """Dates, clock times, ages, ordinals, phone and paragraph numbers."""
@@ -268,6 +297,10 @@ class QuantityTagger:
             modifiers.append(word.lower())
             position = m.end()
         return None, end, modifiers
+
+    def _person_noun(self, lowered: str) -> bool:
+        """People counted by their group or nationality ("zwei Palästinenser", "32 others")."""
+        return lowered in self.lex.person_nouns or bool(self.lex.person_suffixes) and lowered.endswith(self.lex.person_suffixes)
 
     def _known_noun(self, lowered: str) -> bool:
         """A counted noun from the lexicon (for languages whose nouns are not capitalised)."""
@@ -354,7 +387,7 @@ class QuantityTagger:
         noun_category = self._category_of_noun(noun) if noun else None
         if noun_category is not None and not noun_category.group:
             return noun_category.name
-        personal = noun is None or noun_category is not None or noun.lower() in self.lex.person_nouns
+        personal = noun is None or noun_category is not None or self._person_noun(noun.lower())
         if personal:
             cue = self._cue(doc, sentences, start, end)
             if cue is not None:
@@ -408,7 +441,7 @@ class QuantityTagger:
         return hits[0][2]
 
 
-@Language.factory("lagebild_quantities")
+@Language.factory("lagebild_quantities", assigns=["doc._.report_quantities"])
 def make_quantities(nlp: Language, name: str) -> QuantityTagger:
     """The quantities component for `nlp.lang`."""
     return QuantityTagger(QuantityLexicon(language_data(str(nlp.lang), "quantities.json")))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import islice
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..lang import language_data
-from . import claims
+from . import claims, doc_text
 from .attribution import (
     AttributionLexicon,
     Cue,
@@ -45,6 +47,38 @@ class Speaker:
     def mentioned_at(self, span: tuple[int, int]) -> Speaker:
         """The same speaker, resting also on a local mention ("er", "Demnach", "eigenen Angaben")."""
         return Speaker(self.text, self.entity, [span] + self.spans, self.is_person)
+
+
+Mention = tuple[int, int, str, str, str]  # start, end, entity id, label, text
+
+
+class Mentions:
+    """The article's entity mentions sorted by (start, end, ...), with windowed look-ups that keep that order."""
+
+    def __init__(self, items: list[Mention]) -> None:
+        self.items = items
+        self.starts = [m[0] for m in items]
+        self.longest = max((m[1] - m[0] for m in items), default=0)
+        self._by_labels: dict[tuple[str, ...], tuple[list[Mention], list[int]]] = {}
+
+    def starting_in(self, lo: int, hi: int) -> list[Mention]:
+        """Mentions that start in [lo, hi)."""
+        return self.items[bisect_left(self.starts, lo):bisect_left(self.starts, hi)]
+
+    def overlapping(self, lo: int, hi: int) -> list[Mention]:
+        """Mentions that share a character with [lo, hi)."""
+        return [m for m in self.starting_in(lo - self.longest, hi) if m[0] < hi and lo < m[1]]
+
+    def last_ending_by(self, end: int, labels: tuple[str, ...]) -> Mention | None:
+        """The last mention in sort order with one of `labels` that ends at or before `end`."""
+        if labels not in self._by_labels:
+            chosen = [m for m in self.items if m[3] in labels]
+            self._by_labels[labels] = (chosen, [m[0] for m in chosen])
+        chosen, starts = self._by_labels[labels]
+        for k in range(bisect_right(starts, end) - 1, -1, -1):  # one that ends by `end` starts before it
+            if chosen[k][1] <= end:
+                return chosen[k]
+        return None
 
 
 def char_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -133,14 +167,14 @@ class QuoteExtractor:
         """Quotes as schema dicts, plus the speaker char spans of each (for evaluation)."""
         lex = self.lex
         assert lex is not None
-        mentions = sorted(
+        mentions = Mentions(sorted(
             (m["start"], m["end"], e["id"], e["label"], m["text"]) for e in entities for m in e.get("mentions", [])
-        )
+        ))
         directs: list[tuple[int, int, int, int]] = []
-        for cs, ce in direct_spans(doc.text, lex.quote_pairs):
+        for cs, ce in direct_spans(doc_text(doc), lex.quote_pairs):
             span = doc.char_span(cs, ce, alignment_mode="expand")
             words = sum(1 for t in span if t.is_alpha) if span is not None else 0
-            if span is None or (words < lex.min_direct_words and not self._lowercase_inside(doc.text[cs:ce])):
+            if span is None or (words < lex.min_direct_words and not self._lowercase_inside(doc_text(doc)[cs:ce])):
                 continue
             directs.append((cs, ce, span.start, span.end))
         items: list[tuple[int, int, str, Speaker, str | None]] = []
@@ -149,10 +183,11 @@ class QuoteExtractor:
         sents = list(doc.sents)
         recent_speaker: Speaker | None = None
         recent_si, recent_end = -1, None
+        direct_starts, direct_ends = [d[2] for d in directs], [d[3] for d in directs]  # both ascending
         for si, sent in enumerate(sents):
-            state["recent"] = recent_speaker if recent_end is not None and "\n" not in doc.text[recent_end:sent.start_char] \
-                and si - recent_si <= CONTINUATION_GAP else None
-            in_sent = [d for d in directs if d[2] < sent.end and d[3] > sent.start]
+            state["recent"] = recent_speaker if recent_end is not None and si - recent_si <= CONTINUATION_GAP \
+                and "\n" not in doc_text(doc)[recent_end:sent.start_char] else None
+            in_sent = directs[bisect_right(direct_ends, sent.start):bisect_left(direct_starts, sent.end)]
             inside = lambda t: any(d[2] <= t < d[3] for d in in_sent)  # noqa: E731, B023 (used in this iteration only)
             cues = [c for c in find_cues(doc, sent, lex) if not inside(c.start)]
             resolved: list[tuple[Cue, Speaker | None]] = []
@@ -173,7 +208,7 @@ class QuoteExtractor:
                     continue
                 done_direct.add(d[2])
                 sp, cue_text = self._direct_speaker(doc, d, sents, si, resolved, mentions, state)
-                if cue_text is None and self._title_like(doc.text[d[0]:d[1]]):
+                if cue_text is None and self._title_like(doc_text(doc)[d[0]:d[1]]):
                     continue
                 items.append((d[0], d[1], "direct", sp or Speaker(None, None, []), cue_text))
                 if sp is not None:
@@ -184,7 +219,7 @@ class QuoteExtractor:
                 trial = dict(state)
                 own = self._dass_clause(doc, sent, mentions, trial)
                 named = own is not None and own[3].spans and \
-                    doc.text[own[3].spans[0][0]:own[3].spans[0][1]].lower() not in lex.person_pronouns
+                    doc_text(doc)[own[3].spans[0][0]:own[3].spans[0][1]].lower() not in lex.person_pronouns
                 opener = doc[first_word(sent)]
                 if own is not None and named:
                     state.update(trial, active=own[3])  # its own subject: "X ist der Meinung, dass …"
@@ -214,13 +249,13 @@ class QuoteExtractor:
         spans: dict[str, list[tuple[int, int]]] = {}
         for n, (a, b, kind, sp, cue_text) in enumerate(items, 1):
             qid = f"qt{n}"
-            quotes.append({"id": qid, "start": a, "end": b, "text": doc.text[a:b], "kind": kind,
+            quotes.append({"id": qid, "start": a, "end": b, "text": doc_text(doc)[a:b], "kind": kind,
                            "speaker": sp.entity, "speaker_text": sp.text, "cue": cue_text})
             spans[qid] = sp.spans
         return quotes, spans
 
     def _direct_speaker(self, doc: Doc, d: tuple[int, int, int, int], sents: list[Span], si: int,
-                        resolved: list[tuple[Cue, Speaker | None]], mentions: list, state: dict) -> tuple[Speaker | None, str | None]:
+                        resolved: list[tuple[Cue, Speaker | None]], mentions: Mentions, state: dict) -> tuple[Speaker | None, str | None]:
         """Speaker of a direct quote: a cue in its sentences, a "Name:" lead-in, or the running speaker."""
         lex = self.lex
         assert lex is not None
@@ -241,7 +276,7 @@ class QuoteExtractor:
             _, cue, sp = min(cands, key=lambda x: x[0])
             return sp, cue.text
         # "„…“ Das sagte der Bürgermeister am Abend.": the next sentence points back at the quote
-        nxt = next((x for x in sents[si + 1:] if x.start >= te), None)
+        nxt = next((x for x in islice(sents, si + 1, None) if x.start >= te), None)
         if nxt is not None and doc[first_word(nxt)].lower_ in lex.thing_pronouns | {lex.so_cue}:
             back = [c for c in find_cues(doc, nxt, lex) if c.kind == "verb" and c.speaker and c.content is None]
             if back and back[0].speaker:
@@ -279,7 +314,7 @@ class QuoteExtractor:
             return context, None
         if inside and (np := first_np(doc, sent.start, ts, lex, sent.start)):
             return self._speaker(doc, np, mentions, state), None  # nothing better: the sentence's subject
-        before = doc.char_span(doc.text.rfind("\n", 0, doc[ts].idx) + 1, doc[ts].idx, alignment_mode="expand")
+        before = doc.char_span(doc_text(doc).rfind("\n", 0, doc[ts].idx) + 1, doc[ts].idx, alignment_mode="expand")
         if before is not None and before.start < ts:
             return self._sentence_person(doc, before.start, ts, mentions, state), None  # the paragraph's last person
         return None, None
@@ -299,7 +334,7 @@ class QuoteExtractor:
             j -= 1
         return doc[j].idx, doc[k].idx + len(doc[k])
 
-    def _dass_clause(self, doc: Doc, sent: Span, mentions: list, state: dict) -> tuple | None:
+    def _dass_clause(self, doc: Doc, sent: Span, mentions: Mentions, state: dict) -> tuple | None:
         """Uncued reported content: "X schließen daraus, dass …" or a Konjunktiv I clause after a comma; speaker = first NP."""
         lex = self.lex
         assert lex is not None
@@ -321,7 +356,7 @@ class QuoteExtractor:
                 return (doc[k].idx, doc[end - 1].idx + len(doc[end - 1]), "indirect", sp, None)
         return None
 
-    def _sentence_source(self, doc: Doc, a: int, b: int, mentions: list, state: dict) -> Speaker | None:
+    def _sentence_source(self, doc: Doc, a: int, b: int, mentions: Mentions, state: dict) -> Speaker | None:
         """Who speaks in tokens [a, b) of a sentence without a cue: its subject if that can speak, else its last named
         person."""
         lex = self.lex
@@ -337,15 +372,15 @@ class QuoteExtractor:
             return self._speaker(doc, (pronoun, pronoun + 1), mentions, state)
         return self._sentence_person(doc, a, b, mentions, state, first=True)
 
-    def _sentence_person(self, doc: Doc, a: int, b: int, mentions: list, state: dict, first: bool = False) -> Speaker | None:
+    def _sentence_person(self, doc: Doc, a: int, b: int, mentions: Mentions, state: dict, first: bool = False) -> Speaker | None:
         """The last (or first) person named in tokens [a, b), if any."""
         lo, hi = char_range(doc, a, b)
-        people = [m for m in mentions if lo <= m[0] and m[1] <= hi and m[3] == "PER"]
+        people = [m for m in mentions.starting_in(lo, hi + 1) if m[1] <= hi and m[3] == "PER"]
         chosen = (people[0] if first else people[-1]) if people else None
         span = doc.char_span(chosen[0], chosen[1], alignment_mode="expand") if chosen else None
         return self._speaker(doc, (span.start, span.end), mentions, state) if span is not None else None
 
-    def _plausible_source(self, doc: Doc, np: tuple[int, int], mentions: list, state: dict) -> Speaker | None:
+    def _plausible_source(self, doc: Doc, np: tuple[int, int], mentions: Mentions, state: dict) -> Speaker | None:
         """The speaker of a phrase found without a cue, if it can speak: a person, an organisation or a known source kind
         ("Das Video zeigt, dass …" has none)."""
         lex = self.lex
@@ -356,7 +391,7 @@ class QuoteExtractor:
         head_end = next((k for k in range(np[0] + 1, np[1]) if doc[k].lower_ in lex.genitive_links
                          or doc[k].lower_ in lex.prepositions_before_np), np[1])
         lo, hi = char_range(doc, np[0], head_end)
-        speaking = {m[2] for m in mentions if m[3] in ("PER", "ORG") and m[0] < hi and lo < m[1]}
+        speaking = {m[2] for m in mentions.overlapping(lo, hi) if m[3] in ("PER", "ORG")}
         if not (sp.is_person or sp.entity in speaking or source_kind(sp.text or "", lex) != "named"):
             return None
         state.update(trial)
@@ -393,32 +428,34 @@ class QuoteExtractor:
         caps = sum(1 for w in words if w[:1].isupper())
         return len(words) < 6 or caps >= 0.6 * len(words)
 
-    def _speaker(self, doc: Doc, span: tuple[int, int], mentions: list, state: dict) -> Speaker:
+    def _speaker(self, doc: Doc, span: tuple[int, int], mentions: Mentions, state: dict) -> Speaker:
         """Resolve a speaker token range: pronouns to the last person, names to the covering entity."""
         lex = self.lex
         assert lex is not None
         a, b = span
         cs, ce = char_range(doc, a, b)
+        if b - a == 1 and doc[a].lower_ in lex.plural_pronouns and doc[a].lower_ not in lex.person_pronouns:
+            return self._group(doc, a, cs, ce, mentions, state)
         if b - a == 1 and lex.is_pronoun(doc[a]):
             # a personal pronoun stands for the last person, a demonstrative ("Dieser") for the last person or body
             labels = ("PER",) if doc[a].lower_ in lex.person_pronouns else ("PER", "ORG")
-            per = [m for m in mentions if m[1] <= cs and m[3] in labels]
-            run = None if per else self._last_name_run(doc, a)
+            previous = mentions.last_ending_by(cs, labels)
+            run = None if previous is not None else self._last_name_run(doc, a)
             person = state.get("person")
             if run is not None and (person is None or person.spans[0][0] < run[0]):
-                sp = Speaker(doc.text[run[0]:run[1]], None, [(cs, ce), run], True)
-            elif per:
-                m = per[-1]
+                sp = Speaker(doc_text(doc)[run[0]:run[1]], None, [(cs, ce), run], True)
+            elif previous is not None:
+                m = previous
                 start = self._with_role(doc, m[0])
-                sp = Speaker(doc.text[start:m[1]], m[2], [(cs, ce), (start, m[1])], m[3] == "PER")
+                sp = Speaker(doc_text(doc)[start:m[1]], m[2], [(cs, ce), (start, m[1])], m[3] == "PER")
             elif state.get("last") is not None:
                 last = state.get("person") or state["last"]
                 sp = Speaker(last.text, last.entity, [(cs, ce)] + last.spans[:1], last.is_person)
             else:
-                sp = Speaker(doc.text[cs:ce], None, [(cs, ce)])
+                sp = Speaker(doc_text(doc)[cs:ce], None, [(cs, ce)])
             return sp
         best = None
-        for m in mentions:
+        for m in mentions.overlapping(cs, ce):
             ov = min(ce, m[1]) - max(cs, m[0])
             if ov > 0:
                 score = (m[3] == "PER", m[3] == "ORG", ov)
@@ -427,14 +464,37 @@ class QuoteExtractor:
         is_person = bool(best and best[1][3] == "PER") or (b - a >= 2 and all(
             doc[k].text[:1].isupper() and doc[k].lower_ not in lex.determiners and doc[k].pos_ not in ("DET", "PRON")
             for k in range(b - 2, b)))  # two capitalised words: a name the recogniser missed, not "Seine Zuversicht"
-        sp = Speaker(doc.text[cs:ce], best[1][2] if best else None, [(cs, ce)], is_person)
+        sp = Speaker(doc_text(doc)[cs:ce], best[1][2] if best else None, [(cs, ce)], is_person)
         state["last"] = sp
         if is_person:
             state["person"] = sp
         return sp
 
 
-@Language.factory("lagebild_quotes")
+    def _group(self, doc: Doc, a: int, cs: int, ce: int, mentions: Mentions, state: dict) -> Speaker:
+        """A plural pronoun ("they said"): the last organisation named, else the last speaker that is no
+        person, else the first noun phrase of the sentence before."""
+        lex = self.lex
+        assert lex is not None
+        orgs = [m for m in mentions.starting_in(0, cs) if m[1] <= cs and m[3] == "ORG"]
+        last = state.get("last")
+        if orgs:
+            m = orgs[-1]
+            return Speaker(doc.text[m[0]:m[1]], m[2], [(cs, ce), (m[0], m[1])], False)
+        if last is not None and not last.is_person:
+            return Speaker(last.text, last.entity, [(cs, ce)] + last.spans[:1], False)
+        sent = doc[a].sent
+        if sent.start > 0:
+            prev = doc[sent.start - 1].sent
+            np = first_np(doc, prev.start, prev.end, lex, prev.start)
+            if np is not None:
+                ps, pe = char_range(doc, *np)
+                return Speaker(doc.text[ps:pe], None, [(cs, ce), (ps, pe)], False)
+        return Speaker(doc.text[cs:ce], None, [(cs, ce)])
+
+
+@Language.factory("lagebild_quotes", requires=["doc._.report_entities"],
+                  assigns=["doc._.report_quotes", "doc._.quote_speaker_spans"])
 def make_quotes(nlp: Language, name: str) -> QuoteExtractor:
     """The quote extractor for the pipeline's language."""
     return QuoteExtractor(str(nlp.lang))

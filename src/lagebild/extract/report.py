@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from ..config import SCHEMA_ID
 from ..model import Article, Report
 from . import claims
 
@@ -12,4 +13,4 @@ def build_report(doc: Doc) -> Report:
     """The report for one analysed article: its metadata plus every list the extractors filled."""
     article: Article = doc._.article
     found = claims(doc)
-    return Report.model_validate({"schema": "lagebild.report/1", "article": article, **found})
+    return Report.model_validate({"schema": SCHEMA_ID, "generator": doc._.generator, "article": article, **found})

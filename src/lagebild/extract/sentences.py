@@ -6,17 +6,19 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc
 
+from . import doc_text
+
 
 class SentenceIndex:
     """Find the sentence (as a character range) that contains an offset."""
 
     def __init__(self, doc: Doc) -> None:
-        self.text = doc.text  # Doc.text is rebuilt from the tokens on every access
+        self.text = doc_text(doc)  # Doc.text is rebuilt from the tokens on every access
         self.lowered = self.text.lower()
         if len(doc) and doc.has_annotation("SENT_START"):
             self.bounds = [(s.start_char, s.end_char) for s in doc.sents]
         else:
-            self.bounds = [(0, len(doc.text))]
+            self.bounds = [(0, len(self.text))]
         self.starts = [b[0] for b in self.bounds]
 
     def around(self, char: int) -> tuple[int, int]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -41,6 +41,7 @@ LANGUAGE_DATA: tuple[str, ...] = ("times.json",)
 
 Interval = tuple[date, date]
 CLOCK = re.compile(r"\d{1,2}(?:[.:]\d{2})?\s*(?:uhr|h)\b", re.IGNORECASE)
+NAMED_GROUP = re.compile(r"\(\?P<\w+>")  # "(?P<name>" in a pattern, made anonymous for the one-pass scan
 STRIP_SIGNALS = re.compile(r"(?:(?:im|in|am|an|zum|zur|vom|von|seit|ab|bis|des|der|den|dem|die|das|über|übers|"
                            r"während|gegen)\s+)+", re.IGNORECASE)
 
@@ -64,10 +65,13 @@ class TimeLexicon:
         self.classes: dict[str, dict[str, object]] = {
             name: {self.key(word): value for word, value in words.items()} for name, words in data["classes"].items()
         }
+        bodies = [r"(?<!\w)(?:" + self._expand(item["regex"]) + r")(?!\w)" for item in data["patterns"]]
         self.patterns: list[tuple[str, re.Pattern[str]]] = [
-            (item["name"], re.compile(r"(?<!\w)(?:" + self._expand(item["regex"]) + r")(?!\w)", re.IGNORECASE))
-            for item in data["patterns"]
+            (item["name"], re.compile(body, re.IGNORECASE)) for item, body in zip(data["patterns"], bodies)
         ]
+        # every pattern as one zero-width alternative: one scan finds each offset where any pattern can start
+        self.starts = re.compile(r"(?<!\w)(?=" + "|".join(f"(?:{NAMED_GROUP.sub('(?:', b)})" for b in bodies) + ")",
+                                 re.IGNORECASE)
         # leading prepositions/articles dropped from an expression (the German list unless the language gives one)
         self.strip = re.compile(data["strip_signals"], re.IGNORECASE) if "strip_signals" in data else STRIP_SIGNALS
         self.clock = re.compile(data["clock"], re.IGNORECASE) if "clock" in data else CLOCK  # a clock time after "today"
@@ -160,6 +164,18 @@ def nearest_year(day: date, month: int, dom: int | None, direction: int | None) 
     return day.year
 
 
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """What `pattern.finditer(text)` yields, trying only the offsets where some pattern can start."""
+    resume = 0
+    for start in starts:
+        if start < resume:
+            continue
+        match = pattern.match(text, start)
+        if match is not None:
+            yield match
+            resume = max(match.end(), start + 1)
+
+
 class TimeTagger:
     """Finds and normalises temporal expressions; writes `claims(doc)["times"]`."""
 
@@ -174,8 +190,9 @@ class TimeTagger:
     def candidates(self, text: str) -> list[tuple[int, int, int, int, re.Match[str]]]:
         """Non-overlapping matches, longest first: (start, end, t_start, t_end, match)."""
         found = []
+        starts = [m.start() for m in self.lex.starts.finditer(text)]
         for order, (_, pattern) in enumerate(self.lex.patterns):
-            for match in pattern.finditer(text):
+            for match in _matches_at(pattern, text, starts):
                 span = match.span("t") if "t" in pattern.groupindex and match.group("t") else match.span()
                 found.append((match.start(), match.end(), span[0], span[1], order, match))
         found.sort(key=lambda f: (-(f[1] - f[0]), f[4], f[0]))
@@ -521,7 +538,8 @@ class TimeTagger:
         return over(anchor, pick, f"XXXX-{season}", mod)
 
 
-@Language.factory("lagebild_times", default_config={"mode": "news"})
+@Language.factory("lagebild_times", default_config={"mode": "news"}, requires=["doc._.article"],
+                  assigns=["doc._.report_times"])
 def make_times(nlp: Language, name: str, mode: str) -> TimeTagger:
     """The times component for `nlp.lang`; mode "news" (anchor on publication) or "narrative"."""
     return TimeTagger(TimeLexicon(language_data(str(nlp.lang), "times.json")), mode)

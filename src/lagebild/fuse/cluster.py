@@ -10,23 +10,34 @@ Rules (a mention joins a cluster only if it is compatible with *every* member, v
   time nor publication date never merges.
 * place: the same GeoNames id; or the same country when one side is only the country; two different
   places below country level (Bishkek, Osh) or two countries never merge. A missing place is compatible
-  only if the rest matches strongly: the same non-empty mode, or a shared actor key.
+  only if the rest matches strongly (the same non-empty mode, or a shared actor key), or if the cluster
+  already holds a mention of the same source: the same article, or a wire copy of it, placed it.
 * actors: actor/target keys (`canonical_key`) must share one key when both sides name actors.
 * pinned mentions (split off by a user) form their own closed cluster: nothing joins them.
+* wire copies: a mention from a near-duplicate article (`Mention.group`, the original's id) is not a second
+  source. Originals are clustered first; then each copy's mention joins the cluster of its original's mention
+  of the same type (the same event id first, then the best match), and only copies whose original has no
+  event of that type are clustered among themselves. A cluster's `sources` counts distinct originals.
+* mentions a user merged (the same merge group) end in one cluster, whatever the other rules say.
 
 Mentions are processed in one canonical order (dates, type, ids), never in ingest order; a mention joins
 the best-scoring compatible open cluster (ties: the smaller cluster key), so the same mentions always give
-the same clusters. A cluster's id is a hash of its first member's (article_id, event_id).
+the same clusters. A cluster's id is a hash of its first member's (article_id, event_id). Open clusters are
+filed in an index (`candidates.OpenClusters`) so a mention is matched only against the clusters it could join.
+The fuse store keeps the ids of earlier runs (`fuse/store.py`: persistent ids and redirects).
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import heapq
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
+
+from .candidates import OpenClusters
 
 COUNTRY_KINDS = frozenset({"country"})
 
@@ -60,6 +71,18 @@ class Mention:
     actors: frozenset[str] = frozenset()
     published: date | None = None
     pinned: str | None = None
+    group: str | None = None  # a wire copy: the id of the original article; None for an original
+    merge_group: str | None = None  # a user's merge group: mentions of one group end in one cluster
+
+    @property
+    def source(self) -> str:
+        """The independent source this mention comes from: its article, or the original it copies."""
+        return self.group or self.article_id
+
+    @property
+    def copy(self) -> bool:
+        """Whether the mention comes from a wire copy of another article."""
+        return self.group is not None and self.group != self.article_id
 
     @property
     def key(self) -> tuple[str, str]:
@@ -99,6 +122,7 @@ class Cluster:
     country: str | None
     geonames_id: int | None
     actors: set[str] = field(default_factory=set)
+    groups: set[str] = field(default_factory=set)
     closed: bool = False
 
     @classmethod
@@ -109,7 +133,8 @@ class Cluster:
                    mode=mention.mode, negated=mention.modality == "negated",
                    earliest=mention.earliest or date.min, latest=mention.latest or date.min,
                    country=mention.country, geonames_id=mention.geonames_id if mention.local_place else None,
-                   actors=set(mention.actors), closed=mention.pinned is not None or mention.earliest is None)
+                   actors=set(mention.actors), groups={mention.source},
+                   closed=mention.pinned is not None or mention.earliest is None)
 
     def add(self, mention: Mention, reason: dict[str, Any]) -> None:
         """Add a compatible mention and narrow the profile."""
@@ -123,6 +148,17 @@ class Cluster:
         if mention.local_place:
             self.geonames_id = mention.geonames_id
         self.actors |= mention.actors
+        self.groups.add(mention.source)
+
+    def attach(self, mention: Mention, reason: dict[str, Any]) -> None:
+        """Add a wire copy's mention: a member, but not a new source, and the profile stays as it is."""
+        self.members.append(mention)
+        self.reasons.append(reason)
+
+    @property
+    def sources(self) -> int:
+        """The number of independent sources: distinct articles, wire copies counted with their original."""
+        return len({m.source for m in self.members})
 
 
 def match(cluster: Cluster, mention: Mention) -> dict[str, Any] | None:
@@ -167,51 +203,138 @@ def match(cluster: Cluster, mention: Mention) -> dict[str, Any] | None:
         else:
             reason["place"] = f"same country {mention.country}; one side names only the country"
             score += 1
-    else:
-        if not strong:
-            return None
+    elif strong:
         reason["place"] = f"place missing on one side; strong match on {' and '.join(strong)}"
+    elif mention.source in cluster.groups:
+        reason["place"] = f"place missing on one side; placed by the same article {mention.source}"
+    else:
+        return None
     reason["score"] = score
     return reason
 
 
-def cluster_mentions(mentions: Iterable[Mention]) -> list[Cluster]:
-    """Clusters of the mentions; the same set of mentions gives the same clusters in any order."""
-    ordered = sorted(mentions, key=lambda m: m.order)
+def cluster_mentions(mentions: Iterable[Mention], index: Callable[[], Any] = OpenClusters) -> list[Cluster]:
+    """Clusters of the mentions; the same set of mentions gives the same clusters in any order.
+
+    `index` builds the store of open clusters (`OpenClusters`; `ScanAll` tries every open cluster of the type,
+    the reference the index is tested against).
+    """
+    originals: list[Mention] = []
+    copies: list[Mention] = []
+    for mention in mentions:
+        (copies if mention.copy and not mention.pinned else originals).append(mention)
+    collecting = gc.isenabled()
+    gc.disable()  # no reference cycles are made here; the cyclic collector's passes would grow with the heap
+    try:
+        clusters = _cluster(originals, index())
+        leftover = _attach_copies(clusters, copies)
+        return _merge_groups(clusters + _cluster(leftover, index()) if leftover else clusters)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _cluster(mentions: list[Mention], open_clusters: Any) -> list[Cluster]:
+    """The merging rules, applied in canonical order, each mention against the open clusters it could join."""
     clusters: list[Cluster] = []
-    open_by_type: dict[str, list[Cluster]] = {}
-    expiry: list[tuple[date, int, str]] = []  # (profile latest, cluster index, type): when a cluster closes
-    for mention in ordered:
+    expiry: list[tuple[date, int]] = []  # (profile latest, cluster index): when a cluster closes
+    for mention in sorted(mentions, key=lambda m: m.order):
         # mentions arrive by earliest date: a cluster whose common interval ends before this one starts is done
         while expiry and mention.earliest is not None and expiry[0][0] < mention.earliest:
-            _, index, type_ = heapq.heappop(expiry)
-            if clusters[index].latest < mention.earliest:
-                candidates = open_by_type.get(type_, [])
-                if clusters[index] in candidates:
-                    candidates.remove(clusters[index])
+            _, position = heapq.heappop(expiry)
+            if clusters[position].latest < mention.earliest:
+                open_clusters.remove(clusters[position])
             else:
-                heapq.heappush(expiry, (clusters[index].latest, index, type_))
+                heapq.heappush(expiry, (clusters[position].latest, position))
         best: tuple[int, str] | None = None
         chosen: Cluster | None = None
         chosen_reason: dict[str, Any] | None = None
-        for candidate in open_by_type.get(mention.type, ()):
-            reason = match(candidate, mention)
-            if reason is None:
-                continue
-            rank = (-reason["score"], candidate.id)
-            if best is None or rank < best:
-                best, chosen, chosen_reason = rank, candidate, reason
+        if mention.earliest is not None and not mention.pinned:
+            for candidate in open_clusters.candidates(mention):
+                reason = match(candidate, mention)
+                if reason is None:
+                    continue
+                rank = (-reason["score"], candidate.id)
+                if best is None or rank < best:
+                    best, chosen, chosen_reason = rank, candidate, reason
         if chosen is not None and chosen_reason is not None:
             first = chosen.members[0]
             chosen_reason["with"] = {"article_id": first.article_id, "event_id": first.event_id}
-            chosen.add(mention, chosen_reason)
+            open_clusters.join(chosen, mention, chosen_reason)  # adds it, and files what the profile gained
             continue
         new = Cluster.seed(mention)
         clusters.append(new)
         if not new.closed:
-            open_by_type.setdefault(new.type, []).append(new)
-            heapq.heappush(expiry, (new.latest, len(clusters) - 1, new.type))
+            open_clusters.add(new)
+            heapq.heappush(expiry, (new.latest, len(clusters) - 1))
     return clusters
+
+
+def _merge_groups(clusters: list[Cluster]) -> list[Cluster]:
+    """Join the clusters that hold mentions of one user merge group into the first of them."""
+    home: dict[str, Cluster] = {}
+    kept: list[Cluster] = []
+    for cluster in clusters:
+        groups = sorted({m.merge_group for m in cluster.members if m.merge_group})
+        target = next((home[g] for g in groups if g in home), None)
+        if target is None:
+            kept.append(cluster)
+            for g in groups:
+                home[g] = cluster
+            continue
+        first = target.members[0]
+        for m in cluster.members:
+            target.members.append(m)
+            target.reasons.append({"joined": "merged by user", "group": m.merge_group,
+                                   "with": {"article_id": first.article_id, "event_id": first.event_id}})
+        target.earliest = min(target.earliest, cluster.earliest)
+        target.latest = max(target.latest, cluster.latest)
+        for g in groups:
+            home.setdefault(g, target)
+    return kept
+
+
+def _attach_copies(clusters: list[Cluster], copies: list[Mention]) -> list[Mention]:
+    """Attach each wire copy's mention to its original's cluster of the same type; returns those left over."""
+    by_origin: dict[tuple[str, str], list[Cluster]] = {}
+    for cluster in clusters:
+        if any(m.pinned for m in cluster.members[:1]):
+            continue
+        for origin in {(m.article_id, m.type) for m in cluster.members}:
+            by_origin.setdefault(origin, []).append(cluster)
+    leftover = []
+    for mention in sorted(copies, key=lambda m: m.order):
+        negated = mention.modality == "negated"
+        options = [c for c in by_origin.get((mention.source, mention.type), []) if c.negated == negated]
+        if not options:
+            leftover.append(mention)
+            continue
+        same_event = [c for c in options if any(m.key == (mention.source, mention.event_id) for m in c.members)]
+        scored = sorted((-(r["score"]) if (r := match(c, mention)) else 0, c.id) for c in options)
+        target = same_event[0] if same_event else next(c for c in options if c.id == scored[0][1])
+        first = target.members[0]
+        target.attach(mention, {"joined": "wire copy", "copy_of": mention.source, "type": f"same type {mention.type}",
+                                "with": {"article_id": first.article_id, "event_id": first.event_id}})
+    return leftover
+
+
+class ScanAll:
+    """Open clusters in one list per type: every one is tried (the reference for `OpenClusters`)."""
+
+    def __init__(self) -> None:
+        self._open: dict[str, dict[str, Cluster]] = {}
+
+    def add(self, cluster: Cluster) -> None:
+        self._open.setdefault(cluster.type, {})[cluster.id] = cluster
+
+    def remove(self, cluster: Cluster) -> None:
+        self._open.get(cluster.type, {}).pop(cluster.id, None)
+
+    def join(self, cluster: Cluster, mention: Mention, reason: dict[str, Any]) -> None:
+        cluster.add(mention, reason)
+
+    def candidates(self, mention: Mention) -> list[Cluster]:
+        return list(self._open.get(mention.type, {}).values())
 
 
 def shift(day: date | None, days: int) -> date | None:

@@ -1,8 +1,10 @@
 """Figures per cluster and source: every claim kept, ranges, latest per source, conflicts, one export number.
 
-Nothing is averaged or collapsed. A *conflict* is two different sources whose latest claims have disjoint
-[low, high] intervals and were reported within `FuseConfig.conflict_window_days` of each other (further
-apart, a rising toll is an update, not a contradiction). Where one number is required (ACLED's
+Nothing is averaged or collapsed. Sources are told apart by their canonical claimant key, so "das
+Staatsradio" and "state radio" are one source. A *conflict* is two different sources whose latest claims
+about the same scope (place or nation, and counted group) have disjoint [low, high] intervals and were
+reported within `FuseConfig.conflict_window_days` of each other (further apart, a rising toll is an
+update, not a contradiction; a city's 45 arrests do not contradict a nation's 700). Where one number is required (ACLED's
 `fatalities`), `export_figure` applies ACLED's own rule, the most conservative report: among the latest
 claim of each source reported within the conflict window of the newest claim, the smallest lower bound.
 """
@@ -32,8 +34,15 @@ def overlaps(a: Claim, b: Claim) -> bool:
 
 
 def source_of(claim: Claim) -> str:
-    """The claimant a claim is grouped by (case-insensitive name, else its kind)."""
+    """The claimant a claim is grouped by: its canonical key, else its case-insensitive name, else its kind."""
+    if claim.get("claimant_key"):
+        return str(claim["claimant_key"])
     return (claim.get("source_name") or claim.get("source_kind") or "?").strip().lower()
+
+
+def series_of(claim: Claim) -> tuple[str, str]:
+    """A per-source figure series: one claimant about one scope."""
+    return (source_of(claim), claim.get("scope") or "")
 
 
 def _days_apart(a: date | None, b: date | None) -> int:
@@ -47,7 +56,8 @@ def summarise(claims: list[Claim], config: FuseConfig = FuseConfig()) -> dict[st
     ordered = sorted(claims, key=lambda c: (c.get("reported") or date.min, c["article_id"], c["quantity_id"]))
     latest: dict[str, Claim] = {}
     for claim in ordered:
-        latest[source_of(claim)] = claim
+        source, scope = series_of(claim)
+        latest[f"{source} [{scope}]" if scope else source] = claim
     lows = [bounds(c)[0] for c in ordered]
     highs = [bounds(c)[1] for c in ordered]
     conflicts = []
@@ -55,6 +65,10 @@ def summarise(claims: list[Claim], config: FuseConfig = FuseConfig()) -> dict[st
     for i, first in enumerate(names):
         for second in names[i + 1:]:
             a, b = latest[first], latest[second]
+            if (a.get("scope") or "") != (b.get("scope") or ""):
+                continue  # different places or groups: not like with like
+            if source_of(a) == source_of(b):
+                continue
             if not overlaps(a, b) and _days_apart(a.get("reported"), b.get("reported")) <= config.conflict_window_days:
                 conflicts.append({"sources": [first, second], "claims": [a, b]})
     return {

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-# Below this many characters the detector is unreliable, so we never reject on it.
-MIN_CHARS_TO_REJECT = 200
-REJECT_CONFIDENCE = 0.99
+# A text is taken to be in an unsupported language only when the supported languages together get less than this
+# probability. A text that says nothing (a number, one word) gives each of py3langid's ~100 languages about 0.007,
+# so it stays with the best supported language; a clear French or Polish sentence gives them almost 0.
+REJECT_BELOW = 0.01
 # The opening of a news text identifies its language; reading more only costs time.
 SAMPLE_CHARS = 600
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> LanguageIdentifier:
+    """py3langid's model, loaded once per process (about 2 s)."""
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 class LanguageDetector:
@@ -16,15 +25,12 @@ class LanguageDetector:
 
     def __init__(self, supported: tuple[str, ...]) -> None:
         self.supported = supported
-        self._model: LanguageIdentifier | None = None
 
     def detect(self, text: str) -> str:
-        """ISO 639-1 code of the text's language: the best supported one unless another is clearly meant."""
-        if self._model is None:
-            self._model = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        sample = text[:SAMPLE_CHARS]
-        ranking = self._model.rank(sample)
-        best, confidence = ranking[0]
-        if best in self.supported or (len(sample) >= MIN_CHARS_TO_REJECT and confidence >= REJECT_CONFIDENCE):
+        """ISO 639 code of the text's language: the best supported one unless the text is clearly in another."""
+        ranking = _identifier().rank(text[:SAMPLE_CHARS])
+        best = ranking[0][0]
+        supported_mass = sum(p for lang, p in ranking if lang in self.supported)
+        if best in self.supported or supported_mass < REJECT_BELOW:
             return best
         return next(lang for lang, _ in ranking if lang in self.supported)

@@ -11,8 +11,8 @@ from spacy.language import Language
 
 from .. import extract  # noqa: F401  (registers the Doc extensions)
 from ..accurate import component  # noqa: F401  (registers the accurate entity recogniser)
-from ..config import MODELS, Settings
-from ..errors import BadOption
+from ..config import EXTRACTOR_MODULES, MODELS, Settings
+from ..errors import BadOption, ConfigError
 
 LANG_DIR = Path(__file__).parent
 
@@ -34,10 +34,35 @@ def base_pipeline(lang: str) -> Language:
     return nlp
 
 
+def extractor_module(name: str):  # type: ignore[no-untyped-def]
+    """The module that registers extractor `name` (a coded error if there is none)."""
+    try:
+        return importlib.import_module(EXTRACTOR_MODULES.get(name) or f"lagebild.extract.{name.removeprefix('lagebild_')}")
+    except ModuleNotFoundError:
+        raise ConfigError(f"unknown extractor {name!r}", "E006") from None
+
+
 def extractor_has_data(name: str, lang: str) -> bool:
     """Whether the language ships every data file the extractor declares in its `LANGUAGE_DATA`."""
-    module = importlib.import_module(f"lagebild.extract.{name.removeprefix('lagebild_')}")
+    module = extractor_module(name)
     return all(language_data(lang, file).exists() for file in getattr(module, "LANGUAGE_DATA", ()))
+
+
+def check_order(extractors: tuple[str, ...]) -> None:
+    """Every `doc._` attribute an extractor requires is assigned by one configured before it (E007 if not)."""
+    assigned: set[str] = {"doc._.article"}
+    for name in extractors:
+        extractor_module(name)
+        if not Language.has_factory(name):
+            raise ConfigError(f"extractor {name!r} registers no spaCy factory", "E006")
+        meta = Language.get_factory_meta(name)
+        missing = [r for r in meta.requires if r.startswith("doc._.") and r not in assigned]
+        if missing:
+            before = [n for n in extractors if any(r in Language.get_factory_meta(n).assigns for r in missing)
+                      if Language.has_factory(n)]
+            hint = f"; put it after {', '.join(before)}" if before else "; no configured extractor assigns it"
+            raise ConfigError(f"extractor {name!r} requires {', '.join(missing)}{hint}", "E007")
+        assigned.update(meta.assigns)
 
 
 class Pipelines:
@@ -54,6 +79,7 @@ class Pipelines:
 
     def build(self, lang: str) -> Language:
         """The base pipeline plus each configured extractor whose language data exists for `lang`."""
+        check_order(self.settings.extractors)
         nlp = base_pipeline(lang)
         if self.settings.model not in MODELS:
             raise BadOption(f"unknown model {self.settings.model!r}; choose from {', '.join(MODELS)}")

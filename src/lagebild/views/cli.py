@@ -7,23 +7,29 @@ import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Optional
+from typing import IO, TYPE_CHECKING, NoReturn, Optional
 
+import click
 import typer
+from rich.markup import escape
 from rich.table import Table
+from typer.exceptions import TyperException
 
 from ..config import Settings
-from ..errors import LagebildError
+from ..errors import BadOption, LagebildError
 from ..ingest import RecordBuilder, Reject, read_inputs
 from ..logs import configure as configure_logging
 from ..model import Article, Report
 from .progress import record_progress, stderr
 
 if TYPE_CHECKING:
+    from ..pipeline import Extractor
     from ..store.queries import EventFilter
+    from ..workers import ParallelExtractor
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +43,12 @@ EXIT_ERROR = 2
 
 DbOption = typer.Option(None, "--db", help="DuckDB store file [default: lagebild.duckdb, or $LAGEBILD_DB]")
 PathsArgument = typer.Argument(..., help="Files, directories or - for stdin (.txt with header, .jsonl, .json, "
-                                          ".csv/.tsv, .html)")
+                                          ".csv/.tsv, .html, .warc/.warc.gz, .rss/.atom/.xml feeds and sitemaps)")
 RejectsOption = typer.Option(None, "--rejects", help="Also write rejected records as JSON lines to this file")
+LangOption = typer.Option(None, "--lang", help="Language of records without a `lang` field, instead of detecting it "
+                                               "(de or en)")
+JobsOption = typer.Option(1, "--jobs", "-j", min=1, max=256,
+                          help="Worker processes, each with its own pipeline (one per core); output keeps input order")
 
 
 class ReportFormat(str, Enum):
@@ -59,6 +69,23 @@ ModelOption = typer.Option(None, "--model", help="Entity model: accurate (fine-t
 
 def _settings(db: Optional[Path] = None, model: Optional[str] = None) -> Settings:
     return Settings.from_env(db_path=db, model=model)
+PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+                "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
+
+
+def _one_line(text: object) -> str:
+    """Text for one output line: line breaks and other control characters shown as escapes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
+def _choice(value: Optional[str], option: str, valid: Iterable[str]) -> Optional[str]:
+    """The value, normalised to its spelling among `valid`; an unknown one is an error naming the valid values."""
+    if value is None:
+        return None
+    by_key = {v.casefold(): v for v in valid}
+    if value.strip().casefold() not in by_key:
+        raise BadOption(f"{option} {value!r} is not one of {', '.join(by_key.values())}")
+    return by_key[value.strip().casefold()]
 
 
 class RejectLog:
@@ -70,8 +97,8 @@ class RejectLog:
 
     def add(self, reject: Reject) -> None:
         self.count += 1
-        stderr.print(f"[yellow]reject[/] {reject.origin}: {reject.reason} [dim]({reject.code.value})[/]",
-                     highlight=False, markup=True)
+        stderr.print(f"[yellow]reject[/] {escape(_one_line(reject.origin))}: {escape(_one_line(reject.reason))} "
+                     f"[dim]({reject.code.value})[/]", highlight=False, markup=True)
         if self._file:
             self._file.write(json.dumps(reject.to_json_dict(), ensure_ascii=False) + "\n")
 
@@ -80,12 +107,28 @@ class RejectLog:
             self._file.close()
 
 
-def _extracted(paths: list[str], settings: Settings, rejects: RejectLog) -> Iterator[Report]:
+def _builder(settings: Settings, lang: Optional[str]) -> RecordBuilder:
+    if lang is not None and lang not in settings.languages:
+        raise BadOption(f"--lang {lang!r} is not supported; choose from {', '.join(settings.languages)}")
+    return RecordBuilder(settings, lang)
+
+
+def _extractor(settings: Settings, jobs: int) -> Extractor | ParallelExtractor:
+    """The in-process Extractor for one job, else a pool of `jobs` worker processes (closed by the caller)."""
+    if jobs > 1:
+        from ..workers import ParallelExtractor
+
+        return ParallelExtractor(settings, jobs)
     from ..pipeline import Extractor
 
-    extractor = Extractor(settings)
-    items = read_inputs(paths, RecordBuilder(settings))
-    with record_progress("extracting") as progress:
+    return Extractor(settings)
+
+
+def _extracted(paths: list[str], settings: Settings, rejects: RejectLog, lang: Optional[str] = None,
+               jobs: int = 1) -> Iterator[Report]:
+    items = read_inputs(paths, _builder(settings, lang))
+    extractor = _extractor(settings, jobs)
+    with closing_extractor(extractor), record_progress("extracting") as progress:
         task = progress.task_ids[0]
         for item in extractor.reports(items):
             if isinstance(item, Reject):
@@ -106,18 +149,32 @@ def extract(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write reports here instead of stdout"),
     rejects_file: Optional[Path] = RejectsOption,
     model: Optional[str] = ModelOption,
+    lang: Optional[str] = LangOption,
+    jobs: int = JobsOption,
 ) -> None:
     """Extract reports from articles and print them as JSON (streams; memory stays flat)."""
     settings = _settings(model=model)
+    _builder(settings, lang)
     rejects = RejectLog(rejects_file)
     stream = out.open("w", encoding="utf-8") if out else sys.stdout
     try:
-        _write_reports(_extracted(paths, settings, rejects), stream, format)
+        _write_reports(_extracted(paths, settings, rejects, lang, jobs), stream, format)
     finally:
         if out:
             stream.close()
         rejects.close()
     raise typer.Exit(EXIT_REJECTS if rejects.count else 0)
+
+
+@contextmanager
+def closing_extractor(extractor: object) -> Iterator[None]:
+    """Stop an extractor's worker processes, if it has any, when the block ends."""
+    try:
+        yield
+    finally:
+        close = getattr(extractor, "close", None)
+        if close is not None:
+            close()
 
 
 def _write_reports(reports: Iterable[Report], stream: IO[str], format: ReportFormat) -> None:
@@ -148,34 +205,40 @@ def _write_reports(reports: Iterable[Report], stream: IO[str], format: ReportFor
         stream.write("[]\n")
 
 
-def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force: bool = False) -> dict[str, int]:
-    """Extract and store; articles already stored with the same text are skipped unless `force`."""
+def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force: bool = False,
+                 lang: Optional[str] = None, jobs: int = 1, reextract: bool = False) -> dict[str, int]:
+    """Extract and store; articles already stored with the same text and metadata are skipped unless `force`.
+
+    With `reextract`, stored articles whose generator differs are extracted again. Then fuse every article that
+    waits for it, including those a crashed earlier run stored but did not fuse.
+    """
     from itertools import islice
 
     from ..fuse import fuse
-    from ..pipeline import Extractor
     from ..store import Store
-    from ..store.store import text_hash
+    from ..store.store import article_fingerprint, text_hash
 
     counts = {"stored": 0, "unchanged": 0, "rejected": 0}
-    stored_ids: list[str] = []
-    extractor = Extractor(settings)
-    items = read_inputs(paths, RecordBuilder(settings))
-    with Store(settings.db_path) as store, record_progress("ingesting") as progress:
+    items = read_inputs(paths, _builder(settings, lang))
+    extractor = _extractor(settings, jobs)
+    with closing_extractor(extractor), Store(settings.db_path) as store, record_progress("ingesting") as progress:
         task = progress.task_ids[0]
         while batch := list(islice(items, settings.store_batch_size)):
             articles = [item for item in batch if isinstance(item, Article)]
             batch_rejects = [item for item in batch if isinstance(item, Reject)]
-            known = {} if force else store.known_hashes([a.id for a in articles])
+            known = {} if force else store.known_fingerprints([a.id for a in articles])
             fresh: dict[str, Article] = {}
             for article in articles:
-                if known.get(article.id) == text_hash(article.text) or article.id in fresh:
+                fingerprint = article_fingerprint(text_hash(article.text), article.lang, article.source, article.url,
+                                                  article.title, article.published.text if article.published else None)
+                if known.get(article.id) == fingerprint or article.id in fresh:
                     counts["unchanged"] += 1
                 else:
                     fresh[article.id] = article
-            reports = [r for r in extractor.reports(list(fresh.values())) if isinstance(r, Report)]
+            extracted = list(extractor.reports(list(fresh.values())))
+            reports = [r for r in extracted if isinstance(r, Report)]
+            batch_rejects += [r for r in extracted if isinstance(r, Reject)]  # an article whose extraction failed
             store.write(reports, batch_rejects)
-            stored_ids.extend(r.article.id for r in reports)
             for reject in batch_rejects:
                 rejects.add(reject)
             counts["stored"] += len(reports)
@@ -183,28 +246,52 @@ def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force
             progress.update(task, advance=len(articles), reports=counts["stored"], rejects=counts["rejected"])
             log.info("ingest %s: %d stored, %d unchanged, %d rejected so far", settings.db_path.name, counts["stored"],
                      counts["unchanged"], counts["rejected"])
-        if stored_ids:
-            fuse(store, stored_ids)  # re-cluster only the event types the stored articles touch
-            log.info("ingest %s: fused the events of %d articles", settings.db_path.name, len(stored_ids))
+        if reextract:
+            from ..pipeline import Extractor
+            from ..reextract import reextract as reextract_stored
+
+            counts["reextracted"] = len(reextract_stored(store, Extractor(settings), settings.store_batch_size))
+        if waiting := store.unfused():
+            fuse(store, waiting)  # re-cluster only the event types these articles touch
+            store.mark_fused(waiting)
+            log.info("ingest %s: fused the events of %d articles", settings.db_path.name, len(waiting))
     return counts
 
 
 @app.command()
 def ingest(
-    paths: list[str] = PathsArgument,
+    paths: Optional[list[str]] = typer.Argument(None, help="Files, directories or - for stdin (.txt with header, "
+                                                 ".jsonl, .json, .csv/.tsv, .html); none with --reextract"),
     db: Optional[Path] = DbOption,
     rejects_file: Optional[Path] = RejectsOption,
     force: bool = typer.Option(False, "--force", help="Re-extract articles even if stored with the same text"),
+    reextract: bool = typer.Option(False, "--reextract", help="Also re-extract stored articles whose generator "
+                                                               "(lagebild version, model, lexicon) differs"),
     model: Optional[str] = ModelOption,
+    lang: Optional[str] = LangOption,
+    jobs: int = JobsOption,
 ) -> None:
     """Extract reports and store them in DuckDB (idempotent: an article is stored once, by id)."""
+    if not paths and not reextract:
+        raise BadOption("give files, directories or - to ingest (or --reextract to refresh the store)")
     settings = _settings(db, model)
+    _builder(settings, lang)
     rejects = RejectLog(rejects_file)
+    from ..spark import is_output, load_output
+
+    paths = list(paths or [])
+    spark_outputs = [p for p in paths if is_output(p)]  # folders written by `lagebild spark extract`
+    others = [p for p in paths if p not in spark_outputs]
     try:
-        counts = ingest_paths(paths, settings, rejects, force)
+        counts = ingest_paths(others, settings, rejects, force, lang, jobs, reextract) if others or reextract else \
+            {"stored": 0, "unchanged": 0, "rejected": 0}
+        for output in spark_outputs:
+            loaded = load_output(output, settings)
+            counts = {k: counts[k] + loaded[k] for k in counts}
     finally:
         rejects.close()
-    stderr.print(f"{counts['stored']} stored, {counts['unchanged']} unchanged, {counts['rejected']} rejected "
+    again = f", {counts['reextracted']} re-extracted" if "reextracted" in counts else ""
+    stderr.print(f"{counts['stored']} stored, {counts['unchanged']} unchanged{again}, {counts['rejected']} rejected "
                  f"→ {settings.db_path}")
     raise typer.Exit(EXIT_REJECTS if counts["rejected"] else 0)
 
@@ -257,10 +344,16 @@ def _day(value: Optional[str], option: str, first: bool = False) -> Optional[dat
 
 def _event_filter(type: Optional[str], place: Optional[str], since: Optional[str], until: Optional[str],
                   modality: Optional[str], source_kind: Optional[str]) -> EventFilter:
+    from typing import get_args
+
+    from ..model import Modality, Source
     from ..store.queries import EventFilter
 
-    return EventFilter(type=type, place=place, since=_day(since, "since", first=True), until=_day(until, "until"),
-                       modality=modality, source_kind=source_kind)
+    source_kinds = get_args(Source.model_fields["kind"].annotation)
+    return EventFilter(type=_choice(type, "--type", PLOVER_TYPES), place=place,
+                       since=_day(since, "since", first=True), until=_day(until, "until"),
+                       modality=_choice(modality, "--modality", get_args(Modality)),
+                       source_kind=_choice(source_kind, "--source-kind", source_kinds))
 
 
 TypeOption = typer.Option(None, "--type", help="PLOVER event type, e.g. PROTEST, COERCE, ASSAULT")
@@ -365,6 +458,7 @@ def fuse_command(db: Optional[Path] = DbOption) -> None:
 
     with Store(_settings(db).db_path) as store:
         counts = fuse(store)
+        store.mark_fused()
     stderr.print(f"{counts['clusters']} clusters: {counts['written']} written, {counts['removed']} removed, "
                  f"{counts['unchanged']} unchanged")
 
@@ -381,8 +475,9 @@ def timeline(
     from ..store import Store
     from .timeline import print_timeline
 
+    type, first_day = _choice(type, "--type", PLOVER_TYPES), _day(since, "since", first=True)
     with Store(_settings(db).db_path, read_only=True) as store:
-        print_timeline(store, place=place, since=_day(since, "since", first=True), type=type, limit=limit)
+        print_timeline(store, place=place, since=first_day, type=type, limit=limit)
 
 
 @app.command()
@@ -397,9 +492,83 @@ def serve(
     run_server(_settings(db).db_path, host=host, port=port)
 
 
+@app.command("fetch")
+def fetch_command(
+    sources: list[str] = typer.Argument(..., help="Feed or sitemap URLs (or files) to save with their linked pages"),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the feeds; pages go to its .pages/ folder"),
+) -> None:
+    """Save feeds and the pages their entries link to, so `ingest` can read them offline (the only network use)."""
+    from ..ingest.fetch import fetch
+
+    done = fetch(sources, out)
+    for problem in done.failed:
+        stderr.print(f"[yellow]not fetched[/] {problem}", highlight=False)
+    stderr.print(f"{len(done.feeds)} feeds, {done.pages} pages saved, {done.known} already there → {out}")
+    raise typer.Exit(EXIT_REJECTS if done.failed else 0)
+
+
+@app.command()
+def watch(
+    feeds: list[str] = typer.Argument(..., help="Feed or sitemap URLs (or files) to poll"),
+    db: Optional[Path] = DbOption,
+    every: str = typer.Option("10m", "--every", help="Time between polls: 30s, 10m, 1h"),
+    max_polls: Optional[int] = typer.Option(None, "--max-polls", min=1, help="Stop after this many polls"),
+    workdir: Optional[Path] = typer.Option(None, "--dir", help="Where fetched feeds and pages are kept "
+                                                                "[default: the store's name + .feeds]"),
+) -> None:
+    """Poll feeds, ingest what is new, and print new clusters and new conflicts as they appear."""
+    from .watch import parse_every
+    from .watch import watch as run_watch
+
+    settings = _settings(db)
+    seconds = parse_every(every)
+    rejects = RejectLog(None)
+    folder = workdir or settings.db_path.with_name(settings.db_path.name + ".feeds")
+    try:
+        run_watch(feeds, settings, folder, seconds, max_polls, lambda paths: ingest_paths(paths, settings, rejects),
+                  lambda line: typer.echo(line))
+    finally:
+        rejects.close()
+
+
+spark_app = typer.Typer(help="Run the extractor with Spark, on a cluster or in local mode.", no_args_is_help=True)
+app.add_typer(spark_app, name="spark")
+
+
+class SparkFormat(str, Enum):
+    jsonl = "jsonl"
+    parquet = "parquet"
+    warc = "warc"
+
+
+@spark_app.command("extract")
+def spark_extract(
+    source: str = typer.Argument(..., help="Input on any Hadoop-compatible path (file:, hdfs:, s3a:; globs work)"),
+    out: str = typer.Argument(..., help="Output folder for the Parquet tables (overwritten)"),
+    format: Optional[SparkFormat] = typer.Option(None, "--format", help="jsonl, parquet or warc [default: by "
+                                                                         "extension]"),
+    partitions: Optional[int] = typer.Option(None, "--partitions", min=1, help="Spread the articles over this many "
+                                                                               "partitions for extraction"),
+    master: Optional[str] = typer.Option(None, "--master", help="Spark master [default: spark-submit's, else "
+                                                                "local[*]]"),
+) -> None:
+    """Extract reports with Spark: tables of reports, events, claims and rejects, partitioned by month."""
+    from ..spark import extract as run_extract
+    from ..spark import session
+
+    spark = session(master)
+    try:
+        manifest = run_extract(spark, source, out, format.value if format else None, partitions)
+    finally:
+        spark.stop()
+    counts = ", ".join(f"{n} {t}" for t, n in manifest["counts"].items())
+    stderr.print(f"{counts} → {out}" + (f"\n{manifest['note']}" if manifest["note"] else ""))
+    raise typer.Exit(EXIT_REJECTS if manifest["counts"]["rejects"] else 0)
+
+
 @app.command()
 def schema() -> None:
-    """Print the JSON Schema of a report (schema/report-v1.schema.json)."""
+    """Print the JSON Schema of a report (schema/report-v2.schema.json)."""
     from ..model import report_json_schema
 
     typer.echo(json.dumps(report_json_schema(), indent=2, ensure_ascii=False))
@@ -409,6 +578,12 @@ from .tasks import evaluate, train  # noqa: E402
 
 app.command("eval")(evaluate)
 app.command("train")(train)
+
+
+def _error(message: str, label: str = "error") -> NoReturn:
+    """Exactly one line on stderr, then exit status 2."""
+    stderr.print(f"[red]{label}[/] {escape(_one_line(message))}", highlight=False)
+    sys.exit(EXIT_ERROR)
 
 
 def main() -> None:
@@ -422,18 +597,16 @@ def main() -> None:
         stderr.print("aborted")
         sys.exit(130)
     except LagebildError as err:
-        stderr.print(f"[red]error[/] {err}", highlight=False)
-        sys.exit(EXIT_ERROR)
+        _error(str(err))
     except OSError as err:
-        stderr.print(f"[red]error[/] {err.strerror or err}: {err.filename or ''}", highlight=False)
-        sys.exit(EXIT_ERROR)
+        _error(f"{err.strerror or err}: {err.filename or ''}")
+    except (click.ClickException, TyperException) as err:  # a usage error: wrong option, missing argument, value
+        ctx = getattr(err, "ctx", None)
+        command = f" (see {ctx.command_path} --help)" if ctx else ""
+        _error(err.format_message() + command)
     except Exception as err:  # noqa: BLE001
-        if hasattr(err, "show") and hasattr(err, "exit_code"):  # a usage error from typer's click
-            err.show()
-            sys.exit(err.exit_code)
         if os.environ.get("LAGEBILD_DEBUG"):
             raise
-        stderr.print(f"[red]internal error[/] {type(err).__name__}: {err}\n"
-                     "Please report it; rerun with LAGEBILD_DEBUG=1 to see the traceback.", highlight=False)
-        sys.exit(EXIT_ERROR)
+        _error(f"{type(err).__name__}: {err} (an internal error: please report it; LAGEBILD_DEBUG=1 shows the "
+               "traceback)", "internal error")
     sys.exit(code if isinstance(code, int) else 0)

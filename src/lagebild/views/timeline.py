@@ -67,7 +67,9 @@ def render_cluster(store: Store, row: dict[str, Any]) -> Text:
     text.append(f"{_when(row)}  ", style="bold")
     text.append(kind, style="bold cyan")
     text.append(f"  {where}")
-    text.append(f"  · {row['mention_count']} mentions in {row['article_count']} articles, reported "
+    copies = row.get("sources") is not None and row["sources"] < row["article_count"]  # wire copies among them
+    sources = f" from {row['sources']} independent source{'s' if row['sources'] != 1 else ''}" if copies else ""
+    text.append(f"  · {row['mention_count']} mentions in {row['article_count']} articles{sources}, reported "
                 f"{_day(row['first_reported'])}–{_day(row['last_reported'])}  [{row['id']}]\n", style="dim")
     for category, summary in figures_summary(store, row["id"]).items():
         text.append(f"    {category}: ", style="bold")

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -191,6 +191,14 @@ def create_app(db_path: Path | str) -> FastAPI:
         LOG.error("internal error on %s", request.url.path, exc_info=exc)
         return JSONResponse({"detail": "internal error"}, 500)
 
+    def moved(request: Request, s: Store, cluster_id: str, prefix: str) -> Response:
+        """301 to the cluster a former id was merged into (query string kept); 404 if the id was never known."""
+        target = data.cluster_redirect(s, cluster_id)
+        if target is None:
+            raise HTTPException(404, f"no cluster {cluster_id!r}")
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"{prefix}{words.path_id(target)}{query}", status_code=301)
+
     def page(request: Request, template: str, payload: dict[str, Any], extra: dict[str, Any] | None = None,
              status: int = 200) -> Response:
         if wants_json(request):
@@ -234,7 +242,7 @@ def create_app(db_path: Path | str) -> FastAPI:
         """The merged event: figures per claimant with conflicts side by side, and every supporting mention."""
         found = data.cluster(s, cluster_id[:MAX_ID], _day(as_of, "as_of"))
         if found is None:
-            raise HTTPException(404, f"no cluster {cluster_id[:MAX_ID]!r}")
+            return moved(request, s, cluster_id[:MAX_ID], "/clusters/")
         charts = {category: figure_chart(claims) for category, claims in found["figures"].items()}
         return page(request, "cluster.html", found, {"c": found, "charts": charts})
 
@@ -309,13 +317,14 @@ def create_app(db_path: Path | str) -> FastAPI:
         return jsonable_encoder({"filters": filters.as_dict(), "limit": limit, "offset": offset, "count": len(rows),
                                  "next": _next(request, offset, len(rows), None, limit), "events": rows})
 
-    @app.get("/api/clusters/{cluster_id:path}", tags=["api"])
-    def api_cluster(cluster_id: str, as_of: str | None = Query(None, max_length=10),
-                    s: Store = Depends(store)) -> dict[str, Any]:
+    @app.get("/api/clusters/{cluster_id:path}", tags=["api"],
+             responses={301: {"description": "the id was merged into another cluster: its new URL"}})
+    def api_cluster(request: Request, cluster_id: str, as_of: str | None = Query(None, max_length=10),
+                    s: Store = Depends(store)) -> Any:
         """One cluster: the merged event, its supporting sentences and its figure claims."""
         found = data.cluster(s, cluster_id[:MAX_ID], _day(as_of, "as_of"))
         if found is None:
-            raise HTTPException(404, f"no cluster {cluster_id[:MAX_ID]!r}")
+            return moved(request, s, cluster_id[:MAX_ID], "/api/clusters/")
         return jsonable_encoder(found)
 
     @app.get("/api/articles", tags=["api"])

@@ -7,6 +7,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import duckdb
+
+from ...fuse import figures_summary
 from ...store import Store
 from ...store.queries import EventFilter, list_events
 from . import words
@@ -54,6 +57,16 @@ def _event_clusters(store: Store, keys: list[tuple[str, str]]) -> dict[tuple[str
     return {(r["article_id"], r["event_id"]): r["cluster_id"] for r in rows}
 
 
+def cluster_redirect(store: Store, cluster_id: str) -> str | None:
+    """The id a former cluster id now stands under (its cluster was merged into another); None if none."""
+    from ...fuse import resolve_cluster_id
+
+    try:
+        return resolve_cluster_id(store, cluster_id)
+    except duckdb.CatalogException:
+        return None
+
+
 def cluster(store: Store, cluster_id: str, as_of: date | None = None) -> dict[str, Any] | None:
     """One cluster with its supporting mentions (identical ones collapsed), figures, conflicts and claimant table.
 
@@ -87,6 +100,7 @@ def cluster(store: Store, cluster_id: str, as_of: date | None = None) -> dict[st
     result["mentions"] = collapse_members(members)
     result["outlets"] = sorted({m["outlet"] for m in members if m["outlet"]})
     result["figures"] = figures(store, cluster_id, as_of)
+    result["figures_summary"] = figures_summary(store, result["id"])
     result["summaries"] = {cat: _summary(claims) for cat, claims in result["figures"].items()}
     result["claimants"] = claimant_table(result["summaries"])
     return result

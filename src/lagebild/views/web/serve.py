@@ -36,7 +36,7 @@ def bind(host: str, port: int) -> socket.socket:
         sock.bind(address)
     except OSError as err:
         sock.close()
-        hint = "; choose another with --port (or --port 0 for any free port)" if err.errno in (98, 48) else ""
+        hint = "; choose another --port (or --port 0 for any free port)" if err.errno in (98, 48) else ""
         raise BadOption(f"cannot listen on {host}:{port}: {err.strerror}{hint}") from None
     sock.listen(128)
     sock.set_inheritable(True)

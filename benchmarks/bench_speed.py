@@ -1,0 +1,190 @@
+"""Extraction speed: whole processes against a bare spaCy tokenizer, `--jobs`, and time per 1,000 characters.
+
+Usage: .venv/bin/python benchmarks/bench_speed.py [--docs 1028] [--repeats 3] [--parts corpus,scaling]
+                                                   [--lengths 2000,5000,...]
+Parts, each timed in the same run as its baseline, medians of `--repeats`:
+- corpus: on 10kGNAD test (benchmark-only data), the wall time of a bare tokenizer process (Python start, spaCy
+  import, `spacy.blank("de")`, tokenise every text), then of `lagebild extract --format jsonl` with `--jobs 1` and
+  `--jobs 2` on the same articles. Ratios are against the tokenizer process; the speed-up is jobs 1 over jobs 2.
+- scaling: articles of growing length (10kGNAD articles joined as paragraphs), each extracted in one process; the
+  CPU milliseconds per 1,000 characters should stay flat.
+The machine is shared: the load average before and after each part is recorded beside the figures.
+Writes benchmarks/results/speed.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from lagebild.config import Settings
+from lagebild.train.corpora import read_gnad_texts
+
+RESULTS = Path(__file__).with_name("results") / "speed.json"
+BIN = Path(sys.executable).parent
+DEFAULT_LENGTHS = "2000,5000,10000,20000,50000,100000,200000"
+
+TOKENIZER_SCRIPT = """
+import json, sys
+import spacy
+nlp = spacy.blank("de")
+tokens = 0
+with open(sys.argv[1], encoding="utf-8") as lines:
+    for line in lines:
+        tokens += len(nlp.make_doc(json.loads(line)["text"]))
+print(tokens)
+"""
+
+SCALING_SCRIPT = """
+import json, sys, time
+from lagebild.model import Article
+from lagebild.pipeline import Extractor
+extractor = Extractor()
+out = []
+for line in open(sys.argv[1], encoding="utf-8"):
+    article = Article.model_validate_json(line)
+    if article.id == "warm-up":  # loads what is loaded on first use (gazetteer, lexicons), untimed
+        extractor.report(article)
+        continue
+    cpu, wall = time.process_time(), time.perf_counter()
+    report = extractor.report(article)
+    out.append({"chars": len(article.text), "cpu_s": time.process_time() - cpu, "wall_s": time.perf_counter() - wall,
+                "quotes": len(report.quotes), "entities": len(report.entities)})
+print(json.dumps(out))
+"""
+
+
+def load() -> list[float]:
+    """The 1, 5 and 15 minute load averages (the machine is shared)."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    """Wall seconds of one process, which must succeed."""
+    start = time.perf_counter()
+    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def one_thread_env() -> dict[str, str]:
+    """The environment with one BLAS/OpenMP thread, as `--jobs` gives each worker."""
+    env = dict(os.environ)
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"):
+        env[name] = "1"
+    return env
+
+
+def corpus(texts: list[str], repeats: int, work: Path, jobs: bool = True) -> dict[str, object]:
+    """Tokenizer process vs `lagebild extract` with one and two jobs, interleaved, medians."""
+    articles = work / "gnad.jsonl"
+    with articles.open("w", encoding="utf-8") as out:
+        for i, text in enumerate(texts):
+            out.write(json.dumps({"id": f"gnad{i}", "text": text, "lang": "de", "published": "2016-05"},
+                                 ensure_ascii=False) + "\n")
+    env = one_thread_env()
+    extract = [str(BIN / "lagebild"), "extract", str(articles), "--format", "jsonl", "-o", os.devnull]
+    commands = {"tokenizer_process": [sys.executable, "-c", TOKENIZER_SCRIPT, str(articles)]}
+    if jobs:
+        commands.update(extract_jobs1=extract + ["--jobs", "1"], extract_jobs2=extract + ["--jobs", "2"])
+    else:  # code from before --jobs existed (run with PYTHONPATH=its src)
+        commands.update(extract_jobs1=extract)
+    seconds: dict[str, list[float]] = {name: [] for name in commands}
+    before = load()
+    for _ in range(repeats):
+        for name, command in commands.items():
+            seconds[name].append(round(timed(command, env), 2))
+    median = {name: statistics.median(values) for name, values in seconds.items()}
+    base = median["tokenizer_process"]
+    return {
+        "docs": len(texts), "chars": sum(len(t) for t in texts), "load_before": before, "load_after": load(),
+        "seconds": seconds, "median_s": median,
+        "ratio_vs_tokenizer_process": {name: round(m / base, 2) for name, m in median.items()},
+        "articles_per_s": {name: round(len(texts) / m, 1) for name, m in median.items() if name != "tokenizer_process"},
+        "speedup_jobs2_vs_jobs1": round(median["extract_jobs1"] / median["extract_jobs2"], 2) if jobs else None,
+        # the largest resident set of any process so far: an extract process or a worker (pipelines loaded)
+        "peak_rss_mb_largest_process": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+    }
+
+
+def long_text(texts: list[str], chars: int) -> str:
+    """Articles joined as paragraphs, cut at a word boundary to `chars` characters."""
+    parts, size = [], 0
+    for text in texts:
+        parts.append(text)
+        size += len(text) + 2
+        if size >= chars:
+            break
+    joined = "\n\n".join(parts)[:chars]
+    return joined[: joined.rfind(" ")] if " " in joined else joined
+
+
+def scaling(texts: list[str], lengths: list[int], repeats: int, work: Path) -> dict[str, object]:
+    """CPU time per 1,000 characters for articles of growing length, medians over processes."""
+    articles = work / "long.jsonl"
+    with articles.open("w", encoding="utf-8") as out:
+        out.write(json.dumps({"id": "warm-up", "lang": "de", "text": long_text(texts[::-1], 3000)}) + "\n")
+        for n in lengths:
+            out.write(json.dumps({"id": f"long{n}", "lang": "de", "text": long_text(texts, n)}, ensure_ascii=False)
+                      + "\n")
+    before = load()
+    runs: list[list[dict]] = []
+    for _ in range(repeats):
+        done = subprocess.run([sys.executable, "-c", SCALING_SCRIPT, str(articles)], check=True, env=one_thread_env(),
+                              capture_output=True, text=True)
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    rows = []
+    for i, n in enumerate(lengths):
+        cpu = statistics.median(run[i]["cpu_s"] for run in runs)
+        chars = runs[0][i]["chars"]
+        rows.append({"target_chars": n, "chars": chars, "cpu_s_median": round(cpu, 3),
+                     "wall_s_median": round(statistics.median(run[i]["wall_s"] for run in runs), 3),
+                     "cpu_ms_per_1000_chars": round(1000 * cpu / (chars / 1000), 2),
+                     "quotes": runs[0][i]["quotes"], "entities": runs[0][i]["entities"]})
+    per_k = [row["cpu_ms_per_1000_chars"] for row in rows]
+    return {"load_before": before, "load_after": load(), "repeats": repeats, "rows": rows,
+            "max_over_min_ms_per_1000_chars": round(max(per_k) / min(per_k), 2)}
+
+
+def main() -> None:
+    """Run the parts asked for and write the JSON result."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=1028, help="10kGNAD test articles for the corpus part")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--parts", default="corpus,scaling")
+    parser.add_argument("--lengths", default=DEFAULT_LENGTHS, help="article lengths in characters, for scaling")
+    parser.add_argument("--no-jobs", action="store_true", help="corpus part without --jobs (for code older than it)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    source = Settings.from_env().data_dir / "10kgnad_de" / "test.csv"
+    if not source.exists():
+        raise SystemExit(f"benchmark data not found: {source} (set LAGEBILD_DATA)")
+    texts = list(read_gnad_texts(source))
+    parts = args.parts.split(",")
+    result: dict[str, object] = {
+        "command": "LAGEBILD_DATA=../shared/data .venv/bin/python benchmarks/bench_speed.py " + " ".join(sys.argv[1:]),
+        "code": os.environ.get("PYTHONPATH") or "this checkout",
+        "machine": f"{platform.machine()} CPython {platform.python_version()}, {os.cpu_count()} CPUs, shared",
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        if "corpus" in parts:
+            result["corpus"] = corpus(texts[: args.docs], args.repeats, Path(tmp), jobs=not args.no_jobs)
+            print(json.dumps(result["corpus"], indent=1), flush=True)
+        if "scaling" in parts:
+            lengths = [int(n) for n in args.lengths.split(",")]
+            result["scaling"] = scaling(texts, lengths, args.repeats, Path(tmp))
+            print(json.dumps(result["scaling"], indent=1), flush=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

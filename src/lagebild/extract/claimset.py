@@ -1,0 +1,303 @@
+"""Claims: one assertion by one claimant about one event (and at most one figure), with content-derived ids.
+
+The last extractor. It gives each figure to the one event it counts, builds the `claims` list from
+events, figures and quotes, keys every claimant (`claimants.ClaimantKeys`), replaces every positional
+id in the report by an id derived from content (`lagebild.ids.content_id`), and records the generator.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..ids import content_id
+from ..lang import LANG_DIR, language_data
+from . import claims
+from .attribution import AttributionLexicon, find_cues, source_kind
+from .claimants import ClaimantKeys
+from .quotes import char_range
+from .scopes import assign_scopes, clause_around
+
+LANGUAGE_DATA: tuple[str, ...] = ()
+
+if not Doc.has_extension("generator"):
+    Doc.set_extension("generator", default=None)
+
+
+def lagebild_version() -> str:
+    """The installed lagebild version."""
+    try:
+        return version("lagebild")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+        return "0+unknown"
+
+
+@functools.cache
+def lexicon_hash(lang: str) -> str:
+    """A hash of the language's data files (`lang/<code>/*.json`, `*.tsv`): changes when the rules' data does."""
+    h = hashlib.blake2b(digest_size=8)
+    folder = LANG_DIR / lang
+    for path in sorted(p for p in folder.iterdir() if p.suffix in (".json", ".tsv")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    for schema in ("claimants.schema.json", "scopes.schema.json"):
+        h.update((LANG_DIR / schema).read_bytes())
+    return h.hexdigest()
+
+
+def generator_for(nlp: Language) -> dict[str, Any]:
+    """What produces this pipeline's reports: lagebild version, base model, lexicon hash."""
+    meta = nlp.meta or {}
+    model = f"{meta.get('name', 'blank')} {meta.get('version', '')}".strip()
+    if "lagebild_accurate_ner" in nlp.pipe_names:
+        model += " + accurate NER"
+    return {"lagebild": lagebild_version(), "model": f"{nlp.lang}_{model}", "lexicon": lexicon_hash(nlp.lang)}
+
+
+class ClaimBuilder:
+    """Builds the claims of a Doc from its events, figures and quotes; then gives every item a content id."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.lang: str = nlp.lang or ""
+        self.generator = generator_for(nlp)
+        events = language_data(self.lang, "events.json")
+        self.categories: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in json.loads(
+            events.read_text("utf-8")).get("quantity_categories", {}).items()} if events.exists() else {}
+        self.att = AttributionLexicon.load(self.lang) if language_data(self.lang, "attribution.json").exists() else None
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = claims(doc)
+        article = doc._.article
+        aid = article.id if article is not None else ""
+        verbs = {t.idx for t in doc if t.pos_ in ("VERB", "AUX")}
+        one_event_per_figure(found, self.categories, verbs)
+        if self.att is not None:
+            mark_denials(found, self.att)
+        assign_scopes(doc.text, found, self.lang, [(s.start_char, s.end_char) for s in doc.sents])
+        found["claims"] = self.build(doc, found, getattr(article, "source", None))
+        first_claim_on_events(found)
+        assign_content_ids(found, aid, doc)
+        doc._.generator = dict(self.generator)
+        return doc
+
+    def build(self, doc: Doc, found: dict, source: str | None) -> list[dict]:
+        """Claims in text order: one per (event, figure), or one per event without figures."""
+        entities = {e["id"]: e for e in found.get("entities") or []}
+        quantities = {q["id"]: q for q in found.get("quantities") or []}
+        quotes = sorted(found.get("quotes") or [], key=lambda q: (q["start"], q["end"]))
+        spans = doc._.quote_speaker_spans if Doc.has_extension("quote_speaker_spans") else None
+        keys = ClaimantKeys(self.lang, source=source)
+        text = doc.text
+        out: list[dict] = []
+        for ev in sorted(found.get("events") or [], key=lambda e: e["trigger"]["start"]):
+            figures = [quantities[q] for q in ev["quantities"] if q in quantities] or [None]
+            for qty in figures:
+                at = qty["start"] if qty is not None else ev["trigger"]["start"]
+                quote = _innermost(quotes, at) or _innermost(quotes, ev["trigger"]["start"])
+                if qty is not None and _innermost(quotes, at) is None and ev["source"]["kind"] == "author":
+                    quote = self._clause_cue(doc, text, qty, entities) or quote
+                out.append(self._claim(text, ev, qty, quote, entities, spans or {}, keys))
+        return out
+
+    def _clause_cue(self, doc: Doc, text: str, qty: dict, entities: dict) -> dict | None:
+        """A reporting cue in the figure's own clause whose speaker says it ("Die Polizei sprach von 12 Toten"),
+        as a quote-like record (not added to the report's quotes)."""
+        if self.att is None:
+            return None
+        span = doc.char_span(qty["start"], qty["end"], alignment_mode="expand")
+        if span is None:
+            return None
+        sent = span.sent
+        a, b = clause_around(text, qty["start"], qty["end"], sent.start_char, sent.end_char)
+        best = None
+        for cue in find_cues(doc, sent, self.att):
+            if cue.speaker is None:
+                continue
+            cs, ce = char_range(doc, cue.start, cue.end)
+            ss, se = char_range(doc, *cue.speaker)
+            if a <= cs < b and a <= ss < b and (best is None or abs(cs - qty["start"]) < best[0]):
+                best = (abs(cs - qty["start"]), cue, (ss, se))
+        if best is None:
+            return None
+        _, cue, (ss, se) = best
+        entity = next((e["id"] for e in entities.values() for m in e["mentions"] if m["start"] < se and ss < m["end"]
+                       and e["label"] in ("PER", "ORG")), None)
+        return {"id": None, "start": a, "end": b, "speaker": entity, "speaker_text": text[ss:se], "cue": cue.text,
+                "speaker_span": (ss, se)}
+
+    def _claim(self, text_of: str, ev: dict, qty: dict | None, quote: dict | None, entities: dict,
+               spans: dict, keys: ClaimantKeys) -> dict:
+        source, modality = dict(ev["source"]), ev["modality"]
+        if quote is not None and quote.get("speaker_text") and source["kind"] != "rumor":
+            if quote["speaker_text"] != source.get("text") or quote.get("speaker") != source.get("entity"):
+                # the figure stands in another claimant's words ("X said 12, while Y said 27")
+                ent = entities.get(quote.get("speaker") or "")
+                person = ent is not None and ent["label"] == "PER"
+                kind = source_kind(quote["speaker_text"], self.att, is_person=person) if self.att else "named"
+                source = {"kind": kind, "entity": quote.get("speaker"), "text": quote["speaker_text"]}
+                modality = "reported" if modality == "asserted" else modality
+        elif source["kind"] == "author":
+            quote = None
+        entity, text = source.get("entity"), source.get("text")
+        ent = entities.get(entity) if entity else None
+        span = None
+        if quote is not None and quote.get("speaker_span"):
+            span = {"start": quote["speaker_span"][0], "end": quote["speaker_span"][1]}
+        elif quote is not None and spans.get(quote["id"]):
+            a, b = spans[quote["id"]][0]
+            span = {"start": a, "end": b}
+        is_person = source["kind"] == "named" and (ent["label"] == "PER" if ent else looks_like_person(text or ""))
+        key = keys.key(source["kind"], text, entity_name=ent["name"] if ent else None, is_person=is_person)
+        return {
+            "id": "", "claimant": {"kind": source["kind"], "entity": entity, "text": text, "span": span, "key": key},
+            "cue": _cue_span(text_of, quote, ev) if quote is not None else None,
+            "modality": modality, "event": ev["id"], "quantity": qty["id"] if qty else None,
+            "quote": quote["id"] if quote is not None and quote.get("id") else None,
+            "evidence": dict(ev["sentence"]),
+        }
+
+
+def first_claim_on_events(found: dict) -> None:
+    """An event's `source` and `modality` are those of its first claim (the schema's promise to v1 readers)."""
+    seen: set[str] = set()
+    events = {e["id"]: e for e in found.get("events") or []}
+    for claim in found.get("claims") or []:
+        ev = events.get(claim["event"])
+        if ev is None or ev["id"] in seen:
+            continue
+        seen.add(ev["id"])
+        who = claim["claimant"]
+        ev["source"] = {"kind": who["kind"], "entity": who.get("entity"), "text": who.get("text")}
+        ev["modality"] = claim["modality"]
+
+
+def looks_like_person(text: str) -> bool:
+    """A phrase ending in two capitalised words ("Minister Ulan Sadykov"): a person's name, not an institution."""
+    words = text.split()
+    return len(words) >= 2 and all(w[:1].isupper() for w in words[-2:])
+
+
+def _innermost(quotes: list[dict], at: int) -> dict | None:
+    """The shortest quote covering offset `at`."""
+    covering = [q for q in quotes if q["start"] <= at < q["end"]]
+    return min(covering, key=lambda q: q["end"] - q["start"]) if covering else None
+
+
+def _cue_span(text: str, quote: dict, ev: dict) -> dict | None:
+    """Where the quote's cue word stands: its nearest occurrence around the quote and the event's sentence."""
+    cue = (quote.get("cue") or "").split()
+    if not cue:
+        return None
+    word = cue[0]
+    lo = max(0, min(quote["start"], ev["sentence"]["start"]) - 400)
+    hi = min(len(text), max(quote["end"], ev["sentence"]["end"]) + 400)
+    hits = []
+    k = text.find(word, lo, hi)
+    while k != -1:
+        hits.append(k)
+        k = text.find(word, k + 1, hi)
+    if not hits:
+        return None
+    best = min(hits, key=lambda k: min(abs(k - quote["start"]), abs(k - quote["end"])))
+    return {"start": best, "end": best + len(word), "text": word}
+
+
+def mark_denials(found: dict, att: AttributionLexicon) -> None:
+    """An event reported under a denial cue ("X dementiert, dass …", "Y denied that …") is a negated claim."""
+    denials = [q for q in found.get("quotes") or []
+               if q.get("cue") and q["cue"].split()[0].lower() in att.denial_cues]
+    for ev in found.get("events") or []:
+        at = ev["trigger"]["start"]
+        if any(q["start"] <= at < q["end"] for q in denials):
+            ev["modality"] = "negated"
+
+
+def one_event_per_figure(found: dict, categories: dict[str, tuple[str, ...]] | None = None,
+                         verbs: set[int] | None = None) -> None:
+    """A figure counts one event: among the events of its sentence that claim it, the one whose type and mode
+    count its category most specifically (events.json `quantity_categories`), then one whose trigger is a verb
+    ("30 Menschen bei den Zusammenstößen getötet": the killing, not the clashes), then the nearest."""
+    owners: dict[str, list[dict]] = {}
+    for ev in found.get("events") or []:
+        for q in ev["quantities"]:
+            owners.setdefault(q, []).append(ev)
+    spans = {q["id"]: q for q in found.get("quantities") or []}
+    for qid, evs in owners.items():
+        if len(evs) < 2 or qid not in spans:
+            continue
+        at, category = spans[qid]["start"], spans[qid].get("category")
+        keep = min(evs, key=lambda e: (_fit(e, category, categories or {}),
+                                       0 if e["trigger"]["start"] in (verbs or ()) else 1,
+                                       abs(e["trigger"]["start"] - at), e["trigger"]["start"]))
+        for ev in evs:
+            if ev is not keep:
+                ev["quantities"] = [q for q in ev["quantities"] if q != qid]
+
+
+def _fit(ev: dict, category: str | None, cats: dict[str, tuple[str, ...]]) -> int:
+    """0 if the event's type and mode count this category, 1 if its type does, else 2."""
+    if category in cats.get(f"{ev['type']}/{ev.get('mode')}", ()):
+        return 0
+    return 1 if category in cats.get(ev["type"], ()) else 2
+
+
+def assign_content_ids(found: dict, aid: str, doc: Doc | None = None) -> None:
+    """Replace positional ids by ids from content (article id, kind, offsets, type) and rewrite every reference."""
+    entities = _renamed(found.get("entities") or [], "entity",
+                        lambda e: (aid, e["label"], e["name"], e["mentions"][0]["start"] if e["mentions"] else ""))
+    times = _renamed(found.get("times") or [], "time", lambda t: (aid, t["start"], t["end"]))
+    qtys = _renamed(found.get("quantities") or [], "quantity", lambda q: (aid, q["start"], q["end"]))
+    quotes = _renamed(found.get("quotes") or [], "quote", lambda q: (aid, q["start"], q["end"], q["kind"]))
+    for q in found.get("quotes") or []:
+        q["speaker"] = entities.get(q.get("speaker"), q.get("speaker"))
+    for q in found.get("quantities") or []:
+        if q.get("scope") and q["scope"].get("place"):
+            q["scope"]["place"] = entities.get(q["scope"]["place"], q["scope"]["place"])
+    for ev in found.get("events") or []:
+        ev["actors"] = [entities.get(x, x) for x in ev["actors"]]
+        ev["targets"] = [entities.get(x, x) for x in ev["targets"]]
+        ev["location"] = entities.get(ev.get("location"), ev.get("location"))
+        ev["time"] = times.get(ev.get("time"), ev.get("time"))
+        ev["quantities"] = [qtys.get(x, x) for x in ev["quantities"]]
+        ev["source"]["entity"] = entities.get(ev["source"].get("entity"), ev["source"].get("entity"))
+    events = _renamed(found.get("events") or [], "event",
+                      lambda e: (aid, e["trigger"]["start"], e["trigger"]["end"], e["type"]))
+    for cl in found.get("claims") or []:
+        cl["event"] = events.get(cl["event"], cl["event"])
+        cl["quantity"] = qtys.get(cl.get("quantity"), cl.get("quantity"))
+        cl["quote"] = quotes.get(cl.get("quote"), cl.get("quote"))
+        cl["claimant"]["entity"] = entities.get(cl["claimant"].get("entity"), cl["claimant"].get("entity"))
+    _renamed(found.get("claims") or [], "claim",
+             lambda c: (aid, c["event"], c.get("quantity") or "", c["claimant"]["key"], c["evidence"]["start"]))
+    if doc is not None and Doc.has_extension("quote_speaker_spans") and doc._.quote_speaker_spans:
+        doc._.quote_speaker_spans = {quotes.get(k, k): v for k, v in doc._.quote_speaker_spans.items()}
+
+
+def _renamed(items: list[dict], kind: str, parts: Any) -> dict[str, str]:
+    """Give each item its content id (a clash gets a numbered suffix, in content order); old id -> new id."""
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    for item in sorted(items, key=lambda it: tuple(str(p) for p in parts(it))):
+        new = base = content_id(kind, *parts(item))
+        n = 2
+        while new in taken:
+            new, n = f"{base}-{n}", n + 1
+        taken.add(new)
+        if item.get("id"):
+            mapping[item["id"]] = new
+        item["id"] = new
+    return mapping
+
+
+@Language.factory("lagebild_claims", requires=["doc._.report_events", "doc._.report_quantities",
+                                               "doc._.report_quotes", "doc._.report_entities"],
+                  assigns=["doc._.report_claims", "doc._.generator"])
+def make_claims(nlp: Language, name: str) -> ClaimBuilder:
+    """The claims component: the last extractor of every pipeline."""
+    return ClaimBuilder(nlp)

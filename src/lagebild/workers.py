@@ -1,0 +1,96 @@
+"""Extraction on several cores: worker processes, each with its own pipelines, reports in input order.
+
+spaCy's own `n_process` sends Docs between processes, and a Doc that carries an Article cannot be sent. Here
+the workers receive Articles and send back Reports (both plain pydantic models, which pickle), so no Doc ever
+crosses a process boundary. Each worker is a fresh (spawned) process that uses one BLAS thread.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from multiprocessing.pool import AsyncResult, Pool
+
+from .config import Settings
+from .ingest.base import Reject
+from .model import Article, Report
+
+# Read by OpenBLAS, MKL, BLIS and OpenMP when they load: set in a worker's environment before it imports numpy.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
+                    "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
+CHUNK = 8  # articles per task: small enough to keep every worker busy, large enough to batch in spaCy
+IN_FLIGHT_PER_JOB = 3  # tasks queued per worker; bounds memory on an endless stream
+
+_extractor = None  # the worker process's own Extractor, built once by _start
+
+
+def _start(settings: Settings) -> None:
+    """Worker initialiser: build this process's pipelines."""
+    from .pipeline import Extractor
+
+    global _extractor
+    _extractor = Extractor(settings)
+
+
+def _extract(articles: list[Article]) -> list[Report]:
+    """Worker task: the reports of a chunk of articles, in order."""
+    assert _extractor is not None, "worker not started"
+    return list(_extractor.reports(articles))  # type: ignore[arg-type]
+
+
+def _thread_limits() -> dict[str, str]:
+    """The worker thread settings (one thread each), except where the user set a value."""
+    return {name: "1" for name in THREAD_VARIABLES if name not in os.environ}
+
+
+class ParallelExtractor:
+    """Runs articles through `jobs` worker processes; same `reports` contract as `pipeline.Extractor`."""
+
+    def __init__(self, settings: Settings, jobs: int) -> None:
+        self.settings = settings
+        self.jobs = jobs
+        limits = _thread_limits()
+        os.environ.update(limits)  # spawned workers inherit this environment, so BLAS loads with one thread
+        try:
+            self._pool: Pool | None = multiprocessing.get_context("spawn").Pool(jobs, _start, (settings,))
+        finally:
+            for name in limits:
+                del os.environ[name]
+
+    def reports(self, items: Iterable[Article | Reject]) -> Iterator[Report | Reject]:
+        """Reports for the articles of a stream, in input order; rejects pass through in place."""
+        assert self._pool is not None, "extractor closed"
+        pending: deque[tuple[list[Article | Reject], AsyncResult[list[Report]]]] = deque()
+        iterator = iter(items)
+        while True:
+            while len(pending) < self.jobs * IN_FLIGHT_PER_JOB and (chunk := list(islice(iterator, CHUNK))):
+                articles = [item for item in chunk if isinstance(item, Article)]
+                pending.append((chunk, self._pool.apply_async(_extract, (articles,))))
+            if not pending:
+                return
+            chunk, result = pending.popleft()
+            done = iter(result.get())
+            for item in chunk:
+                yield item if isinstance(item, Reject) else next(done)
+
+    def close(self) -> None:
+        """Stop the workers."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def __enter__(self) -> ParallelExtractor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def parallel_reports(items: Iterable[Article | Reject], settings: Settings, jobs: int) -> Iterator[Report | Reject]:
+    """Reports for a stream on `jobs` worker processes, in input order."""
+    with ParallelExtractor(settings, jobs) as extractor:
+        yield from extractor.reports(items)

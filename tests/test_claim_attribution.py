@@ -1,0 +1,99 @@
+"""Attribution of claims on news-like text, DE and EN: each failure pattern of issue 11 in our own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from lagebild.model import Article
+from lagebild.pipeline import Extractor
+
+
+def claims(extractor: Extractor, lang: str, text: str) -> list[dict]:
+    """Each claim with its event trigger, figure text, claimant key and modality."""
+    r = extractor.report(Article(id="t", lang=lang, text=text)).to_json_dict()
+    figures = {q["id"]: q["text"] for q in r["quantities"]}
+    triggers = {e["id"]: e["trigger"]["text"] for e in r["events"]}
+    return [{"trigger": triggers[c["event"]], "figure": figures.get(c["quantity"] or ""), "key": c["claimant"]["key"],
+             "kind": c["claimant"]["kind"], "modality": c["modality"]} for c in r["claims"]]
+
+
+def by_figure(found: list[dict], start: str) -> dict:
+    return next(c for c in found if (c["figure"] or "").startswith(start))
+
+
+def test_two_claimants_in_one_contrastive_sentence(extractor):
+    found = claims(extractor, "en", "Police said 12 people were killed, while the opposition said 27 had died.")
+    assert by_figure(found, "12")["key"] == "official:police"
+    assert by_figure(found, "27")["key"] == "named:opposition"
+
+
+@pytest.mark.parametrize("lang, text, key", [
+    ("de", "Ein Sprecher des Gesundheitsministeriums sagte: 14 Menschen wurden in der Nacht getötet.",
+     "official:health-ministry"),
+    ("de", "In einer Mitteilung der Polizei hieß es: Mindestens 20 Menschen wurden festgenommen.", "official:police"),
+    ("en", "The health ministry said: at least 14 people were killed overnight.", "official:health-ministry"),
+])
+def test_colon_introduces_the_claim_without_quote_marks(extractor, lang, text, key):
+    (claim,) = [c for c in claims(extractor, lang, text) if c["figure"]]
+    assert claim["key"] == key and claim["modality"] == "reported"
+
+
+def test_he_said_goes_to_the_person_named_before(extractor):
+    text = "Interior Minister Ulan Sadykov visited Osh on Monday. At least 14 people were killed, he said."
+    assert by_figure(claims(extractor, "en", text), "At least 14")["key"] == "named:ulan sadikov"
+
+
+def test_they_said_goes_to_the_group_named_before(extractor):
+    text = "Protest leaders gathered in Osh on Tuesday. Hundreds were arrested overnight, they said."
+    claim = by_figure(claims(extractor, "en", text), "Hundreds")
+    assert claim["key"] == "named:protest-leaders" and claim["modality"] == "reported"
+
+
+def test_no_evidence_that_people_died_is_a_negated_killing(extractor):
+    text = "Es gebe keinen Hinweis darauf, dass Zivilisten getötet worden sind, sagte ein Armeesprecher."
+    (claim,) = [c for c in claims(extractor, "de", text) if c["trigger"] == "getötet"]
+    assert claim["modality"] == "negated"
+
+
+def test_a_future_protest_note_is_planned(extractor):
+    (claim,) = claims(extractor, "de", "Der Außenminister sagte, man werde eine Protestnote an die Botschaft schicken.")
+    assert claim["modality"] == "planned"
+
+
+def test_not_hesitating_to_arrest_is_no_negated_arrest(extractor):
+    found = claims(extractor, "en", "We will not hesitate to arrest anyone who breaks the curfew, the governor said.")
+    (claim,) = [c for c in found if c["trigger"] == "arrest"]
+    assert claim["modality"] == "planned"
+    still = claims(extractor, "en", "Police did not arrest anyone on Friday.")
+    assert [c["modality"] for c in still if c["trigger"] == "arrest"] == ["negated"]
+
+
+@pytest.mark.parametrize("lang, text, trigger, key", [
+    ("de", "Innenminister Leitl dementiert, dass Demonstranten festgenommen wurden.", "festgenommen", "named:leitl"),
+    ("en", "The interior ministry denied that protesters had been arrested.", "arrested", "official:interior-ministry"),
+])
+def test_a_denial_is_a_negated_claim_by_the_denier(extractor, lang, text, trigger, key):
+    (claim,) = [c for c in claims(extractor, lang, text) if c["trigger"] == trigger]
+    assert claim["modality"] == "negated" and claim["key"] == key
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "According to unconfirmed reports, 30 people were killed in the clashes."),
+    ("de", "Berichten zufolge wurden 30 Menschen bei den Zusammenstößen getötet."),
+    ("de", "Der Anführer der Rebellen soll bei dem Angriff getötet worden sein."),
+])
+def test_hedged_claims_are_rumoured_or_reported(extractor, lang, text):
+    found = [c for c in claims(extractor, lang, text) if c["trigger"] in ("killed", "getötet")]
+    assert found and all(c["modality"] in ("rumored", "reported") and c["kind"] != "author" for c in found)
+
+
+def test_a_figure_counts_the_event_it_belongs_to(extractor):
+    found = claims(extractor, "de", "Berichten zufolge wurden 30 Menschen bei den Zusammenstößen getötet.")
+    assert [c["trigger"] for c in found if c["figure"]] == ["getötet"]
+
+
+def test_a_speaker_in_the_figures_own_clause_claims_it(extractor):
+    found = claims(extractor, "de", "Die Polizei sprach von 12 Toten, die Opposition dagegen von 27 Toten.")
+    police = by_figure(found, "12")
+    assert police["key"] == "official:police" and police["modality"] == "reported" and police["trigger"] == "Toten"
+    assert by_figure(found, "27")["key"] != "official:police"  # the police did not say 27
