@@ -24,7 +24,7 @@ def report(article_id: str, published: str, outlet: str, claimant: str, low: int
     qstart = text.index(figure)
     trigger = text.index("getötet")
     return Report.model_validate({
-        "schema": "lagebild.report/1",
+        "schema": "lagebild.report/2",
         "article": Article(id=article_id, lang="de", source=outlet, title=f"{outlet}: Angriff bei {place['name']}",
                            text=text, url=url, published=parse_partial_date(published)),
         "entities": [
