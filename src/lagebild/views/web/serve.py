@@ -57,8 +57,12 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8000, out: TextIO 
 
     from .app import create_app
 
-    app = create_app(db_path)
-    sock = bind(host, port)
+    sock = bind(host, port)  # a busy port is named first, whatever else is wrong
+    try:
+        app = create_app(db_path)
+    except BaseException:
+        sock.close()
+        raise
     if not is_loopback(host):
         print(f"warning: listening on {host}, beyond this machine: anyone who can reach it can read the store",
               file=err, flush=True)
