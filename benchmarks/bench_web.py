@@ -66,14 +66,14 @@ def build(path: Path, clusters: int) -> None:
         con.execute(f"""INSERT INTO clusters SELECT 'c' || c, t.type, NULL, p.name, p.cc, p.lat, p.lon,
                    DATE '2023-01-01' + CAST(c % 700 AS INTEGER), DATE '2023-01-01' + CAST(c % 700 AS INTEGER),
                    DATE '2023-01-01' + CAST(c % 700 AS INTEGER), DATE '2023-01-01' + CAST(c % 700 AS INTEGER),
-                   2, 2, t.type || ' in ' || p.name
+                   2, 2, t.type || ' in ' || p.name, 2
             FROM range({n}) r(c) JOIN p ON p.pid = c % {len(PLACES)} JOIN t ON t.tid = c % {len(TYPES)}""")
         con.execute(f"""INSERT INTO cluster_members SELECT 'c' || (i // 2), 'a' || i, 'ev1',
                    '{{"joined": "merged", "type": "same type"}}', NULL FROM range({2 * n}) r(i)""")
         con.execute(f"""INSERT INTO cluster_figures SELECT 'c' || (i // 2), 'killed', 'a' || i, 'q1',
                    (i % 50) || ' Menschen', NULL, i % 50, CASE WHEN i % 10 = 1 THEN NULL ELSE (i % 50) END,
                    'official', CASE WHEN i % 2 = 0 THEN 'Polizei' ELSE 'Rotes Kreuz' END,
-                   DATE '2023-01-01' + CAST(i // 2 % 700 AS INTEGER), 'reported'
+                   DATE '2023-01-01' + CAST(i // 2 % 700 AS INTEGER), 'reported', NULL, NULL
             FROM range({2 * n}) r(i)""")
 
 
@@ -99,7 +99,7 @@ def long_article(path: Path) -> str:
     """Add one 65,000-character article with 2,600 entity mentions; returns its id."""
     text = ("In Pemba gab es am Montag Kämpfe, sagte die Polizei. " * 1300)[:65_000]
     mentions = [{"start": i, "end": i + 5, "text": "Pemba"} for i in range(len(text)) if text.startswith("Pemba", i)]
-    report = {"schema": "lagebild.report/1", "article": {"id": "long", "lang": "de", "text": text, "title": "long"},
+    report = {"schema": "lagebild.report/2", "article": {"id": "long", "lang": "de", "text": text, "title": "long"},
               "entities": [{"id": f"x{k}", "label": "LOC", "name": "Pemba", "aliases": [], "mentions": [m]}
                            for k, m in enumerate(mentions)],
               "times": [], "quantities": [], "quotes": [], "events": []}

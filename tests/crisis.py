@@ -6,17 +6,9 @@ from pathlib import Path
 
 from lagebild.dates import parse_partial_date
 from lagebild.fuse import fuse
-from lagebild.migrate import migrate_report
 from lagebild.model import Article, Report
 from lagebild.store import Store
 
-# A closing line of its own per article, so that the wire-copy check sees separate reports, not copies of one.
-CLOSING = {
-    "pemba-1": "Augenzeugen hörten stundenlang Schüsse nahe dem Hafen, viele Fischer flohen mit Booten aufs Meer.",
-    "pemba-2": "Helfer richteten in einer Schule eine Notaufnahme ein; die Küstenstraße nach Norden blieb gesperrt.",
-    "pemba-3": "Das Kabinett versprach betroffenen Familien Unterstützung beim Wiederaufbau ihrer zerstörten Häuser.",
-    "pemba-4": "Später wurden aus abgelegenen Dörfern im Hinterland weitere Opfer gemeldet, Zahlen blieben unklar.",
-}
 PEMBA = {"name": "Pemba", "country": "MZ", "lat": -12.97, "lon": 40.52, "geonames_id": 1026014, "kind": "city"}
 OSH = {"name": "Osh", "country": "KG", "lat": 40.53, "lon": 72.80, "geonames_id": 1527534, "kind": "city"}
 
@@ -27,14 +19,14 @@ def report(article_id: str, published: str, outlet: str, claimant: str, low: int
     """One article: '<claimant> sagte, <actor> hätten in <place> am Montag <n> Menschen getötet.'"""
     figure = f"{low}" if low == high else (f"mindestens {low}" if high is None else f"bis zu {high}")
     text = (f"{claimant} sagte, {actor} hätten in {place['name']} am Montag {figure} Menschen getötet. "
-            "Weitere Angaben gab es nicht. " + CLOSING.get(article_id, ""))
+            "Weitere Angaben gab es nicht.")
     where, who, act = text.index(place["name"]), text.index(claimant), text.index(actor)
     qstart = text.index(figure)
     trigger = text.index("getötet")
-    return Report.model_validate(migrate_report({  # written as a v1 report, migrated as a v1 store would be
-        "schema": "lagebild.report/1",
+    return Report.model_validate({
+        "schema": "lagebild.report/2",
         "article": Article(id=article_id, lang="de", source=outlet, title=f"{outlet}: Angriff bei {place['name']}",
-                           text=text, url=url, published=parse_partial_date(published)).model_dump(mode="json"),
+                           text=text, url=url, published=parse_partial_date(published)),
         "entities": [
             {"id": "e1", "label": "LOC", "name": place["name"],
              "mentions": [{"start": where, "end": where + len(place["name"]), "text": place["name"]}], "place": place},
@@ -55,7 +47,7 @@ def report(article_id: str, published: str, outlet: str, claimant: str, low: int
                     "location": "e1", "time": "t1", "quantities": ["q1"],
                     "source": {"kind": "official", "entity": "e2", "text": f"{claimant} sagte"},
                     "modality": "reported"}],
-    }))
+    })
 
 
 def crisis_reports() -> list[Report]:

@@ -18,7 +18,6 @@ from typing import IO, Any
 
 from babel import Locale
 
-from ..errors import StoreError
 from ..store import Store
 from ..store.queries import EVENT_SELECT, EventFilter, list_events, quantities_of
 
@@ -56,15 +55,8 @@ def numeric_iso(alpha2: str | None) -> int | str:
     return _numeric_iso().get((alpha2 or "").upper(), "")
 
 
-def _has_clusters(store: Store) -> bool:
-    rows = store.query("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'clusters'")
-    return bool(rows[0]["n"])
-
-
 def cluster_ids(store: Store, filters: EventFilter) -> list[str]:
     """The clusters with at least one member event that matches the filters, earliest first."""
-    if not _has_clusters(store):
-        raise StoreError(f"{store.path} has no clusters yet; run `lagebild fuse --db {store.path}`")
     where, params = filters.where()
     rows = store.query(
         f"""SELECT DISTINCT c.id, c.earliest FROM clusters c JOIN cluster_members m ON m.cluster_id = c.id

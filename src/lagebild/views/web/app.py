@@ -215,7 +215,7 @@ def create_app(db_path: Path | str) -> FastAPI:
                 "last": query.offset + len(found), "errors": list(query.errors),
                 "next": query.url(request.url.path, page=query.page + 1) if last else None,
                 "prev": query.url(request.url.path, page=query.page - 1) if query.page > 1 else None,
-                "facets": listing.facets(s, query), "clusters_available": True, "kind": "clusters",
+                "facets": listing.facets(s, query), "kind": "clusters",
                 "items": [c.as_dict() for c in found]}
 
     # ---- pages, each with its JSON twin ----
@@ -224,12 +224,6 @@ def create_app(db_path: Path | str) -> FastAPI:
         """Clusters matching the filters, N of M with paging, facets with counts; a map that follows the filters."""
         if query.errors and wants_json(request):
             raise HTTPException(422, list(query.errors))
-        if not data.has_clusters(s):
-            rows = data.events(s, EventFilter(), DEFAULT_LIMIT)
-            payload: dict[str, Any] = {"clusters_available": False, "kind": "events", "count": len(rows), "items": rows,
-                       "errors": list(query.errors)}
-            return page(request, "index.html", payload, {"query": query, "options": data.options(s),
-                                                         "map": svg_map([]), "map_url": "/api/map"})
         payload = timeline(s, query, request)
         status = 400 if query.errors else 200
         if wants_json(request):
@@ -288,7 +282,7 @@ def create_app(db_path: Path | str) -> FastAPI:
         if query.errors:
             raise HTTPException(422, list(query.errors))
         every = ClusterQuery(**{**query.__dict__, "page": 1, "per_page": DOWNLOAD_LIMIT, "errors": ()})
-        ids = [r["id"] for r in listing.page(s, every)[0]] if data.has_clusters(s) else []
+        ids = [r["id"] for r in listing.page(s, every)[0]]
         media, name = DOWNLOADS[fmt]
         body = export.cluster_download(s, ids, fmt)
         return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -300,8 +294,6 @@ def create_app(db_path: Path | str) -> FastAPI:
         """The timeline as JSON (the same as /?format=json): cards, N of M, facets and a `next` link."""
         if query.errors:
             raise HTTPException(422, list(query.errors))
-        if not data.has_clusters(s):
-            return {"clusters_available": False, "total": 0, "count": 0, "clusters": [], "next": None}
         payload = timeline(s, query, request)
         payload["clusters"] = payload.pop("items")
         return jsonable_encoder(payload)
@@ -311,7 +303,7 @@ def create_app(db_path: Path | str) -> FastAPI:
         """Every cluster matching the filters that has coordinates (at most 5,000), for the map."""
         if query.errors:
             raise HTTPException(422, list(query.errors))
-        rows = listing.points(s, query) if data.has_clusters(s) else []
+        rows = listing.points(s, query)
         points = [{"id": r["id"], "name": words.cluster_name(r), "url": f"/clusters/{words.path_id(r['id'])}",
                    "type": r["type"], "lat": r["lat"], "lon": r["lon"], "killed": r["killed"],
                    "sources": r["sources"], "articles": r["articles"], "disputed": r["disputed"]} for r in rows]

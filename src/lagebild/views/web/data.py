@@ -14,9 +14,6 @@ from ...store import Store
 from ...store.queries import EventFilter, list_events
 from . import words
 
-CLUSTER_TABLES = ("clusters", "cluster_members", "cluster_figures")
-
-
 _MEMO: dict[tuple[str, str], Any] = {}
 
 
@@ -32,15 +29,6 @@ def _memo(store: Store, name: str, compute: Callable[[], Any]) -> Any:
     return _MEMO[key]
 
 
-def has_clusters(store: Store) -> bool:
-    """Whether the fuse stage has written its tables."""
-    def check() -> bool:
-        rows = store.query("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name IN (SELECT unnest(?))",
-                           [list(CLUSTER_TABLES)])
-        return bool(rows[0]["n"] == len(CLUSTER_TABLES))
-    return bool(_memo(store, "has_clusters", check))
-
-
 def _json(value: Any) -> Any:
     if isinstance(value, str):
         try:
@@ -53,7 +41,7 @@ def _json(value: Any) -> Any:
 def events(store: Store, filters: EventFilter, limit: int, offset: int = 0) -> list[dict[str, Any]]:
     """Events with article, time, place and source, with their cluster when fused."""
     rows = list_events(store, filters, limit + offset)[offset:]
-    clusters = _event_clusters(store, [(r["article_id"], r["id"]) for r in rows]) if has_clusters(store) else {}
+    clusters = _event_clusters(store, [(r["article_id"], r["id"]) for r in rows])
     for row in rows:
         for key in ("actors", "targets", "quantities"):
             row[key] = _json(row[key])
@@ -67,34 +55,6 @@ def _event_clusters(store: Store, keys: list[tuple[str, str]]) -> dict[tuple[str
     rows = store.query("SELECT article_id, event_id, cluster_id FROM cluster_members "
                        "WHERE article_id IN (SELECT unnest(?))", [sorted({k[0] for k in keys})])
     return {(r["article_id"], r["event_id"]): r["cluster_id"] for r in rows}
-
-
-def clusters(store: Store, filters: EventFilter, limit: int) -> list[dict[str, Any]]:
-    """Clusters matching the filters, earliest first; empty when the store has no clusters yet."""
-    if not has_clusters(store):
-        return []
-    clauses: list[str] = []
-    params: list[Any] = []
-    if filters.type:
-        clauses.append("upper(c.type) = upper(?)")
-        params.append(filters.type)
-    if filters.place:
-        clauses.append("(c.place_name ILIKE ? OR c.country = upper(?) OR c.label ILIKE ?)")
-        params += [f"%{filters.place}%", filters.place, f"%{filters.place}%"]
-    if filters.since:
-        clauses.append("coalesce(c.latest, c.earliest) >= ?")
-        params.append(filters.since)
-    if filters.until:
-        clauses.append("coalesce(c.earliest, c.latest) <= ?")
-        params.append(filters.until)
-    for column, value in (("source_kind", filters.source_kind), ("modality", filters.modality)):
-        if value:
-            clauses.append(f"EXISTS (SELECT 1 FROM cluster_members m JOIN events e ON e.article_id = m.article_id "
-                           f"AND e.id = m.event_id WHERE m.cluster_id = c.id AND e.{column} = ?)")
-            params.append(value)
-    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-    return store.query(f"SELECT c.* FROM clusters c {where} ORDER BY c.earliest NULLS LAST, c.id LIMIT ?",
-                       [*params, limit])
 
 
 def cluster_redirect(store: Store, cluster_id: str) -> str | None:
@@ -112,8 +72,6 @@ def cluster(store: Store, cluster_id: str, as_of: date | None = None) -> dict[st
 
     With `as_of`, only the articles published and the claims reported by that day count.
     """
-    if not has_clusters(store):
-        return None
     found = store.query("SELECT * FROM clusters WHERE id = ?", [cluster_id])
     if not found:
         return None
@@ -239,26 +197,19 @@ def article(store: Store, article_id: str) -> dict[str, Any] | None:
     if not rows:
         return None
     report = _json(rows[0]["report"])
-    clusters_of = _event_clusters(store, [(article_id, e["id"]) for e in report.get("events", [])]) \
-        if has_clusters(store) else {}
+    clusters_of = _event_clusters(store, [(article_id, e["id"]) for e in report.get("events", [])])
     for event in report.get("events", []):
         event["cluster_id"] = clusters_of.get((article_id, event["id"]))
     return report
 
 
 def places(store: Store, limit: int) -> list[dict[str, Any]]:
-    """Places with coordinates: cluster places when fused, else places named in articles, with counts."""
-    if has_clusters(store):
-        return store.query(
-            """SELECT coalesce(place_name, label) AS name, country, lat, lon, count(*) AS clusters,
-                      sum(mention_count) AS mentions, list(id ORDER BY earliest) AS cluster_ids
-               FROM clusters WHERE lat IS NOT NULL AND lon IS NOT NULL
-               GROUP BY ALL ORDER BY clusters DESC, name LIMIT ?""", [limit])
+    """Places of the event clusters that have coordinates, with counts."""
     return store.query(
-        """SELECT coalesce(place_name, name) AS name, country, lat, lon, count(DISTINCT article_id) AS articles,
-                  count(*) AS mentions
-           FROM entities WHERE lat IS NOT NULL AND lon IS NOT NULL
-           GROUP BY ALL ORDER BY articles DESC, name LIMIT ?""", [limit])
+        """SELECT coalesce(place_name, label) AS name, country, lat, lon, count(*) AS clusters,
+                  sum(mention_count) AS mentions, list(id ORDER BY earliest) AS cluster_ids
+           FROM clusters WHERE lat IS NOT NULL AND lon IS NOT NULL
+           GROUP BY ALL ORDER BY clusters DESC, name LIMIT ?""", [limit])
 
 
 def options(store: Store) -> dict[str, list[str]]:

@@ -70,7 +70,7 @@ CACHED = """
 derived AS (SELECT * FROM read_parquet({file}))"""
 BASE = """,
 base AS (
-    SELECT c.* EXCLUDE (sources), coalesce(d.sources, 0) AS sources, coalesce(d.articles, 0) AS articles, d.last_report, d.killed,
+    SELECT c.* EXCLUDE (sources), {sources} AS sources, coalesce(d.articles, 0) AS articles, d.last_report, d.killed,
            coalesce(d.disputed, false) AS disputed
     FROM clusters c LEFT JOIN derived d ON d.cluster_id = c.id
     {where})
@@ -145,10 +145,13 @@ def _literal(path: Path) -> str:
 def _cte(store: Store, query: ClusterQuery, clause: Where, config: FuseConfig = FuseConfig()) -> tuple[str, dict]:
     """The WITH clause that ends in `base` (the matching clusters with their derived columns) and its parameters."""
     cached = CACHED.format(file=_literal(_cached_derived(store, config, query.as_of)))
+    # independent sources as the fuse stage counts them (wire copies with their original); as of a day, the
+    # distinct outlets among the articles published by then
+    sources = "coalesce(d.sources, 0)" if query.as_of else "coalesce(c.sources, d.sources, 0)"
     params = dict(clause.params)
     if query.as_of is not None:
         params["as_of"] = query.as_of  # the filter on first report
-    return "WITH " + cached + BASE.format(where=clause.sql), params
+    return "WITH " + cached + BASE.format(where=clause.sql, sources=sources), params
 
 
 MEMBER_EVENTS = ("SELECT 1 FROM cluster_members m JOIN events e ON e.article_id = m.article_id AND e.id = m.event_id "

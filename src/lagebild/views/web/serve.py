@@ -57,7 +57,7 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8000, out: TextIO 
 
     from .app import create_app
 
-    sock = bind(host, port)  # first: a busy port is the error a user sees, whatever else is wrong
+    sock = bind(host, port)  # a busy port is named first, whatever else is wrong
     try:
         app = create_app(db_path)
     except BaseException:
