@@ -25,7 +25,7 @@ from .errors import LagebildError, RejectCode
 TABLES = ("reports", "events", "claims", "rejects")
 MANIFEST_DIR = "_lagebild"
 UNKNOWN_MONTH = "unknown"
-NO_CLAIMS_NOTE = (f"no claims table: reports of schema {SCHEMA_ID} carry no claims list; who says what is in each "
+NO_CLAIMS_NOTE = ("no claims table: these reports carry no claims list; who says what is in each "
                   "report's quotes and in the events' source columns. Reports with claims get a claims table.")
 COLUMNS: dict[str, tuple[str, ...]] = {
     "reports": ("article_id", "lang", "source", "url", "title", "published", "report", "month"),
