@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from lagebild.errors import StoreLocked  # noqa: E402
 from lagebild.store import Store  # noqa: E402
+from lagebild.store.snapshot import RETRY_LOCKED_S  # noqa: E402
 from lagebild.views.web import create_app  # noqa: E402
 
 from test_api import demo_store  # noqa: E402  (tests/ is on sys.path: no package)
@@ -93,6 +94,7 @@ def test_reads_keep_working_while_an_ingest_writes(tmp_path: Path, tmp_path_fact
     assert "INFO lagebild.views.cli: ingest live.duckdb: 60 stored, 0 unchanged, 0 rejected so far" in err
     assert "INFO lagebild.views.cli: ingest live.duckdb: fused the events of 60 articles" in err
     assert during_lock >= 1, f"the ingest never held the lock while requests ran ({answered} answered)"
+    time.sleep(RETRY_LOCKED_S)  # a copy found locked is kept that long before the store is tried again
     after = client.get("/api/articles", params={"limit": 1000}).json()["count"]
     assert before < after == before + 60  # once the ingest has finished, reads see what it wrote
 
