@@ -7,7 +7,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from .words import path_id
+from .words import figure_range, path_id
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 
@@ -91,13 +91,7 @@ def figure_chart(claims: list[dict[str, Any]], width: int = 360, height: int = 1
 
 
 def _bounds(low: float | None, high: float | None) -> str:
-    if low is not None and high is not None:
-        return f"{low:,.0f}" if low == high else f"{low:,.0f}–{high:,.0f}"
-    if low is not None:
-        return f"≥ {low:,.0f}"
-    if high is not None:
-        return f"≤ {high:,.0f}"
-    return "?"
+    return figure_range({"low": low, "high": high})
 
 
 def bounds(claim: dict[str, Any]) -> str:
