@@ -8,6 +8,14 @@ from typing import Any
 
 from .store import Store
 
+# An event with its article, time, place and source entity; the filters of EventFilter refer to these aliases.
+EVENT_FROM = """
+FROM events e
+JOIN articles a ON a.id = e.article_id
+LEFT JOIN times t ON t.article_id = e.article_id AND t.id = e.time
+LEFT JOIN entities loc ON loc.article_id = e.article_id AND loc.id = e.location
+LEFT JOIN entities src ON src.article_id = e.article_id AND src.id = e.source_entity
+"""
 EVENT_SELECT = """
 SELECT e.article_id, e.id, e.type, e.mode, e.modality, e.source_kind, e.source_text, e.trigger_text,
        e.actors, e.targets, e.quantities, e.location, e.time,
@@ -17,13 +25,7 @@ SELECT e.article_id, e.id, e.type, e.mode, e.modality, e.source_kind, e.source_t
        coalesce(t.granularity, a.published_granularity) AS granularity,
        t.text AS time_text, src.name AS source_name,
        loc.name AS location_name, loc.place_name, loc.country, loc.lat, loc.lon, loc.place_kind,
-       substr(a.text, e.sentence_start + 1, e.sentence_end - e.sentence_start) AS sentence
-FROM events e
-JOIN articles a ON a.id = e.article_id
-LEFT JOIN times t ON t.article_id = e.article_id AND t.id = e.time
-LEFT JOIN entities loc ON loc.article_id = e.article_id AND loc.id = e.location
-LEFT JOIN entities src ON src.article_id = e.article_id AND src.id = e.source_entity
-"""
+       substr(a.text, e.sentence_start + 1, e.sentence_end - e.sentence_start) AS sentence""" + EVENT_FROM
 
 
 @dataclass(frozen=True)

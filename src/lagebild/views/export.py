@@ -19,7 +19,7 @@ from typing import IO, Any
 from babel import Locale
 
 from ..store import Store
-from ..store.queries import EVENT_SELECT, EventFilter, list_events, quantities_of
+from ..store.queries import EVENT_FROM, EVENT_SELECT, EventFilter, list_events, quantities_of
 
 ACLED_COLUMNS = (
     "event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type", "actor1", "actor2",
@@ -315,12 +315,7 @@ SELECT e.article_id, e.id, e.type, e.mode, e.modality, e.source_kind,
        coalesce(t.granularity, a.published_granularity) AS granularity, t.text AS time_text,
        loc.name AS location_name, loc.place_name, loc.country, loc.lat, loc.lon, loc.place_kind,
        substr(a.text, e.sentence_start + 1, e.sentence_end - e.sentence_start) AS sentence
-FROM events e
-JOIN articles a ON a.id = e.article_id
-LEFT JOIN times t ON t.article_id = e.article_id AND t.id = e.time
-LEFT JOIN entities loc ON loc.article_id = e.article_id AND loc.id = e.location
-LEFT JOIN entities src ON src.article_id = e.article_id AND src.id = e.source_entity
-"""
+""" + EVENT_FROM
 
 
 def export_parquet(store: Store, path: Path, filters: EventFilter) -> int:
