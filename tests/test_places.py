@@ -110,7 +110,7 @@ def test_fold_place_ignores_case_accents_and_dashes() -> None:
 def test_index_is_built_lazily_once_per_instance(monkeypatch: pytest.MonkeyPatch) -> None:
     builds: list[int] = []
     monkeypatch.setattr(PlaceResolver, "build_index", lambda self: builds.append(1) or PlaceIndex())
-    resolver = PlaceResolver()
+    resolver = PlaceResolver(cached=False)
     assert builds == []
     assert resolver.candidates("Kiew", "de") == [] and resolver.candidates("Moskau", "de") == []
     assert builds == [1]
@@ -135,3 +135,42 @@ def test_the_country_named_in_the_text_counts_even_when_it_is_no_entity(resolver
 def test_palma_on_mallorca_is_the_spanish_city(resolver: PlaceResolver) -> None:
     (palma,) = resolve(resolver, "Auf Mallorca hat die Polizei in Palma zwei Männer festgenommen.", "Palma")
     assert palma is not None and palma.country == "ES"
+
+
+def test_cached_index_answers_as_the_built_one(tmp_path, monkeypatch) -> None:
+    """The index read back from the disk cache gives the same records as a fresh build, and is reused."""
+    monkeypatch.setenv("LAGEBILD_CACHE", str(tmp_path))
+    built = PlaceResolver(cached=False)
+    first = PlaceResolver()
+    assert first.index.names  # built and written to the cache
+    assert len(list(tmp_path.glob("places-*.pickle"))) == 1
+    second = PlaceResolver()  # reads it
+    for name in ("Kiew", "Frankfurt", "Nairobi", "Mosambik", "Sachsen-Anhalt", "Palma"):
+        expected = [(r.name, r.kind, r.country, r.admin1, r.geonames_id) for r in built.candidates(name, "de")]
+        for resolver in (first, second):
+            assert [(r.name, r.kind, r.country, r.admin1, r.geonames_id)
+                    for r in resolver.candidates(name, "de")] == expected
+    assert second.index.blocked == built.index.blocked
+    assert second.candidates("Kiew", "de")[0] is second.candidates("Kyjiw", "de")[0]  # one object per record
+
+
+def test_a_cache_holding_a_class_is_refused_and_rebuilt(tmp_path, monkeypatch) -> None:
+    """A tampered cache file cannot run code: it is ignored and replaced by a fresh build."""
+    import pickle
+
+    from lagebild.extract.place_cache import index_path
+
+    monkeypatch.setenv("LAGEBILD_CACHE", str(tmp_path))
+    resolver = PlaceResolver()
+    path = index_path(resolver, "place_aliases.tsv")
+    path.write_bytes(pickle.dumps((1, [PlaceRecord(name="X", kind="city")], {}, [])))
+    assert resolver.candidates("Moskau", "de")[0].name == "Moscow"
+    assert PlaceResolver().candidates("Moskau", "de")[0].name == "Moscow"  # the rewritten cache reads back
+
+
+def test_an_unwritable_cache_is_skipped(tmp_path, monkeypatch) -> None:
+    """Where the cache cannot be written, the index is built and used all the same."""
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("LAGEBILD_CACHE", str(blocker / "cache"))
+    assert PlaceResolver().candidates("Warschau", "de")[0].name == "Warsaw"

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -33,6 +33,7 @@ from typing import Any
 
 from ..config import SUPPORTED_LANGUAGES
 from ..lang import language_data
+from .place_cache import index_path, read_cached, write_cached
 
 PLACE_ALIAS_FILE = "place_aliases.tsv"
 GRAMMAR_FILE = "grammar.json"
@@ -85,7 +86,7 @@ class PlaceRecord:
 class PlaceIndex:
     """Folded name -> candidate records; `blocked` names are never places."""
 
-    names: dict[str, list[PlaceRecord]] = field(default_factory=dict)
+    names: MutableMapping[str, list[PlaceRecord]] = field(default_factory=dict)
     blocked: set[str] = field(default_factory=set)
 
     def add(self, name: str, record: PlaceRecord) -> None:
@@ -127,11 +128,12 @@ def _load_json(path: Path) -> Any:
 
 
 class PlaceResolver:
-    """Resolves place mentions; builds its name index lazily, once per instance."""
+    """Resolves place mentions; reads its name index from the disk cache, or builds it, on first use."""
 
     def __init__(self, languages: Sequence[str] = SUPPORTED_LANGUAGES, min_city_population: int = 15000,
-                 dominance: float = 10.0, min_dominant_population: int = 100_000) -> None:
+                 dominance: float = 10.0, min_dominant_population: int = 100_000, cached: bool = True) -> None:
         self.languages = tuple(languages)
+        self.cached = cached
         self.min_city_population = min_city_population
         self.dominance = dominance
         self.min_dominant_population = min_dominant_population
@@ -142,9 +144,14 @@ class PlaceResolver:
 
     @property
     def index(self) -> PlaceIndex:
-        """The name index, built on first use."""
+        """The name index, read from the cache (`place_cache`) or built on first use."""
         if self._index is None:
-            self._index = self.build_index()
+            path = index_path(self, PLACE_ALIAS_FILE) if self.cached else None
+            self._index = read_cached(path) if path else None
+            if self._index is None:
+                self._index = self.build_index()
+                if path:
+                    write_cached(path, self._index)
         return self._index
 
     def build_index(self) -> PlaceIndex:
