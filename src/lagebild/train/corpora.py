@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,26 +35,28 @@ def germeval_tag(tag: str) -> str:
     return f"{prefix}-{GERMEVAL_MAP[label]}" if label in GERMEVAL_MAP else "O"
 
 
-def read_germeval(path: Path) -> Iterator[Sent]:
-    """GermEval 2014: the official .tsv (idx, token, outer, inner) or the derived train .bio (token, tag)."""
-    words: list[str] = []
-    tags: list[str] = []
+def _tab_blocks(path: Path, is_comment: Callable[[str], bool]) -> Iterator[list[list[str]]]:
+    """Blank-line separated blocks of tab-separated rows, comment lines skipped."""
+    rows: list[list[str]] = []
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             line = line.rstrip("\n")
-            if line.startswith("#\t") or line.startswith("# "):
+            if is_comment(line):
                 continue
-            if not line.strip():
-                if words:
-                    yield Sent(words, ner=_repair_bio(tags))
-                words, tags = [], []
-                continue
-            cols = line.split("\t")
-            word, tag = (cols[1], cols[2]) if len(cols) >= 4 else (cols[0], cols[1])
-            words.append(word)
-            tags.append(germeval_tag(tag))
-    if words:
-        yield Sent(words, ner=_repair_bio(tags))
+            if line.strip():
+                rows.append(line.split("\t"))
+            elif rows:
+                yield rows
+                rows = []
+    if rows:
+        yield rows
+
+
+def read_germeval(path: Path) -> Iterator[Sent]:
+    """GermEval 2014: the official .tsv (idx, token, outer, inner) or the derived train .bio (token, tag)."""
+    for rows in _tab_blocks(path, lambda line: line.startswith(("#\t", "# "))):
+        pairs = [(cols[1], cols[2]) if len(cols) >= 4 else (cols[0], cols[1]) for cols in rows]
+        yield Sent([word for word, _ in pairs], ner=_repair_bio([germeval_tag(tag) for _, tag in pairs]))
 
 
 def _repair_bio(tags: list[str]) -> list[str]:
@@ -69,24 +71,9 @@ def _repair_bio(tags: list[str]) -> list[str]:
 
 def read_uner(path: Path) -> Iterator[Sent]:
     """Universal NER .iob2 (idx, token, tag, ...); OTH-less PER/ORG/LOC."""
-    words: list[str] = []
-    tags: list[str] = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            line = line.rstrip("\n")
-            if line.startswith("#"):
-                continue
-            if not line.strip():
-                if words:
-                    yield Sent(words, ner=_repair_bio(tags))
-                words, tags = [], []
-                continue
-            cols = line.split("\t")
-            words.append(cols[1])
-            tag = cols[2]
-            tags.append(tag if tag == "O" or tag[2:] in NER_LABELS else "O")
-    if words:
-        yield Sent(words, ner=_repair_bio(tags))
+    for rows in _tab_blocks(path, lambda line: line.startswith("#")):
+        tags = [cols[2] if cols[2] == "O" or cols[2][2:] in NER_LABELS else "O" for cols in rows]
+        yield Sent([cols[1] for cols in rows], ner=_repair_bio(tags))
 
 
 def read_conllu(path: Path, *, stts: bool = True) -> Iterator[Sent]:
