@@ -207,3 +207,27 @@ def test_cli_exports_claims(tmp_path):
     assert result.exit_code == 0 and duckdb.sql(f"SELECT count(*) FROM '{out}'").fetchall()[0][0] == 5
     missing = runner.invoke(app, ["export", "--db", str(path), "--format", "claims-parquet"])
     assert missing.exit_code == 2 and "--out" in missing.output
+
+
+def test_acled_admin1_is_the_region_name_where_the_shipped_data_knows_it(tmp_path):
+    from lagebild.views.admin1 import admin1
+
+    from crisis import report
+
+    munich = {"name": "Munich", "country": "DE", "lat": 48.14, "lon": 11.58, "geonames_id": 2867714, "kind": "city"}
+    houston = {"name": "Houston", "country": "US", "lat": 29.76, "lon": -95.36, "geonames_id": 4699066, "kind": "city"}
+    berlin = {"name": "Berlin", "country": "DE", "lat": 52.52, "lon": 13.40, "geonames_id": 2950159, "kind": "capital"}
+    donetsk = {"name": "Donetsk Oblast", "country": "UA", "lat": 48.0, "lon": 37.8, "geonames_id": None, "kind": "region"}
+    with Store(tmp_path / "regions.duckdb") as store:
+        claimants = ("Polizei", "Feuerwehr", "Bürgermeisterin", "Gouverneur")  # different words: no wire copies
+        actors = ("Bewaffnete", "Unbekannte", "Angreifer", "Milizen")
+        store.write([report(f"r{i}", "2024-05-06", "Wire", claimants[i], 2, 2, place=place, actor=actors[i])
+                     for i, place in enumerate((munich, houston, berlin, donetsk))])
+        fuse(store)
+        out = io.StringIO()
+        export_acled_csv(store, out, EventFilter())
+    regions = {r["location"]: r["admin1"] for r in csv.DictReader(io.StringIO(out.getvalue()))}
+    # Berlin's region (DE.16) has no name in the shipped data: empty rather than guessed. The fuse stage places
+    # a mention in a region by its country, and the region becomes admin1.
+    assert regions == {"Munich": "Bavaria", "Houston": "Texas", "Berlin": "", "UA": "Donetsk Oblast"}
+    assert admin1("Germany", "DE", 2921044, "country") == "" and admin1("Donbas", "UA", None, "region") == ""
