@@ -240,6 +240,7 @@ def test_article_page_highlights(page: playwright_api.Page, base_url: str) -> No
     richest = max(articles, key=lambda a: (a["events"], a["quantities"]))
     page.goto(base_url + "/articles")
     assert re.match(r"1–\d+ of \d+ articles", page.locator("h1").inner_text())
+    page.screenshot(path=str(SHOTS / "articles.png"), full_page=True)
     page.click(f"a[href='/articles/{richest['id']}']")
     page.wait_for_url(f"**/articles/{richest['id']}")
     report = page.request.get(f"{base_url}/api/articles/{richest['id']}").json()
