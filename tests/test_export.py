@@ -228,6 +228,6 @@ def test_acled_admin1_is_the_region_name_where_the_shipped_data_knows_it(tmp_pat
         export_acled_csv(store, out, EventFilter())
     regions = {r["location"]: r["admin1"] for r in csv.DictReader(io.StringIO(out.getvalue()))}
     # Berlin's region (DE.16) has no name in the shipped data: empty rather than guessed. The fuse stage places
-    # a mention in a region by its country, and the region becomes admin1.
-    assert regions == {"Munich": "Bavaria", "Houston": "Texas", "Berlin": "", "UA": "Donetsk Oblast"}
+    # a mention in a region by its country (location: the country's name), and the region becomes admin1.
+    assert regions == {"Munich": "Bavaria", "Houston": "Texas", "Berlin": "", "Ukraine": "Donetsk Oblast"}
     assert admin1("Germany", "DE", 2921044, "country") == "" and admin1("Donbas", "UA", None, "region") == ""

@@ -171,7 +171,7 @@ def acled_cluster_row(cluster_id: str, fact: dict[str, Any]) -> dict[str, Any]:
         "iso": numeric_iso(row["country"]),
         "country": _country_name(row["country"]),
         "admin1": cluster_admin1(fact),
-        "location": row["place_name"] or "",
+        "location": _country_name(row["country"]) if row["place_name"] == row["country"] else row["place_name"] or "",
         "latitude": row["lat"] if row["lat"] is not None else "",
         "longitude": row["lon"] if row["lon"] is not None else "",
         "geo_precision": 1 if row["place_name"] and row["place_name"] != row["country"] else (3 if row["country"] else ""),
