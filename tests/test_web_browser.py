@@ -24,6 +24,8 @@ if not CHROMIUM.exists():
     pytest.skip(f"no browser at {CHROMIUM} (make test installs Debian's chromium where apt-get can)",
                 allow_module_level=True)
 
+from lagebild.store import Store  # noqa: E402
+from lagebild.views.timeline import figure_text  # noqa: E402
 from lagebild.views.web import create_app  # noqa: E402
 
 from crisis import crisis_store  # noqa: E402  (tests/ is on sys.path: no package)
@@ -63,6 +65,20 @@ def crisis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def same_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server over 30 identical reports of one event (collapsed claims and mentions)."""
+    from lagebild.fuse import fuse
+
+    from crisis import report
+
+    path = tmp_path_factory.mktemp("browser-same") / "same.duckdb"
+    with Store(path) as store:
+        store.write([report(f"same-{i}", "2024-05-07", "Wire", "Polizei", 5, 5) for i in range(30)])
+        fuse(store)
+    yield from _serve(path)
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[playwright_api.Browser]:
     SHOTS.mkdir(parents=True, exist_ok=True)
     with playwright_api.sync_playwright() as p:
@@ -72,9 +88,12 @@ def browser() -> Iterator[playwright_api.Browser]:
 
 
 def _watched(tab: playwright_api.Page, errors: list[str]) -> playwright_api.Page:
+    """Script errors, CSP violations and any request beyond this machine (the map is offline) count as errors."""
     tab.set_default_timeout(10_000)
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
     tab.on("console", lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None)
+    tab.on("request", lambda req: None if req.url.startswith(("http://127.0.0.1:", "data:", "blob:"))
+           else errors.append(f"request off the machine: {req.url}"))
     return tab
 
 
@@ -221,6 +240,7 @@ def test_article_page_highlights(page: playwright_api.Page, base_url: str) -> No
     richest = max(articles, key=lambda a: (a["events"], a["quantities"]))
     page.goto(base_url + "/articles")
     assert re.match(r"1–\d+ of \d+ articles", page.locator("h1").inner_text())
+    page.screenshot(path=str(SHOTS / "articles.png"), full_page=True)
     page.click(f"a[href='/articles/{richest['id']}']")
     page.wait_for_url(f"**/articles/{richest['id']}")
     report = page.request.get(f"{base_url}/api/articles/{richest['id']}").json()
@@ -264,3 +284,143 @@ def test_phone_width_never_scrolls_sideways(phone: playwright_api.Page, base_url
         phone.screenshot(path=str(SHOTS / f"mobile-{name}.png"), full_page=True)
     phone.goto(base_url + "/?type=PROTEST")
     assert _map_ready(phone) == phone.request.get(base_url + "/api/map?type=PROTEST").json()["count"]
+
+
+# ---- each item of issue 12 on a real screen ----
+
+def _ids(page: playwright_api.Page) -> list[str]:
+    return [str(i) for i in page.locator("#timeline li.item").evaluate_all("els => els.map(e => e.dataset.id)")]
+
+
+def _api_ids(page: playwright_api.Page, base_url: str, query: str) -> list[str]:
+    return [c["id"] for c in page.request.get(f"{base_url}/api/clusters?{query}").json()["clusters"]]
+
+
+def test_search_claimant_outlet_actor_filters_and_every_sort(page: playwright_api.Page, base_url: str) -> None:
+    for name, value in (("q", "Wahlgesetz"), ("claimant", "Staatsradio"), ("outlet", "Central Asia Wire"),
+                        ("actor", "Abdyrachmanow")):
+        page.goto(base_url + "/")
+        page.fill(f"#filters input[name={name}]", value)
+        with page.expect_navigation(wait_until="load"):
+            page.press(f"#filters input[name={name}]", "Enter")  # the form applies; the URL keeps the filter
+        assert page.url.startswith(f"{base_url}/?{name}=")
+        expected = page.request.get(base_url + "/api/clusters", params={name: value}).json()
+        assert 0 < expected["total"] < page.request.get(base_url + "/api/clusters").json()["total"], (name, value)
+        assert _ids(page) == [c["id"] for c in expected["clusters"]], name
+        assert page.locator("#count").inner_text().startswith(f"1–{expected['total']} of ")
+        assert page.locator(f"#filters input[name={name}]").input_value() == value
+    page.screenshot(path=str(SHOTS / "timeline-actor.png"), full_page=True)
+    orders = {}
+    for sort in ("fatalities", "sources", "reported", "-date", "date"):
+        page.goto(base_url + ("/?sort=reported" if sort == "date" else "/"))
+        with page.expect_navigation(wait_until="load"):
+            page.select_option("select[name=sort]", sort)  # applies at once
+        assert page.url == base_url + ("/" if sort == "date" else f"/?sort={sort}")
+        orders[sort] = _ids(page)
+        assert orders[sort] == _api_ids(page, base_url, f"sort={sort}"), sort
+    assert len({tuple(o) for o in orders.values()}) == len(orders)  # each sort gives its own order
+    page.screenshot(path=str(SHOTS / "timeline-sorted.png"), full_page=True)
+
+
+def test_cards_speak_in_plain_words(page: playwright_api.Page, crisis_url: str) -> None:
+    page.goto(crisis_url + "/")
+    attack = page.locator("#timeline li.item.disputed")
+    assert attack.locator(".fig[data-category=killed]").inner_text() == \
+        "killed ≥19 · Bezirksverwalter 19 · Regierung 22 · Rotes Kreuz ≥30"
+    card = page.request.get(crisis_url + "/api/clusters?disputed=1").json()["clusters"][0]
+    assert card["articles"] == 4 and card["sources"] < 4  # independent sources: a wire copy counts with its original
+    assert "⚠ sources disagree" in attack.inner_text()
+    assert f"{card['sources']} sources · 4 articles" in attack.inner_text()
+    quiet = page.locator("#timeline li.item:not(.disputed)")
+    assert "1 source · 1 article" in quiet.inner_text()  # "1 article", not "1 articles"
+    assert "Assault in Pemba, Mozambique, 6 May 2024" == attack.locator("a.open").inner_text()
+    countries = page.locator(".facet[data-facet=country] a").all_inner_texts()
+    assert sorted(countries) == ["Kyrgyzstan", "Mozambique"]  # names, not codes
+    page.goto(crisis_url + "/articles/pemba-1")
+    when = page.locator("table.events tbody td").nth(2).inner_text()
+    assert when == "am Montag 6 May 2024" and "2024-05-06" not in when  # a readable time, not a TIMEX value
+    page.goto(crisis_url + "/?country=Mosambik")  # a country by its German name
+    assert page.locator("#filters input[name=country]").input_value() == "Mozambique"
+    assert page.locator("#timeline li.item").count() == 1
+
+
+def test_cluster_page_claimant_table_as_of_and_the_open_bound_legend(page: playwright_api.Page,
+                                                                    crisis_url: str) -> None:
+    attack = page.request.get(crisis_url + "/api/clusters?disputed=1").json()["clusters"][0]["id"]
+    for as_of in (None, "2024-05-07"):
+        page.goto(f"{crisis_url}/clusters/{attack}" + (f"?as_of={as_of}" if as_of else ""))
+        claims = page.request.get(f"{crisis_url}/api/clusters/{attack}" + (f"?as_of={as_of}" if as_of else "")).json()
+        header = page.locator("table.claimants thead th").all_inner_texts()
+        assert header == ["claimant", *sorted(claims["figures"])]
+        rows = page.locator("table.claimants tbody tr")
+        names = set()
+        for i in range(rows.count()):
+            cells = rows.nth(i).locator("td").all_inner_texts()
+            names.add(cells[0])
+            for category, cell in zip(header[1:], cells[1:]):
+                own = [c for c in claims["figures"][category] if (c["source_name"] or c["source_kind"]) == cells[0]]
+                if not own:
+                    assert cell == ""
+                    continue
+                newest = max(c["reported"] for c in own)  # the claimant's latest figure, with its day
+                assert any(cell.startswith(figure_text(c) + " (") for c in own if c["reported"] == newest), cell
+        assert names == {c["source_name"] for c in claims["figures"]["killed"]}
+        assert page.locator(".legend-note").inner_text().startswith("A pale bar running to the top edge")
+    assert "Rotes Kreuz" in page.locator("table.claimants").inner_text()
+    assert "≥30" not in page.locator("table.claimants").inner_text()  # reported on 9 May: not known by the 7th
+    assert "showing what was reported by 7 May 2024" in page.locator(".asof").inner_text()
+    page.screenshot(path=str(SHOTS / "cluster-as-of.png"), full_page=True)
+
+
+def test_identical_claims_and_mentions_show_once_with_a_count(page: playwright_api.Page, same_url: str) -> None:
+    cluster = page.request.get(same_url + "/api/clusters").json()["clusters"][0]["id"]
+    page.goto(f"{same_url}/clusters/{cluster}")
+    assert page.locator("li.member").count() == 1 and page.locator("li.member .repeat").inner_text() == "×30"
+    rows = page.locator("table.claims tbody tr")
+    assert rows.count() == 1 and rows.first.locator("td.count").inner_text() == "×30"
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 3000, f"{height} px tall"
+    page.screenshot(path=str(SHOTS / "cluster-collapsed.png"), full_page=True)
+
+
+def test_map_marker_size_grows_with_the_death_toll(page: playwright_api.Page, crisis_url: str) -> None:
+    page.goto(crisis_url + "/")
+    points = page.request.get(crisis_url + "/api/map").json()["points"]
+    assert _map_ready(page) == len(points) == 2
+    groups = page.locator("#leaflet .marker-cluster")
+    while groups.count():
+        groups.first.click()
+        page.wait_for_timeout(600)
+    markers = page.locator("#leaflet path.event-marker")
+    sizes = {page.evaluate("el => el.getAttribute('stroke')", markers.nth(i).element_handle()):
+             markers.nth(i).bounding_box()["width"] for i in range(markers.count())}
+    # the disputed attack (dark rim, at least 30 killed) is drawn larger than the protest with no death toll
+    assert sizes["#8b0000"] > sizes["#ffffff"]
+    assert "Circle area grows with" in page.locator(".map-legend").inner_text()
+
+
+def test_download_parquet_and_the_claims_of_this_view(page: playwright_api.Page, base_url: str,
+                                                      tmp_path: Path) -> None:
+    import duckdb
+
+    page.goto(base_url + "/?type=ASSAULT")
+    view = page.request.get(base_url + "/api/clusters?type=ASSAULT").json()
+    parquet = tmp_path / "clusters.parquet"
+    parquet.write_bytes(page.request.get(base_url + page.locator("a.download[data-format=parquet]")
+                                         .get_attribute("href")).body())
+    assert sorted(r[0] for r in duckdb.sql(f"SELECT cluster_id FROM '{parquet}'").fetchall()) == \
+        sorted(c["id"] for c in view["clusters"])
+    link = page.locator("a.download[data-format=claims-csv]")
+    assert link.get_attribute("href") == "/download/claims-csv?type=ASSAULT" and link.inner_text() == "CSV"
+    with page.expect_download() as info:
+        link.click()
+    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8"))))
+    assert {r["cluster_id"] for r in rows} <= {c["id"] for c in view["clusters"]}
+    for cluster in view["clusters"]:  # every figure claim on the cluster page is a row, with its bounds
+        figures = page.request.get(f"{base_url}/api/clusters/{cluster['id']}").json()["figures"]
+        for claim in (c for claims in figures.values() for c in claims):
+            assert any(r["cluster_id"] == cluster["id"] and r["figure_text"] == claim["text"]
+                       and r["low"] == ("" if claim["low"] is None else f"{claim['low']:g}") for r in rows), claim
+    claims_parquet = page.request.get(base_url + page.locator("a.download[data-format=claims-parquet]")
+                                      .get_attribute("href"))
+    assert claims_parquet.ok and claims_parquet.body()[:4] == b"PAR1"

@@ -273,6 +273,26 @@ def test_map_points_follow_the_filters(client: TestClient) -> None:
     assert 'data-points="/api/map?country=MZ"' in html
 
 
+def test_download_the_claims_of_this_view(client: TestClient) -> None:
+    import csv
+    import io
+
+    html = client.get("/", params={"country": "Mosambik", "as_of": "2024-05-07"}, headers=HTML).text
+    link = re.search(r'data-format="claims-csv" href="([^"]+)"', html).group(1)
+    assert unescape(link) == "/download/claims-csv?country=MZ&as_of=2024-05-07"
+    response = client.get(unescape(link))
+    assert response.headers["content-type"].startswith("text/csv")
+    assert 'filename="claims.csv"' in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert sorted((r["claimant"], r["low"], r["high"]) for r in rows) == [
+        ("Bezirksverwalter", "19", "19"), ("Regierung", "22", "22"), ("Rotes Kreuz", "27", "")]  # not the later 30
+    assert {r["cluster_id"] for r in rows} == {pemba(client)["id"]}
+    assert all(r["outlet"] != '=HYPERLINK("http://x")' for r in rows)  # neutralised, as in every CSV
+    protest = client.get("/download/claims-parquet", params={"type": "PROTEST"})
+    assert protest.status_code == 200 and protest.content[:4] == b"PAR1"
+    assert client.get("/download/claims-xlsx").status_code == 404
+
+
 def test_cluster_page_sides_reasons_chart_and_claimant_table(client: TestClient) -> None:
     card = pemba(client)
     page = client.get(f"/clusters/{card['id']}", headers=HTML).text

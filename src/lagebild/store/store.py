@@ -153,6 +153,13 @@ class Store:
             self._create_schema()
         self._check_layout()
 
+    @classmethod
+    def over(cls, con: duckdb.DuckDBPyConnection, path: Path | str) -> Store:
+        """A Store on a connection that is already open and checked (a cursor of another Store's database)."""
+        store = cls.__new__(cls)
+        store.path, store.con, store._types = Path(path), con, {}
+        return store
+
     def __enter__(self) -> Store:
         return self
 

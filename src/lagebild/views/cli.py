@@ -61,6 +61,8 @@ class ExportFormat(str, Enum):
     parquet = "parquet"
     acled_csv = "acled-csv"
     geojson = "geojson"
+    claims_csv = "claims-csv"
+    claims_parquet = "claims-parquet"
 
 
 ModelOption = typer.Option(None, "--model", help="Entity model: accurate (fine-tuned encoder) or fast (CNN) "
@@ -394,8 +396,10 @@ def events(
 
 @app.command()
 def export(
-    format: ExportFormat = typer.Option(..., "--format", "-f", help="jsonl, parquet, acled-csv or geojson"),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file (required for parquet; else stdout)"),
+    format: ExportFormat = typer.Option(..., "--format", "-f",
+                                        help="jsonl, parquet, acled-csv, geojson, claims-csv or claims-parquet"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o",
+                                       help="Output file (required for parquet and claims-parquet; else stdout)"),
     db: Optional[Path] = DbOption,
     type: Optional[str] = TypeOption,
     place: Optional[str] = PlaceOption,
@@ -404,24 +408,28 @@ def export(
     modality: Optional[str] = ModalityOption,
     source_kind: Optional[str] = SourceKindOption,
 ) -> None:
-    """Export the store: full reports (jsonl), events (parquet, acled-csv, geojson)."""
+    """Export the store: full reports (jsonl), events (parquet, geojson), clusters (acled-csv), claims (claims-*)."""
     from ..store import Store
+    from .claim_export import export_claims_csv, export_claims_parquet
     from .export import TEXT_EXPORTS, export_parquet
 
     filters = _event_filter(type, place, since, until, modality, source_kind)
+    binary = {ExportFormat.parquet: export_parquet, ExportFormat.claims_parquet: export_claims_parquet}
+    text = {**TEXT_EXPORTS, "claims-csv": export_claims_csv}
     with Store(_settings(db).db_path, read_only=True) as store:
-        if format is ExportFormat.parquet:
+        if format in binary:
             if out is None:
-                raise typer.BadParameter("parquet needs a file: --out FILE.parquet", param_hint="--out")
-            count = export_parquet(store, out, filters)
+                raise typer.BadParameter(f"{format.value} needs a file: --out FILE.parquet", param_hint="--out")
+            count = binary[format](store, out, filters)
         else:
             stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
             try:
-                count = TEXT_EXPORTS[format.value](store, stream, filters)
+                count = text[format.value](store, stream, filters)
             finally:
                 if out:
                     stream.close()
-    unit = {"jsonl": "reports", "acled-csv": "clusters"}.get(format.value, "events")
+    unit = {"jsonl": "reports", "acled-csv": "clusters", "claims-csv": "claims", "claims-parquet": "claims"}.get(
+        format.value, "events")
     stderr.print(f"exported {count} {unit}"
                  + (f" → {out}" if out else ""))
 

@@ -1,5 +1,7 @@
 """Exports of the store: report JSON lines, Parquet, ACLED-style CSV (one row per cluster) and GeoJSON.
 
+ACLED's `admin1` is the region name of the cluster's place where the shipped data knows it (`views/admin1.py`).
+
 CSV cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage return) are
 written with a leading apostrophe; numbers stay numbers.
 """
@@ -20,6 +22,7 @@ from babel import Locale
 
 from ..store import Store
 from ..store.queries import EVENT_FROM, EVENT_SELECT, EventFilter, list_events, quantities_of
+from .admin1 import admin1
 
 ACLED_COLUMNS = (
     "event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type", "actor1", "actor2",
@@ -89,12 +92,14 @@ def _cluster_facts(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
     members = store.query(
         """SELECT m.cluster_id, e.article_id, e.modality, e.source_kind, a.source AS outlet, a.title,
                   substr(a.text, e.sentence_start + 1, e.sentence_end - e.sentence_start) AS sentence,
+                  loc.place_name, loc.country, loc.geonames_id, loc.place_kind,
                   (SELECT list(n.name ORDER BY n.id) FROM entities n WHERE n.article_id = e.article_id
                      AND list_contains(json_extract_string(e.actors, '$[*]'), n.id)) AS actors,
                   (SELECT list(n.name ORDER BY n.id) FROM entities n WHERE n.article_id = e.article_id
                      AND list_contains(json_extract_string(e.targets, '$[*]'), n.id)) AS targets
            FROM cluster_members m JOIN events e ON e.article_id = m.article_id AND e.id = m.event_id
            JOIN articles a ON a.id = m.article_id
+           LEFT JOIN entities loc ON loc.article_id = e.article_id AND loc.id = e.location
            WHERE m.cluster_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY a.published_earliest NULLS LAST, e.article_id""",
         [ids])
     facts: dict[str, dict[str, Any]] = {cid: {"row": clusters[cid], "members": []} for cid in ids if cid in clusters}
@@ -119,6 +124,21 @@ def cluster_fatalities(summary: dict[str, dict[str, Any]]) -> tuple[int, dict[st
 
     chosen = next((c for c in killed["latest_by_source"].values() if bounds(c)[0] == figure), None)
     return int(figure), chosen
+
+
+def cluster_admin1(fact: dict[str, Any]) -> str:
+    """The region of the cluster's place, as its members resolved it; '' where unknown.
+
+    The members placed where the cluster is placed decide; a cluster placed by country only (a region is not a
+    fuse place) takes the region its members name when they all name one.
+    """
+    row = fact["row"]
+    found = [(m["place_name"] == row["place_name"], admin1(m["place_name"], m["country"], m["geonames_id"],
+                                                          m["place_kind"]))
+             for m in fact["members"] if m["country"] == row["country"]]
+    here = _most_common(region for same, region in found if same)
+    regions = {region for _, region in found if region}
+    return here or (regions.pop() if len(regions) == 1 else "")
 
 
 def acled_cluster_row(cluster_id: str, fact: dict[str, Any]) -> dict[str, Any]:
@@ -150,8 +170,8 @@ def acled_cluster_row(cluster_id: str, fact: dict[str, Any]) -> dict[str, Any]:
         "actor2": _most_common(t for m in members for t in (m["targets"] or [])[:1]) or "",
         "iso": numeric_iso(row["country"]),
         "country": _country_name(row["country"]),
-        "admin1": "",
-        "location": row["place_name"] or "",
+        "admin1": cluster_admin1(fact),
+        "location": _country_name(row["country"]) if row["place_name"] == row["country"] else row["place_name"] or "",
         "latitude": row["lat"] if row["lat"] is not None else "",
         "longitude": row["lon"] if row["lon"] is not None else "",
         "geo_precision": 1 if row["place_name"] and row["place_name"] != row["country"] else (3 if row["country"] else ""),
@@ -203,7 +223,7 @@ def cluster_features(store: Store, ids: list[str]) -> list[dict[str, Any]]:
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
                          "properties": {
                              "cluster_id": cid, "title": cluster_name(row), "type": row["type"], "mode": row["mode"],
-                             "place": row["place_name"], "country": row["country"],
+                             "place": row["place_name"], "country": row["country"], "admin1": cluster_admin1(fact),
                              "earliest": row["earliest"].isoformat() if row["earliest"] else None,
                              "latest": row["latest"].isoformat() if row["latest"] else None,
                              "outlet": sorted({m["outlet"] for m in fact["members"] if m["outlet"]}),
@@ -213,7 +233,7 @@ def cluster_features(store: Store, ids: list[str]) -> list[dict[str, Any]]:
 
 
 PARQUET_CLUSTER_COLUMNS = ("cluster_id VARCHAR, title VARCHAR, type VARCHAR, mode VARCHAR, place VARCHAR, "
-                           "country VARCHAR, iso INTEGER, latitude DOUBLE, longitude DOUBLE, earliest DATE, "
+                           "country VARCHAR, admin1 VARCHAR, iso INTEGER, latitude DOUBLE, longitude DOUBLE, earliest DATE, "
                            "latest DATE, articles INTEGER, mentions INTEGER, outlets VARCHAR[], claimants VARCHAR[], "
                            "fatalities INTEGER, disputed BOOLEAN, figures VARCHAR")
 
@@ -231,7 +251,8 @@ def cluster_parquet(store: Store, ids: list[str]) -> bytes:
         claimants = sorted({(c.get("source_name") or c.get("source_kind") or "?") for s in fact["figures"].values()
                             for c in s["latest_by_source"].values()})
         rows.append((cid, cluster_name(row), row["type"], row["mode"], row["place_name"], row["country"],
-                     iso if iso != "" else None, row["lat"], row["lon"], row["earliest"], row["latest"],
+                     cluster_admin1(fact), iso if iso != "" else None, row["lat"], row["lon"], row["earliest"],
+                     row["latest"],
                      row["article_count"], row["mention_count"],
                      sorted({m["outlet"] for m in fact["members"] if m["outlet"]}), claimants,
                      cluster_fatalities(fact["figures"])[0], any(s["conflicts"] for s in fact["figures"].values()),

@@ -22,6 +22,7 @@ from ...store import Store
 from ...store.queries import EventFilter
 from ...store.snapshot import ReadSnapshots, StoreBusy
 from .. import export
+from ..claim_export import ClaimScope, claims_download
 from . import cards, data, listing, words
 from .filters import SORTS, ClusterQuery, parse
 from .outlines import svg_map
@@ -49,7 +50,9 @@ SECURITY_HEADERS = {
 HTML_OR_JSON: dict[int | str, dict[str, Any]] = {200: {"content": {"text/html": {}, "application/json": {}},
                       "description": "The HTML page, or its JSON twin with ?format=json or Accept: application/json"}}
 DOWNLOADS = {"csv": ("text/csv; charset=utf-8", "acled.csv"), "geojson": ("application/geo+json", "clusters.geojson"),
-             "parquet": ("application/vnd.apache.parquet", "clusters.parquet")}
+             "parquet": ("application/vnd.apache.parquet", "clusters.parquet"),
+             "claims-csv": ("text/csv; charset=utf-8", "claims.csv"),
+             "claims-parquet": ("application/vnd.apache.parquet", "claims.parquet")}
 
 
 def text_param(description: str | None = None) -> Any:
@@ -276,7 +279,8 @@ def create_app(db_path: Path | str) -> FastAPI:
     @app.get("/download/{fmt}", tags=["pages"], summary="Download this view",
              responses={200: {"content": {v[0]: {} for v in DOWNLOADS.values()}}})
     def download(fmt: str, query: ClusterQuery = Depends(cluster_query), s: Store = Depends(store)) -> Response:
-        """The clusters matching the filters (all pages): csv (ACLED columns), geojson or parquet."""
+        """The clusters matching the filters (all pages): csv (ACLED columns), geojson or parquet; or their claims
+        (claims-csv, claims-parquet: one row per claim, as known on `as_of` when it is set)."""
         if fmt not in DOWNLOADS:
             raise HTTPException(404, f"no download format {fmt[:20]!r}; one of {', '.join(DOWNLOADS)}")
         if query.errors:
@@ -284,7 +288,10 @@ def create_app(db_path: Path | str) -> FastAPI:
         every = ClusterQuery(**{**query.__dict__, "page": 1, "per_page": DOWNLOAD_LIMIT, "errors": ()})
         ids = [r["id"] for r in listing.page(s, every)[0]]
         media, name = DOWNLOADS[fmt]
-        body = export.cluster_download(s, ids, fmt)
+        if fmt.startswith("claims-"):
+            body = claims_download(s, ClaimScope(cluster_ids=tuple(ids), as_of=query.as_of), fmt.split("-", 1)[1])
+        else:
+            body = export.cluster_download(s, ids, fmt)
         return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     # ---- JSON API ----

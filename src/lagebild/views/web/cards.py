@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from ...fuse.figures import summarise
@@ -55,8 +55,11 @@ class Card:
     figures: list[CategoryFigures]
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
-        return asdict(self)
+        """JSON-ready (what dataclasses.asdict gives, built directly: it runs for every card of every page)."""
+        out = dict(vars(self))
+        out["figures"] = [{**vars(f), "latest": [dict(vars(c)) for c in f.latest], "conflicts": list(f.conflicts)}
+                          for f in self.figures]
+        return out
 
 
 def _range(summary: dict[str, Any]) -> str:

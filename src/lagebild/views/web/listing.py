@@ -154,12 +154,14 @@ def _cte(store: Store, query: ClusterQuery, clause: Where, config: FuseConfig = 
     return "WITH " + cached + BASE.format(where=clause.sql, sources=sources), params
 
 
-MEMBER_EVENTS = ("SELECT 1 FROM cluster_members m JOIN events e ON e.article_id = m.article_id AND e.id = m.event_id "
-                 "{joins} WHERE m.cluster_id = c.id AND {cond}")
+# A filter on member events is a semi-join on the cluster id (one pass over the members), not a correlated
+# EXISTS per cluster.
+MEMBER_EVENTS = ("SELECT m.cluster_id FROM cluster_members m JOIN events e ON e.article_id = m.article_id "
+                 "AND e.id = m.event_id {joins} WHERE {cond}")
 
 
 def _exists(cond: str, joins: str = "") -> str:
-    return f"EXISTS ({MEMBER_EVENTS.format(joins=joins, cond=cond)})"
+    return f"c.id IN ({MEMBER_EVENTS.format(joins=joins, cond=cond)})"
 
 
 @dataclass(frozen=True)
@@ -207,12 +209,12 @@ def where(query: ClusterQuery, config: FuseConfig = FuseConfig()) -> Where:
     if query.claimant:
         pattern = like("claimant", query.claimant)
         clauses.append(
-            f"(EXISTS (SELECT 1 FROM cluster_figures f WHERE f.cluster_id = c.id AND f.source_name ILIKE {pattern}) OR "
+            f"(c.id IN (SELECT f.cluster_id FROM cluster_figures f WHERE f.source_name ILIKE {pattern}) OR "
             + _exists(f"(s.name ILIKE {pattern} OR e.source_text ILIKE {pattern})",
                       "LEFT JOIN entities s ON s.article_id = e.article_id AND s.id = e.source_entity") + ")")
     if query.outlet:
-        clauses.append("EXISTS (SELECT 1 FROM cluster_members m JOIN articles a ON a.id = m.article_id "
-                       f"WHERE m.cluster_id = c.id AND a.source ILIKE {like('outlet', query.outlet)})")
+        clauses.append("c.id IN (SELECT m.cluster_id FROM cluster_members m JOIN articles a ON a.id = m.article_id "
+                       f"WHERE a.source ILIKE {like('outlet', query.outlet)})")
     if query.actor:
         clauses.append(_exists(
             f"n.name ILIKE {like('actor', query.actor)}",

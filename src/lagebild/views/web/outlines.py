@@ -88,6 +88,29 @@ def _ring_path(ring: list[list[float]], xy: Any) -> str:
     return " ".join(parts) + ("Z" if all(abs(a[0] - b[0]) <= 180 for a, b in zip(ring, ring[1:])) else "")
 
 
+def _projection(lon0: float, lon1: float, lat0: float, lat1: float, width: int, height: int) -> Any:
+    """lon/lat -> SVG x/y for a frame."""
+    scale, y_scale = width / (lon1 - lon0), height / (lat1 - lat0)
+
+    def xy(lon: float, lat: float) -> tuple[float, float]:
+        return round((lon - lon0) * scale, 1), round((lat1 - lat) * y_scale, 1)
+    return xy
+
+
+@lru_cache(maxsize=64)
+def _country_paths(lon0: float, lon1: float, lat0: float, lat1: float, width: int,
+                   height: int) -> tuple[dict[str, str], ...]:
+    """The outlines inside a frame as SVG paths; kept per frame, since the same places give the same frame."""
+    xy = _projection(lon0, lon1, lat0, lat1, width, height)
+    paths = []
+    for country in countries():
+        b = country["bbox"]
+        if b[2] < lon0 or b[0] > lon1 or b[3] < lat0 or b[1] > lat1:
+            continue
+        paths.append({"name": country["name"], "d": " ".join(_ring_path(ring, xy) for ring in country["rings"])})
+    return tuple(paths)
+
+
 def svg_map(markers: list[dict[str, Any]], width: int = 640, height: int = 400) -> dict[str, Any]:
     """Country paths and marker positions for an equirectangular view around the markers."""
     lats = [m["lat"] for m in markers] or [0.0]
@@ -106,19 +129,8 @@ def svg_map(markers: list[dict[str, Any]], width: int = 640, height: int = 400) 
     else:
         extra = (span_x / aspect - span_y) / 2
         lat0, lat1 = lat0 - extra, lat1 + extra
-    scale = width / (lon1 - lon0)
-    y_scale = height / (lat1 - lat0)
-
-    def xy(lon: float, lat: float) -> tuple[float, float]:
-        return round((lon - lon0) * scale, 1), round((lat1 - lat) * y_scale, 1)
-
-    paths = []
-    for country in countries():
-        b = country["bbox"]
-        if b[2] < lon0 or b[0] > lon1 or b[3] < lat0 or b[1] > lat1:
-            continue
-        d = " ".join(_ring_path(ring, xy) for ring in country["rings"])
-        paths.append({"name": country["name"], "d": d})
+    xy = _projection(lon0, lon1, lat0, lat1, width, height)
+    paths = _country_paths(lon0, lon1, lat0, lat1, width, height)
     step = 5 if lon1 - lon0 <= 90 else 30
     grid = [{"x": xy(lon, 0)[0], "label": f"{lon}°"} for lon in range(-180, 181, step) if lon0 <= lon <= lon1]
     grid_y = [{"y": xy(0, lat)[1], "label": f"{lat}°"} for lat in range(-90, 91, step) if lat0 <= lat <= lat1]
