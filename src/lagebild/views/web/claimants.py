@@ -26,7 +26,7 @@ from ...store import Store
 from ...views.timeline import figure_text
 from . import words
 from .filters import ClusterQuery
-from .listing import base_cte, named_rows
+from .listing import base_cte, named_rows, store_version
 
 LISTED = 25  # per-cluster figures listed in one cell (newest first); the rest are counted
 CATEGORY_ORDER = ("killed", "injured", "arrested", "displaced", "participants", "troops")
@@ -37,17 +37,45 @@ LEGEND = ("One row per claimant (its canonical key: one source under all its nam
           "event's own, since they are part of it. A nationwide figure is a running tally: the newest is shown, "
           "never added. Open “per cluster” for every figure with its cluster, scope and report date.")
 
-LATEST_SQL = """,
+# The claims of the clusters in view (as of a day), each claimant's latest per cluster, category and scope (the
+# fuse stage's series), its scope class ('' for the event's own figure), and whether it is in its class's total:
+# the latest of its cluster for an added class, the newest of all for a nationwide tally. Claimant and ordering as
+# in `fuse.figures` (source_of, summarise).
+MARKED = """,
 figs AS (
     SELECT f.*, coalesce(nullif(f.claimant_key, ''), lower(trim(coalesce(nullif(f.source_name, ''),
-               nullif(f.source_kind, ''), '?')))) AS src, coalesce(f.scope, '') AS series_scope
+               nullif(f.source_kind, ''), '?')))) AS src
     FROM cluster_figures f WHERE f.cluster_id IN (SELECT id FROM base)
-      AND ($as_of IS NULL OR f.reported <= $as_of))
-SELECT cluster_id, coalesce(category, 'other') AS category, src, source_name, source_kind, claimant_key, scope,
-       value, low, high, text, reported, article_id, quantity_id, count(*) OVER (PARTITION BY src) AS src_claims,
-       row_number() OVER (PARTITION BY cluster_id, category, src, series_scope
-                          ORDER BY reported DESC NULLS LAST, article_id DESC, quantity_id DESC) AS rn
-FROM figs"""
+      AND ($as_of IS NULL OR f.reported <= $as_of)),
+latest AS (
+    SELECT cluster_id, coalesce(category, 'other') AS category, src, scope, value, low, high, reported, article_id,
+           quantity_id, array_to_string(list_filter(string_split(coalesce(scope, ''), '|'),
+                                       lambda p: p = 'nation' OR starts_with(p, 'group:')), '|') AS cls
+    FROM figs
+    QUALIFY row_number() OVER (PARTITION BY cluster_id, category, src, coalesce(scope, '')
+                               ORDER BY reported DESC NULLS LAST, article_id DESC, quantity_id DESC) = 1),
+marked AS (
+    SELECT *, list_contains(string_split(cls, '|'), 'nation') AS tally,
+           row_number() OVER (PARTITION BY src, category, cls,
+                                           CASE WHEN list_contains(string_split(cls, '|'), 'nation') THEN '' ELSE cluster_id END
+                              ORDER BY reported DESC NULLS LAST, article_id DESC, quantity_id DESC) = 1 AS in_total,
+           CASE WHEN low IS NULL AND high IS NULL THEN value ELSE low END AS lo,
+           CASE WHEN low IS NULL AND high IS NULL THEN value ELSE high END AS hi
+    FROM latest)"""
+# Per claimant, category and scope class: the bounds added up (known lower bounds; upper bounds unless one is open);
+# and per claimant (category NULL) the clusters it has a figure in.
+TOTALS_SQL = MARKED + """
+SELECT src, category, cls, any_value(tally) AS tally, sum(lo) FILTER (WHERE in_total) AS low,
+       CASE WHEN bool_or(hi IS NULL) FILTER (WHERE in_total) THEN NULL ELSE sum(hi) FILTER (WHERE in_total) END AS high,
+       count(*) FILTER (WHERE in_total) AS clusters, count(*) AS figures, max(reported) AS last_reported,
+       count(DISTINCT cluster_id) AS covers
+FROM marked GROUP BY GROUPING SETS ((src, category, cls), (src))"""
+# The figures a cell lists: the newest first, at most LISTED, for the claimants on one page.
+LISTED_SQL = MARKED + """
+SELECT * FROM marked WHERE src IN (SELECT unnest($shown::VARCHAR[]))
+QUALIFY row_number() OVER (PARTITION BY src, category
+                           ORDER BY reported DESC NULLS LAST, article_id DESC, quantity_id DESC) <= $listed
+ORDER BY src, category, reported DESC NULLS LAST, article_id DESC, quantity_id DESC"""
 NAMES_SQL = """,
 figs AS (
     SELECT f.*, coalesce(nullif(f.claimant_key, ''), lower(trim(coalesce(nullif(f.source_name, ''),
@@ -176,70 +204,22 @@ def claim_scope_text(claim: dict[str, Any], places: dict[tuple[str, str], str]) 
     return scope_text(claim.get("scope"), {eid: name for (aid, eid), name in places.items() if aid == article})
 
 
-def _add(total: tuple[float | None, float | None, bool], claim: dict[str, Any]) -> tuple[float | None, float | None, bool]:
-    """Bounds added up: (sum of known lower bounds, sum of upper bounds, whether some upper bound is open)."""
-    low, high = bounds(claim)
-    known_low = None if low == float("-inf") else low
-    low_sum = total[0] if known_low is None else (total[0] or 0.0) + known_low
-    if high == float("inf"):
-        return low_sum, None, True
-    return low_sum, None if total[2] else (total[1] or 0.0) + high, total[2]
-
-
-def scope_class(scope: str | None) -> str:
-    """What a figure is added up with: '' for the event's own (no scope, a named place), else its group or nation."""
-    return "|".join(p for p in (scope or "").split("|") if p == "nation" or p.startswith("group:"))
-
-
-def _latest_per_cluster(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    latest: dict[str, dict[str, Any]] = {}
-    for claim in claims:
-        best = latest.get(claim["cluster_id"])
-        if best is None or _order(claim) > _order(best):
-            latest[claim["cluster_id"]] = claim
-    return list(latest.values())
-
-
-def _summed(claims: list[dict[str, Any]]) -> tuple[float | None, float | None]:
-    total: tuple[float | None, float | None, bool] = (None, None, False)
-    for claim in claims:
-        total = _add(total, claim)
-    return total[0], total[1]
-
-
-def _totals(claims: list[dict[str, Any]]) -> dict[str, tuple[ScopeTotal, list[dict[str, Any]]]]:
-    """Per scope class: its total (a sum over clusters, or a nationwide tally's newest figure) and the claims in it."""
-    classes: dict[str, list[dict[str, Any]]] = {}
-    for claim in claims:
-        classes.setdefault(scope_class(claim.get("scope")), []).append(claim)
-    out = {}
-    for scope, members in classes.items():
-        tally = "nation" in scope.split("|")
-        used = [max(members, key=_order)] if tally else _latest_per_cluster(members)
-        low, high = _summed(used)
-        out[scope] = (ScopeTotal(scope, scope_text(scope), words.figure_range({"low": low, "high": high}), low, high,
-                                 len({c["cluster_id"] for c in used}), not tally), used)
-    return out
-
-
-def _cell(category: str, claims: list[dict[str, Any]], clusters: dict[str, str],
+def _cell(category: str, totals: list[dict[str, Any]], listed: list[dict[str, Any]], clusters: dict[str, str],
           places: dict[tuple[str, str], str], as_of: date | None) -> Cell:
-    """One cell from a claimant's latest claim per cluster and scope in one category."""
-    totals = _totals(claims)
-    in_total = {id(c) for _, used in totals.values() for c in used}
-    listed = sorted(claims, key=_order, reverse=True)
+    """One cell from its totals per scope class and the figures it lists."""
     query = f"?as_of={as_of.isoformat()}" if as_of else ""
     figures = [ClusterFigure(
         cluster_id=c["cluster_id"], cluster=clusters.get(c["cluster_id"], c["cluster_id"]),
         url=f"/clusters/{words.path_id(c['cluster_id'])}{query}", figure=_range(c), low=c.get("low"),
         high=c.get("high"), reported=c.get("reported"), scope=c.get("scope"),
-        scope_text=claim_scope_text(c, places), in_total=id(c) in in_total) for c in listed[:LISTED]]
-    event = totals[""][0] if "" in totals else None
-    scoped = [totals[k][0] for k in sorted(totals) if k]
-    reported = [c["reported"] for c in claims if c.get("reported")]
+        scope_text=claim_scope_text(c, places), in_total=bool(c["in_total"])) for c in listed]
+    by_class = {t["cls"]: ScopeTotal(t["cls"], scope_text(t["cls"]), words.figure_range(t), t["low"], t["high"],
+                                     int(t["clusters"]), not t["tally"]) for t in totals}
+    event = by_class.pop("", None)
     return Cell(category, event.total if event else "", event.low if event else None, event.high if event else None,
-                event.clusters if event else 0, scoped, max(reported, default=None), figures,
-                max(0, len(listed) - LISTED))
+                event.clusters if event else 0, [by_class[k] for k in sorted(by_class)],
+                max((t["last_reported"] for t in totals if t["last_reported"]), default=None), figures,
+                sum(int(t["figures"]) for t in totals) - len(listed))
 
 
 def _range(claim: dict[str, Any]) -> str:
@@ -248,19 +228,15 @@ def _range(claim: dict[str, Any]) -> str:
     return words.figure_range({"low": None if low == float("-inf") else low, "high": None if high == float("inf") else high})
 
 
-def _order(claim: dict[str, Any]) -> tuple[Any, ...]:
-    return (claim.get("reported") or date.min, claim.get("article_id") or "", claim.get("quantity_id") or "")
-
-
-def _name_counts(rows: list[dict[str, Any]]) -> dict[str, tuple[list[str], str]]:
-    """Per claimant: its names, the most used first, and its most used kind."""
+def _name_counts(rows: list[dict[str, Any]]) -> dict[str, tuple[list[str], str, int]]:
+    """Per claimant: its names, the most used first, its most used kind, and its number of claims."""
     names: dict[str, Counter[str]] = {}
     kinds: dict[str, Counter[str]] = {}
     for r in rows:
         names.setdefault(r["src"], Counter())[r["name"]] += int(r["n"])
         kinds.setdefault(r["src"], Counter())[r["kind"] or "?"] += int(r["n"])
-    return {src: (_ranked(count),
-                  min(kinds[src].items(), key=lambda kv: (-kv[1], kv[0]))[0]) for src, count in names.items()}
+    return {src: (_ranked(count), min(kinds[src].items(), key=lambda kv: (-kv[1], kv[0]))[0], sum(count.values()))
+            for src, count in names.items()}
 
 
 def _ranked(names: Counter[str]) -> list[str]:
@@ -268,42 +244,70 @@ def _ranked(names: Counter[str]) -> list[str]:
     return [n for n, _ in sorted(names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0].casefold()))]
 
 
-def table(store: Store, query: ClusterQuery, path: str = "/claimants") -> ClaimantTable:
-    """The claimant table for the clusters a query keeps (its sort is ignored; its page pages the claimants)."""
+@dataclass(frozen=True)
+class _Sums:
+    """What the whole table needs before one page is drawn: totals per claimant and category, names, coverage."""
+
+    clusters: int
+    totals: dict[str, dict[str, list[dict[str, Any]]]]
+    covers: dict[str, int]
+    names: dict[str, tuple[list[str], str, int]]
+    order: list[str]
+
+
+_SUMS: dict[tuple[str, tuple[tuple[str, str], ...]], _Sums] = {}
+
+
+def _sums(store: Store, query: ClusterQuery) -> _Sums:
+    """The table's sums for a query's filters, kept per store version and filters (paging reuses them)."""
+    key = (store_version(store), tuple(sorted(query.filters().items())))
+    if key not in _SUMS:
+        if len(_SUMS) > 64:
+            _SUMS.clear()
+        _SUMS[key] = _compute_sums(store, query)
+    return _SUMS[key]
+
+
+def _compute_sums(store: Store, query: ClusterQuery) -> _Sums:
     cte, params = base_cte(store, query)
     clusters = int(named_rows(store, cte + "SELECT count(*) AS n FROM base", params)[0]["n"])
     params = {**params, "as_of": query.as_of}  # the claims reported by then (None: all)
-    latest = [r for r in named_rows(store, cte + LATEST_SQL, params) if r["rn"] == 1]
-    named = _name_counts(named_rows(store, cte + NAMES_SQL, params))
-    by_source: dict[str, list[dict[str, Any]]] = {}
-    for row in latest:
-        by_source.setdefault(row["src"], []).append(row)
-    order = sorted(by_source, key=lambda s: (-len({r["cluster_id"] for r in by_source[s]}),
-                                             named[s][0][0].casefold(), s))
-    shown = order[query.offset:query.offset + query.per_page]
-    rows_on_page = [r for s in shown for r in by_source[s]]
-    cluster_names = _cluster_names(store, {r["cluster_id"] for r in rows_on_page})
-    places = scope_places(store, rows_on_page)
-    rows = [_row(src, by_source[src], named[src], cluster_names, places, query.as_of) for src in shown]
-    more = query.offset + len(rows) < len(order)
+    totals: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    covers: dict[str, int] = {}
+    for row in named_rows(store, cte + TOTALS_SQL, params):
+        if row["category"] is None:
+            covers[row["src"]] = int(row["covers"])
+        else:
+            totals.setdefault(row["src"], {}).setdefault(row["category"], []).append(row)
+    names = _name_counts(named_rows(store, cte + NAMES_SQL, params))
+    order = sorted(totals, key=lambda s: (-covers[s], names[s][0][0].casefold(), s))
+    return _Sums(clusters, totals, covers, names, order)
+
+
+def table(store: Store, query: ClusterQuery, path: str = "/claimants") -> ClaimantTable:
+    """The claimant table for the clusters a query keeps (its sort is ignored; its page pages the claimants)."""
+    sums = _sums(store, query)
+    shown = sums.order[query.offset:query.offset + query.per_page]
+    listed: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    if shown:
+        cte, params = base_cte(store, query)
+        for row in named_rows(store, cte + LISTED_SQL, {**params, "as_of": query.as_of, "shown": shown,
+                                                        "listed": LISTED}):
+            listed.setdefault((row["src"], row["category"]), []).append(row)
+    every = [c for rows in listed.values() for c in rows]
+    cluster_names = _cluster_names(store, {c["cluster_id"] for c in every})
+    places = scope_places(store, every)
+    rows = [ClaimantRow(key=src, kind=sums.names[src][1], name=sums.names[src][0][0], names=sums.names[src][0],
+                        claims=sums.names[src][2], clusters=sums.covers[src],
+                        cells={cat: _cell(cat, items, listed.get((src, cat), []), cluster_names, places, query.as_of)
+                               for cat, items in sorted(sums.totals[src].items())}) for src in shown]
+    more = query.offset + len(rows) < len(sums.order)
     return ClaimantTable(
-        filters=query.filters(), errors=list(query.errors), clusters=clusters,
-        categories=ordered_categories({r["category"] for r in latest}), page=query.page, per_page=query.per_page,
-        total=len(order), count=len(rows), first=query.offset + 1 if rows else 0, last=query.offset + len(rows),
-        next=query.url(path, page=query.page + 1) if more else None,
+        filters=query.filters(), errors=list(query.errors), clusters=sums.clusters,
+        categories=ordered_categories({cat for cells in sums.totals.values() for cat in cells}), page=query.page,
+        per_page=query.per_page, total=len(sums.order), count=len(rows), first=query.offset + 1 if rows else 0,
+        last=query.offset + len(rows), next=query.url(path, page=query.page + 1) if more else None,
         prev=query.url(path, page=query.page - 1) if query.page > 1 else None, legend=LEGEND, rows=rows)
-
-
-def _row(src: str, claims: list[dict[str, Any]], named: tuple[list[str], str], clusters: dict[str, str],
-         places: dict[tuple[str, str], str], as_of: date | None) -> ClaimantRow:
-    by_category: dict[str, list[dict[str, Any]]] = {}
-    for claim in claims:
-        by_category.setdefault(claim["category"], []).append(claim)
-    names, kind = named
-    return ClaimantRow(key=src, kind=kind, name=names[0], names=names, claims=int(claims[0]["src_claims"]),
-                       clusters=len({c["cluster_id"] for c in claims}),
-                       cells={cat: _cell(cat, items, clusters, places, as_of)
-                              for cat, items in sorted(by_category.items())})
 
 
 def _cluster_names(store: Store, ids: set[str]) -> dict[str, str]:
