@@ -70,3 +70,43 @@ def crisis_store(path: Path) -> Path:
             store.write(crisis_reports())
             fuse(store)
     return path
+
+
+MONTEPUEZ = {"name": "Montepuez", "country": "MZ", "lat": -13.13, "lon": 38.99, "geonames_id": 1037125, "kind": "city"}
+
+
+def keyed(made: Report, key: str, scope: dict | None = None) -> Report:
+    """The report with one claim by its claimant under a canonical key, its figure optionally scoped."""
+    data = made.model_dump(mode="json", by_alias=True)
+    claimant = data["entities"][1]
+    if scope:
+        data["quantities"][0]["scope"] = scope
+    data["claims"] = [{"id": "cl1", "claimant": {"kind": "official", "entity": "e2", "text": claimant["name"],
+                                                 "key": key},
+                       "modality": "reported", "event": "ev1", "quantity": "q1", "evidence": data["events"][0]["sentence"]}]
+    return Report.model_validate(data)
+
+
+def crisis_wide_reports() -> list[Report]:
+    """Two attacks told by the same claimants under other names, with a nationwide tally, and a protest elsewhere."""
+    red_cross, government = "official:red-cross", "official:government"
+    return [
+        keyed(report("w-pemba-1", "2024-05-07", "Canal Norte", "Rotes Kreuz", 27, None), red_cross),
+        keyed(report("w-pemba-2", "2024-05-09", "Canal Norte", "Rotes Kreuz", 30, None), red_cross),
+        keyed(report("w-pemba-3", "2024-05-07", "Rádio Moçambique", "Regierung", 22, 22), government),
+        keyed(report("w-mont-1", "2024-05-10", "Wire", "Red Cross", 5, 5, place=MONTEPUEZ), red_cross),
+        keyed(report("w-mont-2", "2024-05-10", "Wire", "die Regierung", None, 6, place=MONTEPUEZ), government),
+        keyed(report("w-mont-3", "2024-05-11", "Wire", "Regierung", 100, None, place=MONTEPUEZ), government,
+              {"level": "nation"}),
+        keyed(report("w-osh-1", "2024-05-08", "Steppe Wire", "Polizei", 2, 2, place=OSH, actor="Demonstranten",
+                     type_="PROTEST", mode=None, category="injured"), "official:police"),
+    ]
+
+
+def crisis_wide_store(path: Path) -> Path:
+    """The crisis-wide reports written to a store and fused."""
+    if not path.exists():
+        with Store(path) as store:
+            store.write(crisis_wide_reports())
+            fuse(store)
+    return path

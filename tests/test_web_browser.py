@@ -372,6 +372,48 @@ def test_cluster_page_claimant_table_as_of_and_the_open_bound_legend(page: playw
     page.screenshot(path=str(SHOTS / "cluster-as-of.png"), full_page=True)
 
 
+def test_claimants_across_the_crisis_follow_the_filters(page: playwright_api.Page, phone: playwright_api.Page,
+                                                        base_url: str) -> None:
+    page.goto(base_url + "/?type=ASSAULT")
+    page.click("#claimants-link")  # the timeline links to the table for its own filters
+    page.wait_for_url("**/claimants?type=ASSAULT")
+    table = page.request.get(base_url + "/api/claimants?type=ASSAULT").json()
+    assert page.locator("#count").inner_text().startswith(
+        f"1–{table['total']} of {table['total']} claimant{'s' if table['total'] != 1 else ''} across")
+    assert page.locator("table.crisis-claimants thead th").all_inner_texts() == [
+        "claimant", "kind", "clusters", *table["categories"]]
+    rows = page.locator("table.crisis-claimants tbody tr")
+    assert rows.count() == len(table["rows"]) >= 2
+    for i, row in enumerate(table["rows"]):  # each cell as the API computes it, headline and clusters covered
+        shown = rows.nth(i)
+        assert shown.get_attribute("data-key") == row["key"]
+        assert shown.locator("td.who b").inner_text() == row["name"]
+        for category, cell in row["cells"].items():
+            td = shown.locator(f"td.cell[data-category='{category}']")
+            if cell["total"]:
+                assert td.locator(".total").inner_text() == cell["total"]
+                assert td.locator(".covers").inner_text() == f"in {cell['clusters']} cluster" + "s" * (cell["clusters"] != 1)
+            assert td.locator("details li").count() == len(cell["figures"])
+    radio = page.locator("tr[data-key='media:state-radio'] td.cell[data-category=killed]")
+    assert radio.locator(".scoped").inner_text().startswith("nationwide")  # one row, the scope as a detail
+    radio.locator("summary").click()
+    assert radio.locator("details li a").first.is_visible()
+    assert "The newest is shown, never added".lower() in page.locator("#legend").inner_text().lower()
+    page.screenshot(path=str(SHOTS / "claimants.png"), full_page=True)
+
+    page.fill("#filters input[name=as_of]", "2023-03-18")  # as of a day: applies at once, the URL keeps it
+    page.wait_for_url("**/claimants?type=ASSAULT&as_of=2023-03-18")
+    early = page.request.get(base_url + "/api/claimants?type=ASSAULT&as_of=2023-03-18").json()
+    assert page.locator("table.crisis-claimants tbody tr").count() == len(early["rows"])
+    assert "as known on 18 Mar 2023" in page.locator("h1").inner_text()
+
+    phone.goto(base_url + "/claimants")
+    phone.wait_for_load_state("networkidle")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"claimants: {width} px wide"
+    phone.screenshot(path=str(SHOTS / "mobile-claimants.png"), full_page=True)
+
+
 def test_identical_claims_and_mentions_show_once_with_a_count(page: playwright_api.Page, same_url: str) -> None:
     cluster = page.request.get(same_url + "/api/clusters").json()["clusters"][0]["id"]
     page.goto(f"{same_url}/clusters/{cluster}")

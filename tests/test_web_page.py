@@ -24,7 +24,7 @@ from lagebild.views.web.filters import country_code, parse  # noqa: E402
 from lagebild.views.web.listing import page as listing_page  # noqa: E402
 from lagebild.views.web.render import date_ticks, highlight, y_ticks  # noqa: E402
 
-from crisis import crisis_store  # noqa: E402
+from crisis import crisis_store, crisis_wide_store  # noqa: E402
 from test_api import demo_store  # noqa: E402
 
 HTML = {"accept": "text/html"}
@@ -62,7 +62,7 @@ def test_only_http_urls_become_links(client: TestClient) -> None:
 
 def _html_pages(client: TestClient) -> list[str]:
     cluster = pemba(client)["id"]
-    return ["/", "/?disputed=1&sort=fatalities", "/?country=Narnia", f"/clusters/{cluster}", "/articles",
+    return ["/", "/?disputed=1&sort=fatalities", "/?country=Narnia", f"/clusters/{cluster}", "/claimants", "/articles",
             "/articles/pemba-1", f"/articles/{quote(ODD_ID, safe='')}", "/no/such/page"]
 
 
@@ -344,3 +344,95 @@ def test_article_page_in_plain_words(client: TestClient) -> None:
     assert "Pemba, Mozambique" in page
     listing = client.get("/articles", headers=HTML).text
     assert "1–5 of 5 articles" in listing
+
+
+# ---- claimants across the crisis: claimant key x category ----
+
+@pytest.fixture(scope="module")
+def wide(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+    return TestClient(create_app(crisis_wide_store(tmp_path_factory.mktemp("wide") / "wide.duckdb")))
+
+
+def _cells(table: dict) -> dict[str, dict[str, tuple]]:
+    """Per claimant key and category: (headline, clusters, [(scope, total, added)], [(figure, scope, in total)])."""
+    return {r["key"]: {cat: (c["total"], c["clusters"], [(t["scope_text"], t["total"], t["added"]) for t in c["scoped"]],
+                             [(f["figure"], f["scope_text"], f["in_total"]) for f in c["figures"]])
+                       for cat, c in r["cells"].items()} for r in table["rows"]}
+
+
+def test_claimants_across_the_crisis_add_up_the_latest_figure_per_cluster(wide: TestClient) -> None:
+    table = wide.get("/claimants", params={"format": "json"}).json()
+    assert table == wide.get("/api/claimants").json()  # one resource, two URLs
+    assert (table["clusters"], table["total"], table["categories"]) == (3, 3, ["killed", "injured"])
+    rows = {r["key"]: r for r in table["rows"]}
+    assert rows["official:red-cross"]["name"] == "Rotes Kreuz"  # said twice, "Red Cross" once: one claimant
+    assert rows["official:red-cross"]["names"] == ["Rotes Kreuz", "Red Cross"]
+    assert rows["official:government"]["names"] == ["Regierung", "die Regierung"]
+    assert rows["official:government"]["kind"] == "official"
+    cells = _cells(table)
+    # Pemba ≥30 (its latest, not the earlier ≥27) + Montepuez 5: open, so at least 35, in two clusters
+    assert cells["official:red-cross"]["killed"] == ("≥ 35", 2, [], [("5", "", True), ("≥ 30", "", True)])
+    # Pemba 22 + Montepuez "up to 6": 22–28; the nationwide tally ≥100 is shown apart, never added
+    assert cells["official:government"]["killed"] == (
+        "22–28", 2, [("nationwide", "≥ 100", False)], [("≥ 100", "nationwide", True), ("≤ 6", "", True), ("22", "", True)])
+    assert cells["official:police"] == {"injured": ("2", 1, [], [("2", "", True)])}
+    assert [r["key"] for r in table["rows"]] == ["official:government", "official:red-cross", "official:police"]
+
+
+def test_claimants_follow_the_timeline_filters_as_of_and_page(wide: TestClient) -> None:
+    early = wide.get("/api/claimants", params={"as_of": "2024-05-07"}).json()
+    assert early["clusters"] == 1 and early["filters"] == {"as_of": "2024-05-07"}
+    assert _cells(early)["official:red-cross"]["killed"][:2] == ("≥ 27", 1)  # the ≥30 of 9 May is not known yet
+    assert _cells(early)["official:government"]["killed"][:3] == ("22", 1, [])
+    link = early["rows"][0]["cells"]["killed"]["figures"][0]["url"]
+    assert link.startswith("/clusters/") and link.endswith("?as_of=2024-05-07")
+    protest = wide.get("/api/claimants", params={"type": "PROTEST"}).json()
+    assert [r["key"] for r in protest["rows"]] == ["official:police"] and protest["categories"] == ["injured"]
+    first = wide.get("/api/claimants", params={"per_page": 2}).json()
+    assert (first["first"], first["last"], first["total"]) == (1, 2, 3) and first["prev"] is None
+    second = wide.get(first["next"]).json()
+    assert (second["first"], second["last"], second["total"], second["next"]) == (3, 3, 3, None)
+    assert [r["key"] for r in first["rows"] + second["rows"]] == [r["key"] for r in wide.get("/api/claimants").json()["rows"]]
+    assert wide.get("/api/claimants", params={"as_of": "soon"}).status_code == 422
+    bad = wide.get("/claimants", params={"as_of": "soon"}, headers=HTML)
+    assert bad.status_code == 400 and "as_of: expected a date" in bad.text and "<table" in bad.text
+
+
+def test_claimants_page_shows_the_cells_the_legend_and_is_linked(wide: TestClient) -> None:
+    page = wide.get("/claimants", params={"country": "Mosambik"}, headers=HTML).text
+    assert "1–2 of 2 claimants across 2 clusters" in page
+    assert "A cell adds up" in page and "never added" in page  # the legend says what a cell means
+    row = re.search(r'<tr data-key="official:government">(.*?)</tr>', page, re.S)
+    assert row is not None
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", row.group(1))).split())
+    assert text.startswith("Regierung official:government also: die Regierung official 2 22–28 in 2 clusters "
+                           "nationwide ≥ 100 newest, not added"), text
+    assert 'name="country" value="Mozambique"' in page and 'name="sort"' not in page
+    assert 'href="/?country=MZ"' in page  # back to the timeline with the same filters
+    timeline = wide.get("/", params={"country": "MZ", "sort": "fatalities", "per_page": "5"}, headers=HTML).text
+    assert 'id="claimants-link" href="/claimants?country=MZ"' in timeline
+    paths = wide.get("/openapi.json").json()["paths"]
+    assert set(paths["/claimants"]["get"]["responses"]["200"]["content"]) == {"text/html", "application/json"}
+    assert "ClaimantTable" in str(paths["/api/claimants"]["get"]["responses"]["200"])
+
+
+def test_one_claimant_row_per_key_on_the_cluster_page(tmp_path_factory: pytest.TempPathFactory) -> None:
+    app = TestClient(create_app(demo_store(tmp_path_factory.getbasetemp())))
+    attack = next(c for c in app.get("/api/clusters", params={"per_page": 100}).json()["clusters"]
+                  if c["name"].startswith("Assault in Kyrgyzstan"))
+    found = app.get(f"/api/clusters/{attack['id']}").json()
+    assert len(found["summaries"]["killed"]["latest_by_source"]) == 2  # fuse: two series (with and without scope)
+    radio = [r for r in found["claimants"]["rows"] if r["key"] == "media:state-radio"]
+    assert len(radio) == 1 and sorted(radio[0]["names"]) == ["Staatsradios", "state radio"]
+    assert radio[0]["cells"] == ["≥14 (19 Mar 2023) · nationwide ≥14 (18 Mar 2023)"]
+    crisis = {r["key"]: r for r in app.get("/api/claimants").json()["rows"]}
+    assert crisis["media:state-radio"]["cells"]["killed"]["total"] == "≥ 14"
+    for row in crisis.values():  # every added figure is that claimant's latest in its cluster (as the cluster says)
+        for category, cell in row["cells"].items():
+            added = [f for f in cell["figures"] if f["in_total"] and not re.search(r"nation|group:", f["scope"] or "")]
+            for figure in added:
+                claims = app.get(f"/api/clusters/{figure['cluster_id']}").json()["figures"][category]
+                own = [c for c in claims if c["claimant_key"] == row["key"] and c["scope"] == figure["scope"]]
+                assert max(own, key=lambda c: (c["reported"], c["article_id"]))["low"] == figure["low"]
+            lows = [f["low"] for f in added if f["low"] is not None]
+            assert cell["low"] == (sum(lows) if lows else None) and cell["clusters"] == len(added)

@@ -23,8 +23,8 @@ from ...store.queries import EventFilter
 from ...store.snapshot import ReadSnapshots, StoreBusy
 from .. import export
 from ..claim_export import ClaimScope, claims_download
-from . import cards, data, listing, words
-from .filters import SORTS, ClusterQuery, parse
+from . import cards, claimants, data, listing, words
+from .filters import PER_PAGE, SORTS, ClusterQuery, parse
 from .outlines import svg_map
 from .render import bounds, figure_chart, highlight, spans
 
@@ -236,6 +236,7 @@ def create_app(db_path: Path | str) -> FastAPI:
                   for c in items if c["lat"] is not None and c["lon"] is not None]
         extra = {"query": query, "options": data.options(s), "map": svg_map(places),
                  "map_url": query.url("/api/map", page=1),
+                 "claimants_url": query.url("/claimants", page=1, per_page=PER_PAGE, sort="date"),
                  "downloads": {fmt: query.url(f"/download/{fmt}", page=1) for fmt in DOWNLOADS}}
         return page(request, "index.html", payload, extra, status)
 
@@ -248,6 +249,22 @@ def create_app(db_path: Path | str) -> FastAPI:
             return moved(request, s, cluster_id[:MAX_ID], "/clusters/")
         charts = {category: figure_chart(claims) for category, claims in found["figures"].items()}
         return page(request, "cluster.html", found, {"c": found, "charts": charts})
+
+    @app.get("/claimants", responses=HTML_OR_JSON, tags=["pages"], summary="Claimants across the crisis")
+    def claimants_page(request: Request, query: ClusterQuery = Depends(cluster_query),
+                       s: Store = Depends(store)) -> Response:
+        """For the clusters the timeline's filters keep (as_of too): one row per canonical claimant, one column per
+        figure category; a cell adds up the claimant's latest figure per cluster, with the clusters it covers, its
+        group and nationwide figures apart, and every figure per cluster. Rows page by `page` and `per_page`; `sort`
+        is ignored (rows: most clusters first)."""
+        if query.errors and wants_json(request):
+            raise HTTPException(422, list(query.errors))
+        payload = claimants.table(s, query, request.url.path).as_dict()
+        status = 400 if query.errors else 200
+        extra = {"query": query, "options": data.options(s), "form_action": "/claimants",
+                 "timeline_url": query.url("/", page=1, per_page=PER_PAGE),
+                 "claimants_url": query.url("/claimants", page=1, per_page=PER_PAGE, sort="date")}
+        return page(request, "claimants.html", payload, extra, status)
 
     @app.get("/articles", responses=HTML_OR_JSON, tags=["pages"], summary="Articles")
     def articles_page(request: Request, q: str | None = text_param("search title and text"),
@@ -304,6 +321,14 @@ def create_app(db_path: Path | str) -> FastAPI:
         payload = timeline(s, query, request)
         payload["clusters"] = payload.pop("items")
         return jsonable_encoder(payload)
+
+    @app.get("/api/claimants", tags=["api"], response_model=claimants.ClaimantTable)
+    def api_claimants(request: Request, query: ClusterQuery = Depends(cluster_query),
+                      s: Store = Depends(store)) -> claimants.ClaimantTable:
+        """Claimants across the clusters the filters keep (the same as /claimants?format=json), N of M with `next`."""
+        if query.errors:
+            raise HTTPException(422, list(query.errors))
+        return claimants.table(s, query, request.url.path)
 
     @app.get("/api/map", tags=["api"])
     def api_map(query: ClusterQuery = Depends(cluster_query), s: Store = Depends(store)) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from ...fuse import figures_summary
 from ...store import Store
 from ...store.queries import EventFilter, list_events
 from . import words
+from .claimants import cluster_rows, scope_places
 
 _MEMO: dict[tuple[str, str], Any] = {}
 
@@ -102,7 +103,7 @@ def cluster(store: Store, cluster_id: str, as_of: date | None = None) -> dict[st
     result["figures"] = figures(store, cluster_id, as_of)
     result["figures_summary"] = figures_summary(store, result["id"])
     result["summaries"] = {cat: _summary(claims) for cat, claims in result["figures"].items()}
-    result["claimants"] = claimant_table(result["summaries"])
+    result["claimants"] = claimant_table(store, result["summaries"])
     return result
 
 
@@ -146,18 +147,10 @@ def _summary(claims: list[dict[str, Any]]) -> dict[str, Any]:
     return summary
 
 
-def claimant_table(summaries: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Claimant x category -> that claimant's latest figure."""
-    from ...views.timeline import figure_text
-
-    categories = sorted(summaries)
-    table: dict[str, dict[str, str]] = {}
-    for category, summary in summaries.items():
-        for claim in summary["latest_by_source"].values():
-            name = claim.get("source_name") or claim.get("source_kind") or "?"
-            table.setdefault(name, {})[category] = f"{figure_text(claim)} ({words.day(claim.get('reported'))})"
-    return {"categories": categories, "rows": [{"claimant": k, "cells": [v.get(c, "") for c in categories]}
-                                                for k, v in sorted(table.items(), key=lambda kv: kv[0].lower())]}
+def claimant_table(store: Store, summaries: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Claimant x category -> that claimant's latest figure per scope, one row per claimant key."""
+    claims = [c for summary in summaries.values() for c in summary["claims"]]
+    return cluster_rows(summaries, scope_places(store, claims))
 
 
 def figures(store: Store, cluster_id: str, as_of: date | None = None) -> dict[str, list[dict[str, Any]]]:

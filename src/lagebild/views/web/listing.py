@@ -238,6 +238,16 @@ def _named(store: Store, sql: str, params: dict[str, Any]) -> list[dict[str, Any
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
+def base_cte(store: Store, query: ClusterQuery) -> tuple[str, dict[str, Any]]:
+    """The WITH clause ending in `base`, the clusters a query keeps with their derived columns, and its parameters."""
+    return _cte(store, query, where(query))
+
+
+def named_rows(store: Store, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of a query with named parameters, as dicts."""
+    return _named(store, sql, params)
+
+
 def page(store: Store, query: ClusterQuery) -> tuple[list[dict[str, Any]], int]:
     """One page of clusters with sources, articles, last report, killed and disputed; and the total that match."""
     cte, params = _cte(store, query, where(query))
