@@ -97,3 +97,46 @@ def test_a_speaker_in_the_figures_own_clause_claims_it(extractor):
     police = by_figure(found, "12")
     assert police["key"] == "official:police" and police["modality"] == "reported" and police["trigger"] == "Toten"
     assert by_figure(found, "27")["key"] != "official:police"  # the police did not say 27
+
+
+@pytest.mark.parametrize("text, figure, key", [
+    ("so far, 80 people have been detained in the district, sharma said.", "80", "sharma"),
+    ("mr verma said 25 people were killed after the meeting.", "25", "verma"),
+    ("commissioner r k gupta said police arrested nearly 300 rioters.", "nearly 300", "gupta"),
+])
+def test_a_lower_cased_name_before_said_is_the_claimant(extractor, text, figure, key):
+    claim = by_figure(claims(extractor, "en", text), figure)
+    assert claim["key"].startswith("named:") and claim["key"].endswith(key) and claim["modality"] == "reported"
+
+
+def test_the_content_after_said_belongs_to_the_speaker_not_to_its_subject(extractor):
+    claim = by_figure(claims(extractor, "en", "ravi kumar said police arrested 40 men on friday."), "40")
+    assert claim["key"] != "official:police" and claim["key"].endswith("kumar")  # kumar says what the police did
+
+
+def test_a_pronoun_after_said_opens_the_content(extractor):
+    claim = by_figure(claims(extractor, "en", "The governor said he had watched police arrest 12 men."), "12")
+    assert claim["key"] == "official:governor" and claim["modality"] == "reported"
+
+
+@pytest.mark.parametrize("text, figure", [
+    # a phrase cue is not dropped for a verb that reports nothing of its own
+    ("Am Sonntag demonstrierten nach Angaben der Veranstalter rund 4.000 Menschen, die Polizei spricht von 2.500.",
+     "rund 4.000"),
+    ("Drei Tote und neun Verletzte forderte laut Polizeiangaben ein Anschlag auf einen Markt.", "neun"),
+])
+def test_a_phrase_cue_beside_a_verb_without_content_still_attributes(extractor, text, figure):
+    claim = by_figure(claims(extractor, "de", text), figure)
+    assert claim["kind"] != "author" and claim["modality"] == "reported"
+
+
+def test_nach_angaben_aus_names_the_source_after_aus(extractor):
+    claim = by_figure(claims(extractor, "de", "Nach Angaben aus Kiew wurden 15 Soldaten getötet."), "15")
+    assert claim["kind"] != "rumor" and "kie" in claim["key"] and claim["modality"] == "reported"
+
+
+def test_a_sentence_opening_wie_names_the_speaker_not_the_addressee(extractor):
+    text = ("Wie Tom Keller, ein Sprecher der Küstenwache (KW) der Presse mitteilte, seien zwölf Menschen "
+            "getötet worden.")
+    claim = by_figure(claims(extractor, "de", text), "zwölf")
+    assert claim["key"] == "named:tom keler" and claim["modality"] == "reported"

@@ -109,3 +109,8 @@ def test_not_counts(nlp):
 def test_money_and_percent_are_other(nlp):
     found = quantities(nlp, "Der Schaden beträgt 5 Millionen Euro, die Wahlbeteiligung lag bei 43,5 Prozent.")
     assert [(q["value"], q["unit"], q["category"]) for q in found] == [(5e6, "Euro", "other"), (43.5, "%", "other")]
+
+
+def test_rund_rounds_inwards_in_exact_arithmetic(nlp):
+    assert bounds(one(nlp, "Rund 7.000 Menschen demonstrierten."))[1:3] == (6300, 7700)
+    assert bounds(one(nlp, "Etwa 25 Menschen wurden verletzt."))[1:3] == (23, 27)

@@ -77,6 +77,8 @@ class AttributionLexicon:
     np_adjective_endings: tuple[str, ...] = ("e", "en", "er", "es", "em")  # lowercase adjectives inside a phrase
     trailing_cue_clause: bool = False  # "…, the ministry said": content before the comma even when not verb-first
     bare_complementizer: bool = False  # "said on Sunday that …": a complementizer opens the content without a comma
+    bare_speakers: bool = False  # lower-cased archives: the plain words between a clause start and the cue speak
+    report_source_links: frozenset[str] = frozenset()  # "nach Angaben aus Khartum": the source follows this word
     finite_verb_suffixes: tuple[str, ...] = ()  # with bare_complementizer: endings that show a clause after the cue
 
     def is_pronoun(self, tok: Token) -> bool:
@@ -117,6 +119,7 @@ class AttributionLexicon:
             np_adjective_endings=tuple(d.get("np_adjective_endings", ("e", "en", "er", "es", "em"))),
             trailing_cue_clause=bool(d.get("trailing_cue_clause", False)),
             bare_complementizer=bool(d.get("bare_complementizer", False)),
+            bare_speakers=bool(d.get("bare_speakers", False)),
             finite_verb_suffixes=tuple(d.get("finite_verb_suffixes", ())),
         )
 
@@ -310,6 +313,9 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
                 # "nach Behördenangaben 62 Personen": the source ends before a number
                 end = max(next((m for m in range(k + 1, sp[1]) if doc[m].like_num), sp[1]), k + 1)
                 speaker = (k + 2, end) if end > k + 2 and doc[k + 1].lower_ in lex.genitive_links else (i + 1, end)
+                if k + 1 < s1 and doc[k + 1].lower_ in lex.report_source_links:
+                    src = forward_np(doc, k + 2, s1, lex, s0)  # "Nach Angaben aus Khartum wurden …"
+                    speaker, end = (src, src[1]) if src else (speaker, end)
                 local = None
                 if any(doc[m].lower_ in lex.self_reference for m in range(i + 1, k)):
                     local = (i + 1, k + 1)  # "X schickte nach eigenen Angaben …": the phrase points to the subject
@@ -329,8 +335,9 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
             cue = _verb_cue(doc, sent, tok, lex)
             if cue:
                 cues.append(cue)
-    verbs = [c.start for c in cues if c.kind == "verb"]
+    verbs = [c.start for c in cues if c.kind == "verb" and c.content is not None]
     # "Laut X sagte Y, dass …": the verb's speaker said it; a phrase cue around a reporting verb only relays
+    # (a verb without content, "forderte … ein Anschlag", "die Polizei spricht von …", relays nothing)
     return [c for c in cues if c.kind == "verb" or not (c.content and any(c.content[0] <= v < c.content[1] for v in verbs))]
 
 
@@ -392,6 +399,9 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     while b - 1 > cs and (doc[b - 1].lower_ in lex.skip_after_cue or doc[b - 1].lower_ in lex.auxiliaries):
         b -= 1
     bwd = backward_np(doc, b, cs, lex, s0)
+    opens = cs == s0 or doc[cs - 1].text in PUNCT_BREAKS or all(c in QUOTE_CHARS for c in doc[cs - 1].text)
+    if bwd is None and lex.bare_speakers and opens and i > cs and doc[i - 1].lower_ not in lex.auxiliaries:
+        bwd = _bare_phrase(doc, cs, i, lex)  # "jaitley said police arrested …", "…, tuteja said."
     if bwd is None and b < i:
         bwd = first_np(doc, cs, b, lex, s0)
     elif bwd is None:
@@ -406,7 +416,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         lead += 1
     aux = next((k for k in range(cs, i) if doc[k].lower_ in lex.auxiliaries), None)
     verb_first = lead == i and (i == cs or doc[cs - 1].text in PUNCT_BREAKS | QUOTE_CHARS)
-    wie = _wie_before(doc, s0, cs, lex) if verb_first else None
+    wie = _wie_before(doc, s0, cs, lex) if verb_first or (cs > s0 and doc[cs - 1].text in PUNCT_BREAKS) else None
     agent = _passive_agent(doc, tok, cs, ce, lex) if not impersonal else None
     speaker: tuple[int, int] | None
     if agent is not None:
@@ -423,6 +433,8 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         speaker = forward_np(doc, wie + 1, cs, lex, s0)  # "…, wie Burt Rutan, Chef der Firma, mitteilte"
     elif verb_first:
         speaker = fwd
+        if speaker is None and lex.bare_speakers and j < ce and (ce >= _content_end(sent) or doc[ce].text == "("):
+            speaker = _bare_phrase(doc, j, ce, lex)  # "…, said superintendent of police k l n rao."
         if cs > s0 and doc[cs].lower_ != lex.so_cue and (speaker is None or no_verb(doc, s0, cs - 1)):
             # "Oberst Arslan, Kommandeur der Truppen, hat angekündigt, …": the subject stands before the apposition
             speaker = first_np(doc, s0, cs, lex, s0) or speaker
@@ -433,7 +445,8 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         speaker = first_np(doc, s0, i - 1, lex, s0)  # "X sprach von … und forderte, …"
     else:
         speaker = bwd or fwd
-        if fwd and j == i + 1 and fwd[1] - fwd[0] == 1 and doc[fwd[0]].lower_ in lex.person_pronouns:
+        if fwd and j == i + 1 and fwd[1] - fwd[0] == 1 and doc[fwd[0]].lower_ in lex.person_pronouns \
+                and not (bwd and lex.bare_complementizer):  # "the minister said he was …": he opens the content
             speaker = fwd  # "Die Bürger forderte er auf, …": a pronoun right after the verb is its subject
         elif fwd and bwd and doc[bwd[0]].lower_ in lex.object_determiners:
             speaker = fwd  # "Ihren Widersacher forderte May auf, …": a fronted object
@@ -516,9 +529,23 @@ def _wie_before(doc: Doc, s0: int, cs: int, lex: AttributionLexicon) -> int | No
     k = cs - 1
     while k > s0 and doc[k].lower_ != lex.wie_cue:
         k -= 1
-    if k <= s0 or doc[k].lower_ != lex.wie_cue or doc[k - 1].text != ",":
-        return None
+    if doc[k].lower_ != lex.wie_cue or not (k == s0 or doc[k - 1].text == ","):
+        return None  # "…, wie X mitteilte" or a sentence opening with "Wie X, Sprecher der Y, der Presse mitteilte"
     return k if no_verb(doc, k + 1, cs - 1) else None
+
+
+def _bare_phrase(doc: Doc, a: int, b: int, lex: AttributionLexicon) -> tuple[int, int] | None:
+    """[a, b) as a speaker phrase when it is a few plain words, none of them a function word ("mr bhujbal",
+    "bharuch collector anju sharma"): a lower-cased text has no capital letters to find names by."""
+    words = doc[a:b]
+    if not 1 <= len(words) <= 7 or words[0].lower_ in lex.determiners and len(words) == 1:
+        return None
+    for t in words:
+        low = t.lower_
+        if not (t.is_alpha or low in lex.genitive_links) or low in lex.np_stop_words or low in lex.auxiliaries \
+                or low in lex.cue_verbs or low in lex.complementizers or low in lex.sentence_adverbs:
+            return None
+    return a, b
 
 
 def _has_name(doc: Doc, a: int, b: int) -> bool:
