@@ -140,3 +140,47 @@ def test_a_sentence_opening_wie_names_the_speaker_not_the_addressee(extractor):
             "getötet worden.")
     claim = by_figure(claims(extractor, "de", text), "zwölf")
     assert claim["key"] == "named:tom keler" and claim["modality"] == "reported"
+
+
+def test_es_heisst_without_a_source_is_hearsay(extractor):
+    text = "Die Angaben wurden später berichtigt, und es heißt jetzt, dass 17 Menschen getötet wurden."
+    claim = by_figure(claims(extractor, "de", text), "17")
+    assert claim["kind"] == "rumor" and claim["modality"] == "rumored"
+
+
+def test_a_figure_is_not_its_own_claimant(extractor):
+    claim = by_figure(claims(extractor, "de", "Nach dem Sturm werden im Tal hunderte Tote befürchtet."), "hunderte")
+    assert claim["kind"] == "author" and claim["modality"] == "hypothetical"  # feared, not yet known
+
+
+@pytest.mark.parametrize("text, figure, key", [
+    ("Die Armee geht von elf getöteten Zivilisten aus.", "elf", "official:army"),
+    ("Wie aus einem Bericht der Polizei hervorgeht, wurden am Abend 23 Menschen festgenommen.", "23", "police"),
+])
+def test_assuming_and_emerging_from_a_source_attribute(extractor, text, figure, key):
+    claim = by_figure(claims(extractor, "de", text), figure)
+    assert key in claim["key"] and claim["modality"] == "reported"
+
+
+@pytest.mark.parametrize("lang, text, figure, kind", [
+    ("de", "Ersten Angaben zufolge wurden vier Polizisten getötet.", "vier", "media"),
+    ("en", "according to reports, six people were killed in the village.", "six", "media"),
+    ("en", "nine people were killed in the clashes, sources said.", "nine", "witness"),
+    ("en", "Police sources said nine people were killed in the clashes.", "nine", "official"),
+])
+def test_unnamed_reports_are_media_and_unnamed_sources_witnesses(extractor, lang, text, figure, kind):
+    claim = by_figure(claims(extractor, lang, text), figure)
+    assert claim["kind"] == kind and claim["modality"] == "reported"
+
+
+def test_is_said_to_is_hearsay(extractor):
+    text = "Two people were killed and six were injured, of whom four are said to be in a critical condition."
+    found = claims(extractor, "en", text)
+    assert by_figure(found, "four")["modality"] == "rumored"
+    assert by_figure(found, "Two")["modality"] == "asserted"
+
+
+def test_a_figure_takes_the_modality_of_its_own_clause(extractor):
+    text = "Although no new killings were reported on Sunday, the death toll has risen to 212, officials said."
+    claim = by_figure(claims(extractor, "en", text), "212")
+    assert claim["modality"] == "reported" and claim["kind"] == "official"

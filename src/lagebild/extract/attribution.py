@@ -68,7 +68,11 @@ class AttributionLexicon:
     source_prepositions: frozenset[str] = frozenset()  # "In einer Erklärung … heißt es": where an impersonal cue's source stands
     non_speaker_nouns: frozenset[str] = frozenset()  # capitalised words that never head a speaker ("Woche", "Offiziell")
     denial_cues: frozenset[str] = frozenset()  # "dementiert", "denied": what the cue reports is a negated claim
-    unnamed_sources: frozenset[str] = frozenset()  # "Berichten zufolge", "reports say": a hearsay source, no claimant
+    unnamed_sources: frozenset[str] = frozenset()  # "unbestätigten Berichten zufolge": a hearsay source, no claimant
+    hearsay_passives: frozenset[str] = frozenset()  # "is said to be", "are believed to have": hearsay, rumored
+    infinitive_markers: frozenset[str] = frozenset()  # "to" after a hearsay participle
+    report_nouns: frozenset[str] = frozenset()  # "Berichten zufolge", "according to reports": unnamed media
+    source_nouns: frozenset[str] = frozenset()  # "sources said": unnamed private sources (witness), unless official
     negated_evidence: frozenset[str] = frozenset()  # "keinen Hinweis darauf, dass …": the clause after is negated
     negation_neutral: frozenset[str] = frozenset()  # "will not hesitate to arrest": the negation is the verb's own
     future_auxiliaries: frozenset[str] = frozenset()  # "werde … schicken": with a clause-final infinitive, planned
@@ -430,7 +434,8 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         if speaker is None and doc[cs].lower_ in lex.source_prepositions:
             speaker = forward_np(doc, cs + 1, i, lex, s0)  # "In einer Erklärung des Ministeriums heißt es, …"
     elif wie is not None:
-        speaker = forward_np(doc, wie + 1, cs, lex, s0)  # "…, wie Burt Rutan, Chef der Firma, mitteilte"
+        w = wie + 2 if wie + 1 < cs and doc[wie + 1].lower_ in lex.source_prepositions else wie + 1
+        speaker = forward_np(doc, w, cs, lex, s0)  # "…, wie Burt Rutan, Chef der Firma, mitteilte"; "Wie aus X hervorgeht"
     elif verb_first:
         speaker = fwd
         if speaker is None and lex.bare_speakers and j < ce and (ce >= _content_end(sent) or doc[ce].text == "("):
@@ -441,6 +446,8 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     elif aux is not None and i - aux > 1 and (np := first_np(doc, aux + 1, i, lex, s0)
                                                if aux == cs or lex.is_pronoun(doc[aux + 1]) else first_np(doc, cs, aux, lex, s0)):
         speaker = np  # "hatte Konzernchef Brandt in einem Interview gesagt", "X hat anlässlich … erklärt"
+    elif doc[cs].lower_ == lex.wie_cue and cs + 1 < i and doc[cs + 1].lower_ in lex.source_prepositions:
+        speaker = forward_np(doc, cs + 2, i, lex, s0)  # "Wie aus einem Bericht der Polizei hervorgeht, …"
     elif i > cs and doc[i - 1].lower_ in lex.coordinators:
         speaker = first_np(doc, s0, i - 1, lex, s0)  # "X sprach von … und forderte, …"
     else:
@@ -604,6 +611,10 @@ def source_kind(text: str, lex: AttributionLexicon, *, is_person: bool = False) 
         return "named"
     if found.get("official"):
         return "official"
+    if words and words[-1] in lex.source_nouns:
+        return "witness"
+    if words and words[-1] in lex.report_nouns:
+        return "media"
     return "named"
 
 
@@ -645,11 +656,18 @@ def modality(doc: Doc, i: int, sent: Span, lex: AttributionLexicon, *, attribute
     hypo = [w for w in words if w in mw.get("hypothetical", ())]
     if hypo and not (attributed and all(w in lex.konjunktiv_substitutes for w in hypo)):
         return "hypothetical"
-    if rumor or any(w in mw.get("rumored", ()) for w in words) or (reportative and (perfect or not attributed)):
+    if rumor or any(w in mw.get("rumored", ()) for w in words) or (reportative and (perfect or not attributed)) \
+            or _hearsay_passive(doc, s, e, lex):
         return "rumored"
     if attributed or reportative:
         return "reported"
     return "asserted"
+
+
+def _hearsay_passive(doc: Doc, s: int, e: int, lex: AttributionLexicon) -> bool:
+    """An auxiliary, a hearsay participle and an infinitive ("three are said to be in a serious condition")."""
+    return any(doc[k].lower_ in lex.hearsay_passives and doc[k - 1].lower_ in lex.auxiliaries
+               and doc[k + 1].lower_ in lex.infinitive_markers for k in range(max(s, 1), min(e, len(doc) - 1)))
 
 
 def _neutral_negation(doc: Doc, s: int, i: int, lex: AttributionLexicon) -> bool:
