@@ -184,3 +184,34 @@ def test_a_figure_takes_the_modality_of_its_own_clause(extractor):
     text = "Although no new killings were reported on Sunday, the death toll has risen to 212, officials said."
     claim = by_figure(claims(extractor, "en", text), "212")
     assert claim["modality"] == "reported" and claim["kind"] == "official"
+
+
+@pytest.mark.parametrize("lang, text, trigger, modality", [
+    ("en", "The mayor said he was not blaming the protests on the police.", "protests", "reported"),
+    ("en", "Nobody was arrested after the attack on the depot.", "attack", "asserted"),
+    ("en", "Nobody was arrested after the attack on the depot.", "arrested", "negated"),
+    ("de", "Der Brand stand nicht in Zusammenhang mit den Protesten der Bauern.", "Protesten", "asserted"),
+    ("de", "Bei der Kundgebung kam es nicht zu Zusammenstößen.", "Zusammenstößen", "negated"),
+])
+def test_a_negation_reaches_its_trigger_only_across_no_verb_or_later_preposition(extractor, lang, text, trigger,
+                                                                                 modality):
+    (claim,) = [c for c in claims(extractor, lang, text) if c["trigger"] == trigger]
+    assert claim["modality"] == modality
+
+
+@pytest.mark.parametrize("lang, text, trigger", [
+    ("de", "Die Opposition verlangte einen sofortigen Waffenstillstand.", "Waffenstillstand"),
+    ("de", "Die Freilassung der Gefangenen ist eine zentrale Forderung der Demonstranten.", "Freilassung"),
+    ("en", "The union demanded the release of the detained workers.", "release"),
+    ("en", "Police fired into the air to stop a crowd that was about to attack the station.", "attack"),
+])
+def test_what_is_demanded_or_imminent_is_hypothetical(extractor, lang, text, trigger):
+    found = [c for c in claims(extractor, lang, text) if c["trigger"] == trigger]
+    assert found and all(c["modality"] == "hypothetical" for c in found)
+
+
+def test_soll_with_a_source_in_the_sentence_is_reported(extractor):
+    claim = by_figure(claims(extractor, "de", "Bei dem Überfall sollen laut Polizei sieben Menschen getötet worden sein."), "sieben")
+    assert claim["modality"] == "reported" and claim["kind"] == "official"
+    hearsay = by_figure(claims(extractor, "de", "Bei dem Überfall sollen sieben Menschen getötet worden sein."), "sieben")
+    assert hearsay["modality"] == "rumored"

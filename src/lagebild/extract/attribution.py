@@ -69,6 +69,10 @@ class AttributionLexicon:
     non_speaker_nouns: frozenset[str] = frozenset()  # capitalised words that never head a speaker ("Woche", "Offiziell")
     denial_cues: frozenset[str] = frozenset()  # "dementiert", "denied": what the cue reports is a negated claim
     unnamed_sources: frozenset[str] = frozenset()  # "unbestätigten Berichten zufolge": a hearsay source, no claimant
+    demand_words: frozenset[str] = frozenset()  # "verlangte den Rückzug", "demanded the release": what follows is hypothetical
+    demand_nouns: frozenset[str] = frozenset()  # "ist eine Forderung der Mönche": the clause's event is hypothetical
+    hypothetical_phrases: frozenset[str] = frozenset()  # "about to attack": word sequences in the clause
+    untagged_verb_suffixes: tuple[str, ...] = ()  # without a tagger, the endings of a verb ("comparing", "acted")
     hearsay_passives: frozenset[str] = frozenset()  # "is said to be", "are believed to have": hearsay, rumored
     infinitive_markers: frozenset[str] = frozenset()  # "to" after a hearsay participle
     report_nouns: frozenset[str] = frozenset()  # "Berichten zufolge", "according to reports": unnamed media
@@ -125,6 +129,7 @@ class AttributionLexicon:
             bare_complementizer=bool(d.get("bare_complementizer", False)),
             bare_speakers=bool(d.get("bare_speakers", False)),
             finite_verb_suffixes=tuple(d.get("finite_verb_suffixes", ())),
+            untagged_verb_suffixes=tuple(d.get("untagged_verb_suffixes", ())),
         )
 
 
@@ -629,39 +634,72 @@ def clause_window(doc: Doc, i: int, sent: Span, lex: AttributionLexicon) -> tupl
     return s, e
 
 
-def modality(doc: Doc, i: int, sent: Span, lex: AttributionLexicon, *, attributed: bool, rumor: bool) -> str:
-    """Modality of the event whose trigger is token i: negated > ordered > planned > hypothetical > rumored > reported > asserted."""
+def modality(doc: Doc, i: int, sent: Span, lex: AttributionLexicon, *, attributed: bool, rumor: bool,
+             sourced: bool | None = None) -> str:
+    """Modality of the event whose trigger is token i: negated > ordered > planned > hypothetical > rumored > reported > asserted.
+    `sourced`: the claimant is named in this sentence (default: when attributed), which makes "soll" reported."""
+    sourced = attributed if sourced is None else sourced
     s, e = clause_window(doc, i, sent, lex)
     words = [t.lower_ for t in doc[s:e] if not (t.is_punct or t.is_space) and t.i != i]
     trig = doc[i].lower_
     mw = lex.modality_words
     neutral = _neutral_negation(doc, s, i, lex)
-    if not neutral and (any(w in mw.get("negated", ()) for w in words) or trig.startswith(("nicht", "kein"))):
+    if not neutral and (_negates(doc, s, i, lex) or trig.startswith(("nicht", "kein"))):
         return "negated"
     if _denied_evidence(doc, s, sent, lex):
         return "negated"  # "es gebe keinen Hinweis darauf, dass … getötet worden sind"
     if _future_infinitive(doc, s, e, lex) or (neutral and any(w in lex.future_auxiliaries for w in words)):
         return "planned"  # "man werde eine Protestnote schicken", "we will not hesitate to arrest"
-    if s > sent.start and ("zu" in words or "zu" in trig[2:-2]):
-        # "plant, das Internet abzuschalten": the governing clause before carries the modality
+    ps = s
+    if s > sent.start and (any(t.lower_ == "zu" and t.pos_ != "ADP" for t in doc[s:e]) or "zu" in trig[2:-2]):
+        # "plant, das Internet abzuschalten": the governing clause before carries the modality ("zu" as a
+        # preposition, "was zu seiner Festnahme führte", opens no infinitive)
         ps, _ = clause_window(doc, s - 1, sent, lex) if s - 1 > sent.start else (sent.start, s)
         words = words + [t.lower_ for t in doc[ps:s] if not (t.is_punct or t.is_space)]
+    phrases = " " + " ".join(words) + " "
     if any(w in mw.get("ordered", ()) for w in words):
         return "ordered"
     reportative = any(w in lex.reportative for w in words)
-    perfect = len(words) > 1 and words[-1] in lex.perfect_aux
     future = any(w in lex.future_markers for w in words)
     if any(w in mw.get("planned", ()) for w in words) or (reportative and future):
         return "planned"
     hypo = [w for w in words if w in mw.get("hypothetical", ())]
     if hypo and not (attributed and all(w in lex.konjunktiv_substitutes for w in hypo)):
         return "hypothetical"
-    if rumor or any(w in mw.get("rumored", ()) for w in words) or (reportative and (perfect or not attributed)) \
+    if any(doc[k].lower_ in lex.demand_words for k in range(ps, i)) or any(w in lex.demand_nouns for w in words) \
+            or any(f" {p} " in phrases for p in lex.hypothetical_phrases):
+        return "hypothetical"  # "verlangte den Rückzug", "die Freilassung ist eine Forderung", "about to attack"
+    # "soll … getötet haben" is hearsay; with a source in the sentence ("laut X soll …") it is reported
+    if rumor or any(w in mw.get("rumored", ()) for w in words) or (reportative and not sourced) \
             or _hearsay_passive(doc, s, e, lex):
         return "rumored"
     if attributed or reportative:
         return "reported"
     return "asserted"
+
+
+def _negates(doc: Doc, s: int, i: int, lex: AttributionLexicon) -> bool:
+    """A negation word before the trigger in its clause whose scope reaches it: no verb and no later preposition
+    stands between ("did not arrest", "keine Toten", "nicht zu Ausschreitungen"; but not "was not comparing the
+    two riots", "stand nicht in Zusammenhang mit der Offensive", "no one was injured in the attack")."""
+    negated = lex.modality_words.get("negated", frozenset())
+    for k in range(i - 1, s - 1, -1):
+        if doc[k].lower_ in negated:
+            return True
+        if _scope_stop(doc[k], k == i - 1 or doc[k - 1].lower_ in negated, lex):
+            return False
+    return False
+
+
+def _scope_stop(tok: Token, next_to_negation: bool, lex: AttributionLexicon) -> bool:
+    """A content verb, or a preposition not right after the negation, ends a negation's reach towards the trigger."""
+    low = tok.lower_
+    if low in lex.auxiliaries or low in lex.modality_words.get("negated", frozenset()):
+        return False
+    if tok.pos_:
+        return tok.pos_ == "VERB" or (tok.pos_ == "ADP" and not next_to_negation)
+    return (bool(lex.untagged_verb_suffixes) and low.endswith(lex.untagged_verb_suffixes) and len(low) > 4) \
+        or (low in lex.prepositions_before_np and not next_to_negation)
 
 
 def _hearsay_passive(doc: Doc, s: int, e: int, lex: AttributionLexicon) -> bool:
