@@ -215,3 +215,18 @@ def test_soll_with_a_source_in_the_sentence_is_reported(extractor):
     assert claim["modality"] == "reported" and claim["kind"] == "official"
     hearsay = by_figure(claims(extractor, "de", "Bei dem Überfall sollen sieben Menschen getötet worden sein."), "sieben")
     assert hearsay["modality"] == "rumored"
+
+
+@pytest.fixture(scope="module")
+def accurate() -> Extractor:
+    """The accurate entity model: it finds the English names that the role is linked to."""
+    from lagebild.config import Settings
+
+    return Extractor(Settings.from_env(model="accurate"))
+
+
+def test_the_chief_minister_is_the_person_introduced_with_that_role(accurate):
+    text = ("State Chief Minister Ravi Patel visited the town on Saturday. Curfew had been lifted, "
+            "the chief minister said, adding that 12 people were killed in the riots.")
+    claim = by_figure(claims(accurate, "en", text), "12")
+    assert claim["key"] == "named:ravi patel" and claim["modality"] == "reported"
