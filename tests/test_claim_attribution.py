@@ -230,3 +230,9 @@ def test_the_chief_minister_is_the_person_introduced_with_that_role(accurate):
             "the chief minister said, adding that 12 people were killed in the riots.")
     claim = by_figure(claims(accurate, "en", text), "12")
     assert claim["key"] == "named:ravi patel" and claim["modality"] == "reported"
+
+
+def test_a_passive_report_without_agent_names_no_speaker(extractor):
+    text = "Police patrolled the area but no injuries were reported on Monday, and 16 people were killed in the town."
+    claim = by_figure(claims(extractor, "en", text), "16")
+    assert claim["kind"] == "author" and claim["modality"] == "asserted"

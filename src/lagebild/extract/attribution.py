@@ -427,6 +427,9 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     verb_first = lead == i and (i == cs or doc[cs - 1].text in PUNCT_BREAKS | QUOTE_CHARS)
     wie = _wie_before(doc, s0, cs, lex) if verb_first or (cs > s0 and doc[cs - 1].text in PUNCT_BREAKS) else None
     agent = _passive_agent(doc, tok, cs, ce, lex) if not impersonal else None
+    if agent is None and not impersonal and i > cs and doc[i - 1].lower_ in lex.passive_auxiliaries \
+            and low not in lex.passive_subject_cues:
+        return None  # "no casualties were reported": a passive without its agent names no speaker
     speaker: tuple[int, int] | None
     if agent is not None:
         speaker = agent  # "wurde von Minister Stolpe als unrealistisch bezeichnet"
