@@ -236,3 +236,27 @@ def test_a_passive_report_without_agent_names_no_speaker(extractor):
     text = "Police patrolled the area but no injuries were reported on Monday, and 16 people were killed in the town."
     claim = by_figure(claims(extractor, "en", text), "16")
     assert claim["kind"] == "author" and claim["modality"] == "asserted"
+
+
+@pytest.mark.parametrize("lang, text, trigger, modality", [
+    ("de", "Es ist noch offen, ob die Soldaten auf die Menge geschossen haben.", "geschossen", "hypothetical"),
+    ("de", "Es gilt als wahrscheinlich, dass Rebellen das Dorf angriffen.", "angriffen", "hypothetical"),
+    ("de", "Die Armee teilte mit, es sei unklar, wer den Angriff verübt habe.", "Angriff", "reported"),
+    ("en", "It is unclear whether the soldiers attacked the convoy.", "attacked", "hypothetical"),
+    ("de", "Alle Spuren deuten auf einen Anschlag hin.", "Anschlag", "hypothetical"),
+])
+def test_open_questions_and_likelihoods_are_hypothetical(extractor, lang, text, trigger, modality):
+    found = [c for c in claims(extractor, lang, text) if c["trigger"] == trigger]
+    assert found and all(c["modality"] == modality for c in found)
+
+
+def test_a_subject_with_a_place_phrase_is_the_speaker(extractor):
+    found = claims(extractor, "de", "Die Ermittler vor Ort gehen von einem Anschlag aus.")
+    (claim,) = [c for c in found if c["trigger"] == "Anschlag"]
+    assert claim["kind"] != "author" and claim["modality"] == "reported"
+
+
+def test_the_content_of_verlangen_is_reported_by_who_demands(extractor):
+    text = "Zudem verlangen die Bauern, dass sich die Regierung für ihr Vorgehen bei einer Demonstration entschuldigt."
+    (claim,) = [c for c in claims(extractor, "de", text) if c["trigger"] == "Demonstration"]
+    assert claim["kind"] != "author" and claim["modality"] == "reported"

@@ -71,6 +71,7 @@ class AttributionLexicon:
     unnamed_sources: frozenset[str] = frozenset()  # "unbestätigten Berichten zufolge": a hearsay source, no claimant
     demand_words: frozenset[str] = frozenset()  # "verlangte den Rückzug", "demanded the release": what follows is hypothetical
     demand_nouns: frozenset[str] = frozenset()  # "ist eine Forderung der Mönche": the clause's event is hypothetical
+    uncertain_governors: frozenset[str] = frozenset()  # "unklar, ob …", "likely that …": the complement is hypothetical
     hypothetical_phrases: frozenset[str] = frozenset()  # "about to attack": word sequences in the clause
     untagged_verb_suffixes: tuple[str, ...] = ()  # without a tagger, the endings of a verb ("comparing", "acted")
     hearsay_passives: frozenset[str] = frozenset()  # "is said to be", "are believed to have": hearsay, rumored
@@ -417,8 +418,10 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         k = b
         while k - 1 > cs and _np_word(doc[k - 1], lex, s0):
             k -= 1
-        if fwd is None and k - 1 > cs and doc[k - 1].lower_ in lex.prepositions_before_np:
-            np = first_np(doc, cs, k - 1, lex, s0)  # "Das Ministerium in Bischkek erklärte": the phrase before the place
+        opens_np = doc[cs].lower_ in lex.determiners and doc[cs].lower_ not in lex.object_determiners
+        if (fwd is None or opens_np) and k - 1 > cs and doc[k - 1].lower_ in lex.prepositions_before_np:
+            # "Das Ministerium in Bischkek erklärte", "Die Behörden vor Ort gehen von … aus": the phrase before the place
+            np = first_np(doc, cs, k - 1, lex, s0)
             bwd = np if np and np[1] == k - 1 else None
     lead = cs
     while lead < i and (doc[lead].lower_ in lex.auxiliaries or doc[lead].lower_ in lex.skip_after_cue or doc[lead].lower_ == lex.so_cue):
@@ -670,7 +673,7 @@ def modality(doc: Doc, i: int, sent: Span, lex: AttributionLexicon, *, attribute
     if hypo and not (attributed and all(w in lex.konjunktiv_substitutes for w in hypo)):
         return "hypothetical"
     if any(doc[k].lower_ in lex.demand_words for k in range(ps, i)) or any(w in lex.demand_nouns for w in words) \
-            or any(f" {p} " in phrases for p in lex.hypothetical_phrases):
+            or any(f" {p} " in phrases for p in lex.hypothetical_phrases) or _uncertain_governor(doc, s, sent, lex):
         return "hypothetical"  # "verlangte den Rückzug", "die Freilassung ist eine Forderung", "about to attack"
     # "soll … getötet haben" is hearsay; with a source in the sentence ("laut X soll …") it is reported
     if rumor or any(w in mw.get("rumored", ()) for w in words) or (reportative and not sourced) \
@@ -679,6 +682,21 @@ def modality(doc: Doc, i: int, sent: Span, lex: AttributionLexicon, *, attribute
     if attributed or reportative:
         return "reported"
     return "asserted"
+
+
+def _uncertain_governor(doc: Doc, s: int, sent: Span, lex: AttributionLexicon) -> bool:
+    """The clause is an open question or the complement of an uncertainty ("ob …", "it is likely that …")."""
+    if not lex.uncertain_governors or s <= sent.start:
+        return False
+    if doc[s].lower_ in lex.uncertain_governors or doc[s - 1].lower_ in lex.uncertain_governors:
+        return True  # "ob …", "whether …": an open question
+    if doc[s].lower_ not in lex.complementizers and doc[s - 1].lower_ not in lex.complementizers:
+        return False  # "unklar, wer den Angriff ausgeführt habe": the attack is not in doubt
+    k = s if doc[s].lower_ in lex.complementizers else s - 1
+    while k > sent.start and (doc[k].is_punct or doc[k].is_space or doc[k].lower_ in lex.complementizers):
+        k -= 1
+    ps, _ = clause_window(doc, k, sent, lex)
+    return any(t.lower_ in lex.uncertain_governors for t in doc[ps:k + 1])
 
 
 def _negates(doc: Doc, s: int, i: int, lex: AttributionLexicon) -> bool:
