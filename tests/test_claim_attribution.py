@@ -260,3 +260,12 @@ def test_the_content_of_verlangen_is_reported_by_who_demands(extractor):
     text = "Zudem verlangen die Bauern, dass sich die Regierung für ihr Vorgehen bei einer Demonstration entschuldigt."
     (claim,) = [c for c in claims(extractor, "de", text) if c["trigger"] == "Demonstration"]
     assert claim["kind"] != "author" and claim["modality"] == "reported"
+
+
+@pytest.mark.parametrize("text, figure, key", [
+    ("Bei dem Angriff sollen laut Berger neun Kinder getötet worden sein.", "neun", "named:berger"),
+    ("Am Abend wurden nach Angaben der Polizei rund 40 Menschen festgenommen.", "rund 40", "official:police"),
+])
+def test_a_speaker_phrase_ends_before_the_figure(extractor, text, figure, key):
+    claim = by_figure(claims(extractor, "de", text), figure)
+    assert claim["key"] == key and claim["modality"] == "reported"

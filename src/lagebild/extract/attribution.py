@@ -308,7 +308,7 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
             k = i + 1  # "according to": particles that complete the preposition
             while k < s1 - 1 and doc[k].lower_ in lex.cue_particles.get(low, ()):
                 k += 1
-            sp = forward_np(doc, k, s1, lex, s0)
+            sp = _before_number(doc, forward_np(doc, k, s1, lex, s0))  # "laut Atmar neun Zivilisten": Atmar
             if sp:
                 cues.append(Cue(i, k, doc[i:k].text, "prep", sp, _rest(doc, sent, i, sp[1], lex)))
         elif low in lex.postposition_cues:
@@ -321,7 +321,7 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
             if k is not None:
                 sp = forward_np(doc, i + 1, s1, lex, s0) or (i + 1, k + 1)
                 # "nach Behördenangaben 62 Personen": the source ends before a number
-                end = max(next((m for m in range(k + 1, sp[1]) if doc[m].like_num), sp[1]), k + 1)
+                end = max(_before_number(doc, (k, sp[1]))[1], k + 1)  # type: ignore[index]
                 speaker = (k + 2, end) if end > k + 2 and doc[k + 1].lower_ in lex.genitive_links else (i + 1, end)
                 if k + 1 < s1 and doc[k + 1].lower_ in lex.report_source_links:
                     src = forward_np(doc, k + 2, s1, lex, s0)  # "Nach Angaben aus Khartum wurden …"
@@ -349,6 +349,16 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
     # "Laut X sagte Y, dass …": the verb's speaker said it; a phrase cue around a reporting verb only relays
     # (a verb without content, "forderte … ein Anschlag", "die Polizei spricht von …", relays nothing)
     return [c for c in cues if c.kind == "verb" or not (c.content and any(c.content[0] <= v < c.content[1] for v in verbs))]
+
+
+def _before_number(doc: Doc, sp: tuple[int, int] | None) -> tuple[int, int] | None:
+    """A speaker phrase cut before the first number in it: what follows the number is the counted noun."""
+    if sp is None:
+        return None
+    cut = next((m for m in range(sp[0] + 1, sp[1]) if doc[m].like_num or doc[m].pos_ == "NUM"), sp[1])
+    if sp[0] + 1 < cut < sp[1] and doc[cut - 1].pos_ in ("ADV", "ADJ") and not doc[cut - 1].text[:1].isupper():
+        cut -= 1  # "der Veranstalter rund 7.000": the qualifier belongs to the number
+    return (sp[0], cut)
 
 
 def _phrase_end(doc: Doc, k: int, limit: int, lex: AttributionLexicon) -> int:

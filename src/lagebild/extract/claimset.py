@@ -101,11 +101,15 @@ class ClaimBuilder:
                 at = qty["start"] if qty is not None else ev["trigger"]["start"]
                 end = qty["end"] if qty is not None else ev["trigger"]["end"]
                 quote = _innermost(quotes, at) or _innermost(quotes, ev["trigger"]["start"])
+                said = ev
                 if qty is not None and quote is not None and _speaks_itself(quote, qty, spans or {}):
-                    quote = None  # "tausende Tote befürchtet": a figure is not its own claimant
-                if (quote is None or _innermost(quotes, at) is None) and ev["source"]["kind"] == "author":
+                    # "tausende Tote befürchtet": a figure is not its own claimant, nor is the event it counts
+                    quote = None
+                    said = {**ev, "source": {"kind": "author", "entity": None, "text": None},
+                            "modality": "asserted" if ev["modality"] == "reported" else ev["modality"]}
+                if (quote is None or _innermost(quotes, at) is None) and said["source"]["kind"] == "author":
                     quote = self._clause_cue(doc, text, at, end, entities) or quote
-                claim = self._claim(text, ev, qty, quote, entities, spans or {}, keys)
+                claim = self._claim(text, said, qty, quote, entities, spans or {}, keys)
                 if qty is not None:
                     self._figure_modality(doc, ev, qty, quote, claim)
                 out.append(claim)
@@ -225,7 +229,7 @@ def looks_like_person(text: str) -> bool:
 def _speaks_itself(quote: dict, qty: dict, spans: dict) -> bool:
     """The quote's speaker phrase is the figure's own words ("Acht Tote … forderte", "tausende Tote befürchtet")."""
     found = [quote["speaker_span"]] if quote.get("speaker_span") else spans.get(quote.get("id"), [])
-    return any(a < qty["end"] and qty["start"] < b for a, b in found)
+    return any(qty["start"] <= a < qty["end"] for a, _ in found)  # the speaker phrase starts inside the figure
 
 
 def _innermost(quotes: list[dict], at: int) -> dict | None:
