@@ -293,3 +293,8 @@ def test_a_count_that_rose_from_one_value_to_another_is_two_counts(nlp):
     assert [(q["low"], q["high"]) for q in found] == [(41, 41), (47, 47)]
     (ranged,) = quantities(nlp, "Between 41 and 47 people were hurt.")
     assert (ranged["low"], ranged["high"]) == (41, 47)
+
+
+def test_the_values_of_a_rising_toll_take_the_cue_before_them(nlp):
+    found = quantities(nlp, "The death toll has risen from 41 to 47 after three people who were injured died.")
+    assert [(q["value"], q["category"]) for q in found][:2] == [(41, "killed"), (47, "killed")]

@@ -236,6 +236,10 @@ class QuantityTagger:
         return {"id": "", "start": start, "end": span_end, "text": text[start:span_end], "value": value,
                 "low": low, "high": high, "approximate": approximate, "unit": unit, "category": category}
 
+    def _after_change(self, lowered: str, start: int) -> bool:
+        """The number follows a change verb within three words ("rose to 62", "had risen from 58 to 62")."""
+        return any(w in self.lex.change_words for w in lowered[max(0, start - 40):start].split()[-4:])
+
     def _change_from(self, text: str, start: int) -> bool:
         """A range opened by a change verb and "from" ("has risen from 58 to 62"): an old and a new count."""
         before = text[max(0, start - 40):start].lower().split()
@@ -426,15 +430,18 @@ class QuantityTagger:
         s_start, c_start, c_end, _ = self._clause(doc, sentences, start, end)
         hits: list[tuple[int, int, str]] = []  # (rank, distance, category)
         lowered = sentences.lowered
+        # "the death toll had risen from 58 to 62 with … injured": the value of a rising count is counted by the
+        # cue before it, so the cue before ranks first
+        after, before = (1, 0) if self._after_change(lowered, start) else (0, 1)
         for category in self.lex.categories:
             if category.cues is not None:
                 for m in category.cues.finditer(lowered, s_start, c_end):
                     if start <= m.start() < end:
                         continue
                     if m.start() >= end:
-                        hits.append((0, m.start() - end, category.name))
+                        hits.append((after, m.start() - end, category.name))
                     elif m.start() >= c_start:
-                        hits.append((1, start - m.end(), category.name))
+                        hits.append((before, start - m.end(), category.name))
                     else:
                         hits.append((2, start - m.end(), category.name))
         span = doc.char_span(s_start, c_end, alignment_mode="contract")
@@ -444,7 +451,7 @@ class QuantityTagger:
                     continue
                 for category in self.lex.categories:
                     if token.lemma_.lower() in category.lemmas:
-                        rank = 0 if token.idx >= end else (1 if token.idx >= c_start else 2)
+                        rank = after if token.idx >= end else (before if token.idx >= c_start else 2)
                         hits.append((rank, abs(token.idx - start), category.name))
         if not hits:
             return None
