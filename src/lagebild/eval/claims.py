@@ -403,7 +403,7 @@ def _shape(bounds: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m lagebild.eval.claims [--errors N] [--context C] [--per-batch]`: the scores, then the most frequent
+    """`python -m lagebild.eval.claims [--errors N] [--context C] [--per-batch] [--model M]`: the scores, then the most frequent
     error patterns and every disagreement (with C characters of article text around it); or the scores per gold file."""
     from ..config import Settings
     from ..lang import Pipelines
@@ -413,8 +413,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--context", type=int, default=0, help="article characters to print around each disagreement")
     parser.add_argument("--per-batch", action="store_true", help="only the scores, one table per gold file")
+    parser.add_argument("--model", choices=("accurate", "fast"), default=None,
+                        help="entity model (default: LAGEBILD_MODEL, else the configured default)")
     args = parser.parse_args(argv)
-    settings = Settings.from_env()
+    settings = Settings.from_env(model=args.model)
     pipelines = Pipelines(settings)
     if args.per_batch:
         for path in gold_files():
