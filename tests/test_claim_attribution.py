@@ -269,3 +269,28 @@ def test_the_content_of_verlangen_is_reported_by_who_demands(extractor):
 def test_a_speaker_phrase_ends_before_the_figure(extractor, text, figure, key):
     claim = by_figure(claims(extractor, "de", text), figure)
     assert claim["key"] == key and claim["modality"] == "reported"
+
+
+@pytest.mark.parametrize("text, trigger, authors", [
+    ("Der Verband rief für Montag zu einem landesweiten Streik auf.", "Streik", True),  # an appeal, not a report
+    ("Die Ermittler sprachen von einem gezielten Anschlag.", "Anschlag", False),  # what is said follows "von"
+])
+def test_an_event_in_a_speech_acts_own_clause_is_reported_only_as_its_content(extractor, text, trigger, authors):
+    (claim,) = [c for c in claims(extractor, "de", text) if c["trigger"] == trigger]
+    assert (claim["kind"] == "author") == authors
+
+
+def test_unconfirmed_reports_stay_hearsay(extractor):
+    found = claims(extractor, "de", "Unbestätigten Berichten zufolge wurden zwölf Demonstranten festgenommen.")
+    assert by_figure(found, "zwölf")["kind"] == "rumor"
+
+
+def test_a_negated_verb_keeps_its_negation_across_its_adjuncts(extractor):
+    text = "Die Regierung habe keine Soldaten in die Grenzregion verlegt, erklärte ein Sprecher."
+    (claim,) = [c for c in claims(extractor, "de", text) if c["trigger"] == "verlegt"]
+    assert claim["modality"] == "negated"
+
+
+def test_hiess_es_bei_names_the_source(extractor):
+    claim = by_figure(claims(extractor, "de", "Elf Reporter seien festgenommen worden, hieß es bei Radio Nord."), "Elf")
+    assert claim["kind"] == "media" and claim["modality"] == "reported"

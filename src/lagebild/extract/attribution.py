@@ -69,6 +69,7 @@ class AttributionLexicon:
     non_speaker_nouns: frozenset[str] = frozenset()  # capitalised words that never head a speaker ("Woche", "Offiziell")
     denial_cues: frozenset[str] = frozenset()  # "dementiert", "denied": what the cue reports is a negated claim
     unnamed_sources: frozenset[str] = frozenset()  # "unbestätigten Berichten zufolge": a hearsay source, no claimant
+    content_prepositions: frozenset[str] = frozenset()  # "sprach von …", "spoke of …": what follows is what is said
     demand_words: frozenset[str] = frozenset()  # "verlangte den Rückzug", "demanded the release": what follows is hypothetical
     demand_nouns: frozenset[str] = frozenset()  # "ist eine Forderung der Mönche": the clause's event is hypothetical
     uncertain_governors: frozenset[str] = frozenset()  # "unklar, ob …", "likely that …": the complement is hypothetical
@@ -308,11 +309,11 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
             k = i + 1  # "according to": particles that complete the preposition
             while k < s1 - 1 and doc[k].lower_ in lex.cue_particles.get(low, ()):
                 k += 1
-            sp = _before_number(doc, forward_np(doc, k, s1, lex, s0))  # "laut Atmar neun Zivilisten": Atmar
+            sp = _before_number(doc, _with_hedge(doc, forward_np(doc, k, s1, lex, s0), lex))  # "laut Atmar neun …": Atmar
             if sp:
                 cues.append(Cue(i, k, doc[i:k].text, "prep", sp, _rest(doc, sent, i, sp[1], lex)))
         elif low in lex.postposition_cues:
-            sp = backward_np(doc, i, s0, lex, s0)
+            sp = _with_hedge(doc, backward_np(doc, i, s0, lex, s0), lex)
             if sp:
                 cues.append(Cue(i, i + 1, tok.text, "post", sp, _rest(doc, sent, sp[0], i + 1, lex)))
         elif low == lex.nach_word and i + 1 < s1:
@@ -349,6 +350,17 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
     # "Laut X sagte Y, dass …": the verb's speaker said it; a phrase cue around a reporting verb only relays
     # (a verb without content, "forderte … ein Anschlag", "die Polizei spricht von …", relays nothing)
     return [c for c in cues if c.kind == "verb" or not (c.content and any(c.content[0] <= v < c.content[1] for v in verbs))]
+
+
+def _with_hedge(doc: Doc, sp: tuple[int, int] | None, lex: AttributionLexicon) -> tuple[int, int] | None:
+    """A speaker phrase with the rumour words right before it ("Unbestätigten Berichten zufolge"): they decide its kind."""
+    if sp is None:
+        return None
+    rumor = next((words for kind, words, _ in lex.source_kinds if kind == "rumor"), frozenset())
+    a = sp[0]
+    while a > 0 and doc[a - 1].lower_ in rumor:
+        a -= 1
+    return (a, sp[1])
 
 
 def _before_number(doc: Doc, sp: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -448,9 +460,9 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         speaker = agent  # "wurde von Minister Stolpe als unrealistisch bezeichnet"
     elif impersonal:
         speaker = fwd if fwd and j > i + 1 else None
-        # "hieß es aus Regierungskreisen"
+        # "hieß es aus Regierungskreisen", "hieß es bei Russland Aktuell", "hieß es in einer Erklärung"
         if speaker is None:
-            k = next((k for k in range(i + 1, ce) if doc[k].lower_ == "aus"), None)
+            k = next((k for k in range(i + 1, ce) if doc[k].lower_ in lex.source_prepositions), None)
             speaker = forward_np(doc, k + 1, ce, lex, s0) if k is not None else None
         if speaker is None and doc[cs].lower_ in lex.source_prepositions:
             speaker = forward_np(doc, cs + 1, i, lex, s0)  # "In einer Erklärung des Ministeriums heißt es, …"
@@ -714,23 +726,32 @@ def _negates(doc: Doc, s: int, i: int, lex: AttributionLexicon) -> bool:
     stands between ("did not arrest", "keine Toten", "nicht zu Ausschreitungen"; but not "was not comparing the
     two riots", "stand nicht in Zusammenhang mit der Offensive", "no one was injured in the attack")."""
     negated = lex.modality_words.get("negated", frozenset())
+    verb = _is_verb(doc[i], lex)  # a verb's adjuncts ("keine Einheiten in die Hauptstadt verlegt") do not stop it
     for k in range(i - 1, s - 1, -1):
         if doc[k].lower_ in negated:
             return True
-        if _scope_stop(doc[k], k == i - 1 or doc[k - 1].lower_ in negated, lex):
+        if _scope_stop(doc[k], verb or k == i - 1 or doc[k - 1].lower_ in negated, lex):
             return False
     return False
 
 
-def _scope_stop(tok: Token, next_to_negation: bool, lex: AttributionLexicon) -> bool:
-    """A content verb, or a preposition not right after the negation, ends a negation's reach towards the trigger."""
+def _is_verb(tok: Token, lex: AttributionLexicon) -> bool:
+    """A verb by its tag, or, untagged, by a verb ending ("comparing", "acted")."""
+    if tok.pos_:
+        return tok.pos_ in ("VERB", "AUX")
+    low = tok.lower_
+    return bool(lex.untagged_verb_suffixes) and low.endswith(lex.untagged_verb_suffixes) and len(low) > 4
+
+
+def _scope_stop(tok: Token, preposition_ok: bool, lex: AttributionLexicon) -> bool:
+    """A content verb, or a preposition (unless allowed: right after the negation, or before a verb trigger), ends a
+    negation's reach towards the trigger."""
     low = tok.lower_
     if low in lex.auxiliaries or low in lex.modality_words.get("negated", frozenset()):
         return False
     if tok.pos_:
-        return tok.pos_ == "VERB" or (tok.pos_ == "ADP" and not next_to_negation)
-    return (bool(lex.untagged_verb_suffixes) and low.endswith(lex.untagged_verb_suffixes) and len(low) > 4) \
-        or (low in lex.prepositions_before_np and not next_to_negation)
+        return tok.pos_ == "VERB" or (tok.pos_ == "ADP" and not preposition_ok)
+    return _is_verb(tok, lex) or (low in lex.prepositions_before_np and not preposition_ok)
 
 
 def _hearsay_passive(doc: Doc, s: int, e: int, lex: AttributionLexicon) -> bool:

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from ..ids import content_id
 from ..lang import LANG_DIR, language_data
 from . import claims
-from .attribution import AttributionLexicon, clause_window, find_cues, modality, source_kind
+from .attribution import AttributionLexicon, Cue, clause_window, find_cues, modality, source_kind
 from .claimants import ClaimantKeys
 from .quotes import char_range
 from .scopes import assign_scopes, clause_around
@@ -108,7 +108,7 @@ class ClaimBuilder:
                     said = {**ev, "source": {"kind": "author", "entity": None, "text": None},
                             "modality": "asserted" if ev["modality"] == "reported" else ev["modality"]}
                 if (quote is None or _innermost(quotes, at) is None) and said["source"]["kind"] == "author":
-                    quote = self._clause_cue(doc, text, at, end, entities) or quote
+                    quote = self._clause_cue(doc, text, at, end, entities, qty is not None) or quote
                 claim = self._claim(text, said, qty, quote, entities, spans or {}, keys)
                 if qty is not None:
                     self._figure_modality(doc, ev, qty, quote, claim)
@@ -134,7 +134,14 @@ class ClaimBuilder:
         if mod == "rumored" and kind == "author":
             claim["claimant"].update({"kind": "rumor", "entity": None, "text": None, "span": None, "key": "rumor"})
 
-    def _clause_cue(self, doc: Doc, text: str, at: int, end: int, entities: dict) -> dict | None:
+    def _content_object(self, doc: Doc, cue: Cue, at: int) -> bool:
+        """The event word follows the cue in a phrase that gives what is said ("sprach von Angriffen", "gehen von
+        einer Autobombe aus"), not in the object of an appeal or threat ("rief zu einem Streik auf")."""
+        assert self.att is not None
+        k = next((t.i for t in doc[cue.start:] if t.idx <= at < t.idx + len(t)), None)
+        return k is not None and any(doc[m].lower_ in self.att.content_prepositions for m in range(cue.start + 1, k))
+
+    def _clause_cue(self, doc: Doc, text: str, at: int, end: int, entities: dict, figure: bool = True) -> dict | None:
         """The reporting cue that attributes text[at:end], as a quote-like record (not added to the report's
         quotes): a cue in its own clause whose speaker says it ("Die Polizei sprach von 12 Toten"), else a cue whose
         content covers it ("official figures say that 45 …"; "es heißt, dass …" without a speaker is hearsay)."""
@@ -151,7 +158,8 @@ class ClaimBuilder:
             if any(doc[k].idx <= at < doc[k].idx + len(doc[k]) for k in cue.tokens or [cue.start]):
                 continue  # "Der Präsident rief die Bürger auf": the speech act itself is the author's to report
             ss, se = char_range(doc, *cue.speaker) if cue.speaker else (cs, cs)
-            if cue.speaker is not None and a <= cs < b and a <= ss < b and not (ss < end and at < se):
+            if cue.speaker is not None and a <= cs < b and a <= ss < b and not (ss < end and at < se) \
+                    and (figure or self._content_object(doc, cue, at)):
                 rank = (0, abs(cs - at))
             elif cue.content is not None and char_range(doc, *cue.content)[0] <= at < char_range(doc, *cue.content)[1] \
                     and not (ss < end and at < se):
