@@ -276,3 +276,25 @@ def test_an_agency_dateline_is_not_the_speaker(nlp):
     (quote,) = run(nlp, "OSH (CAW) - The opposition on Saturday disputed the toll, saying that more than 150 people "
                         "had been killed.")["quotes"]
     assert quote["speaker_text"] == "The opposition" and quote["text"].startswith("more than 150")
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("Around 35 people were injured.", 32, 38),  # 31.5 and 38.5, rounded inwards
+    ("Nearly 645 people were arrested.", 581, 644),  # ceil(580.5)
+    ("About 7,000 people marched.", 6300, 7700),  # 1.1 × 7000 is exactly 7700
+])
+def test_approximate_bounds_round_inwards(nlp, text, low, high):
+    _, got_low, got_high, approximate, _, _ = one(nlp, text)
+    assert (got_low, got_high, approximate) == (low, high, True)
+
+
+def test_a_count_that_rose_from_one_value_to_another_is_two_counts(nlp):
+    found = quantities(nlp, "The toll has risen from 41 to 47 since Monday.")
+    assert [(q["low"], q["high"]) for q in found] == [(41, 41), (47, 47)]
+    (ranged,) = quantities(nlp, "Between 41 and 47 people were hurt.")
+    assert (ranged["low"], ranged["high"]) == (41, 47)
+
+
+def test_the_values_of_a_rising_toll_take_the_cue_before_them(nlp):
+    found = quantities(nlp, "The death toll has risen from 41 to 47 after three people who were injured died.")
+    assert [(q["value"], q["category"]) for q in found][:2] == [(41, "killed"), (47, "killed")]

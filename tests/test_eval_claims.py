@@ -197,3 +197,11 @@ def test_evaluate_scores_the_extractors_report_on_a_gold_article(tmp_path: Path,
     assert (c.figures, c.claimant, c.bounds, c.category, c.claims, c.modality) == (2, 2, 2, 2, 2, 2)
     assert c.typed_events == 2 and [m.what for m in c.misses] == ["event spurious"]
     assert {r["metric"]: r["score"] for r in ev.rows("en", c)}["claimant_accuracy"] == 1.0
+
+
+def test_scores_per_gold_file_carry_the_files_name(capsys: pytest.CaptureFixture[str]) -> None:
+    c = ev.Counts(figures=4, claimant=3, claims=5, modality=4)
+    ev.print_scores("en", c, "batch-07")
+    lines = capsys.readouterr().out.splitlines()
+    assert "lagebild_claims_gold/en\tbatch-07\tclaimant_accuracy\t0.750\tn=4" in lines
+    assert "lagebild_claims_gold/en\tbatch-07\tmodality_accuracy\t0.800\tn=5" in lines

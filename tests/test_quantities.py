@@ -109,3 +109,13 @@ def test_not_counts(nlp):
 def test_money_and_percent_are_other(nlp):
     found = quantities(nlp, "Der Schaden beträgt 5 Millionen Euro, die Wahlbeteiligung lag bei 43,5 Prozent.")
     assert [(q["value"], q["unit"], q["category"]) for q in found] == [(5e6, "Euro", "other"), (43.5, "%", "other")]
+
+
+def test_rund_rounds_inwards_in_exact_arithmetic(nlp):
+    assert bounds(one(nlp, "Rund 7.000 Menschen demonstrierten."))[1:3] == (6300, 7700)
+    assert bounds(one(nlp, "Etwa 25 Menschen wurden verletzt."))[1:3] == (23, 27)
+
+
+def test_the_value_of_a_rising_toll_takes_the_cue_before_it(nlp):
+    found = quantities(nlp, "Die Zahl der Toten stieg auf 73, weitere 200 Menschen wurden verletzt.")
+    assert [(q["value"], q["category"]) for q in found] == [(73, "killed"), (200, "injured")]

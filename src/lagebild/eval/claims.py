@@ -193,7 +193,8 @@ def score_article(gold: GoldArticle, system: list[SysClaim], events: list[SysEve
         c.claims += 1
         c.modality += g.modality == s.modality
         if g.modality != s.modality:
-            c.misses.append(Miss(gold.key, "modality", g.modality, s.modality, _claim_start(g)))
+            c.misses.append(Miss(gold.key, "modality", g.modality, s.modality, _claim_start(g),
+                                 f"{_gold_who(g)} | system {s.kind}:{s.text or ''}"))
     found = [(q.start, q.end) for q in quantities]
     for g in figs:
         if id(g) not in used_g:
@@ -288,6 +289,11 @@ def _overlap(a: Range, b: Range) -> int:
 
 def _bound(value: float | None) -> int | float | None:
     return int(value) if value is not None and float(value).is_integer() else value
+
+
+def _gold_who(g: GoldClaim) -> str:
+    """The gold claimant as `kind:text`."""
+    return f"gold {g.claimant.kind}:{g.claimant.span.text if g.claimant.span else ''}"
 
 
 def _claim_start(g: GoldClaim) -> int:
@@ -397,26 +403,52 @@ def _shape(bounds: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m lagebild.eval.claims [--errors N]`: the scores, then the most frequent error patterns with examples."""
+    """`python -m lagebild.eval.claims [--errors N] [--context C] [--per-batch] [--model M]`: the scores, then the most frequent
+    error patterns and every disagreement (with C characters of article text around it); or the scores per gold file."""
     from ..config import Settings
     from ..lang import Pipelines
 
     parser = argparse.ArgumentParser(prog="python -m lagebild.eval.claims")
     parser.add_argument("--errors", type=int, default=15, help="how many error patterns to list per language")
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--context", type=int, default=0, help="article characters to print around each disagreement")
+    parser.add_argument("--per-batch", action="store_true", help="only the scores, one table per gold file")
+    parser.add_argument("--model", choices=("accurate", "fast"), default=None,
+                        help="entity model (default: LAGEBILD_MODEL, else the configured default)")
     args = parser.parse_args(argv)
-    settings = Settings.from_env()
-    for lang, c in evaluate(Pipelines(settings), settings.data_dir, args.limit).items():
-        for row in rows(lang, c):
-            print(f"{row['dataset']}\t{row['metric']}\t{row['score']:.3f}\tn={row['n']}")
+    settings = Settings.from_env(model=args.model)
+    pipelines = Pipelines(settings)
+    if args.per_batch:
+        for path in gold_files():
+            for lang, c in evaluate(pipelines, settings.data_dir, args.limit, [path]).items():
+                print_scores(lang, c, path.stem)
+        return 0
+    for lang, c in evaluate(pipelines, settings.data_dir, args.limit).items():
+        print_scores(lang, c)
         print(f"\n{lang}: most frequent error patterns")
         for pattern, n in error_patterns(c.misses).most_common(args.errors):
             print(f"  {n:4d}  {pattern}")
         print()
         for m in c.misses:
             print(f"  {m.article}@{m.at}\t{m.what}\tgold={m.gold!r}\tsystem={m.system!r}\t{m.text!r}")
+            if args.context:
+                print(f"      {_context(settings.data_dir, m, args.context)!r}")
         print()
     return 0
+
+
+def print_scores(lang: str, c: Counts, label: str = "") -> None:
+    """One line per metric: dataset, metric, score, n (and the gold file's name when scored per file)."""
+    for row in rows(lang, c):
+        print(f"{row['dataset']}\t{label + chr(9) if label else ''}{row['metric']}\t{row['score']:.3f}\tn={row['n']}")
+
+
+def _context(data_dir: Path, m: Miss, width: int) -> str:
+    """The article text around a disagreement, with `⟦` at its offset."""
+    from .articles import load_article
+
+    text = load_article(m.article, data_dir).text
+    return (text[max(0, m.at - width):m.at] + "⟦" + text[m.at:m.at + width]).replace("\n", " ")
 
 
 if __name__ == "__main__":

@@ -68,7 +68,17 @@ class AttributionLexicon:
     source_prepositions: frozenset[str] = frozenset()  # "In einer Erklärung … heißt es": where an impersonal cue's source stands
     non_speaker_nouns: frozenset[str] = frozenset()  # capitalised words that never head a speaker ("Woche", "Offiziell")
     denial_cues: frozenset[str] = frozenset()  # "dementiert", "denied": what the cue reports is a negated claim
-    unnamed_sources: frozenset[str] = frozenset()  # "Berichten zufolge", "reports say": a hearsay source, no claimant
+    unnamed_sources: frozenset[str] = frozenset()  # "unbestätigten Berichten zufolge": a hearsay source, no claimant
+    content_prepositions: frozenset[str] = frozenset()  # "sprach von …", "spoke of …": what follows is what is said
+    demand_words: frozenset[str] = frozenset()  # "verlangte den Rückzug", "demanded the release": what follows is hypothetical
+    demand_nouns: frozenset[str] = frozenset()  # "ist eine Forderung der Mönche": the clause's event is hypothetical
+    uncertain_governors: frozenset[str] = frozenset()  # "unklar, ob …", "likely that …": the complement is hypothetical
+    hypothetical_phrases: frozenset[str] = frozenset()  # "about to attack": word sequences in the clause
+    untagged_verb_suffixes: tuple[str, ...] = ()  # without a tagger, the endings of a verb ("comparing", "acted")
+    hearsay_passives: frozenset[str] = frozenset()  # "is said to be", "are believed to have": hearsay, rumored
+    infinitive_markers: frozenset[str] = frozenset()  # "to" after a hearsay participle
+    report_nouns: frozenset[str] = frozenset()  # "Berichten zufolge", "according to reports": unnamed media
+    source_nouns: frozenset[str] = frozenset()  # "sources said": unnamed private sources (witness), unless official
     negated_evidence: frozenset[str] = frozenset()  # "keinen Hinweis darauf, dass …": the clause after is negated
     negation_neutral: frozenset[str] = frozenset()  # "will not hesitate to arrest": the negation is the verb's own
     future_auxiliaries: frozenset[str] = frozenset()  # "werde … schicken": with a clause-final infinitive, planned
@@ -77,6 +87,8 @@ class AttributionLexicon:
     np_adjective_endings: tuple[str, ...] = ("e", "en", "er", "es", "em")  # lowercase adjectives inside a phrase
     trailing_cue_clause: bool = False  # "…, the ministry said": content before the comma even when not verb-first
     bare_complementizer: bool = False  # "said on Sunday that …": a complementizer opens the content without a comma
+    bare_speakers: bool = False  # lower-cased archives: the plain words between a clause start and the cue speak
+    report_source_links: frozenset[str] = frozenset()  # "nach Angaben aus Khartum": the source follows this word
     finite_verb_suffixes: tuple[str, ...] = ()  # with bare_complementizer: endings that show a clause after the cue
 
     def is_pronoun(self, tok: Token) -> bool:
@@ -117,7 +129,9 @@ class AttributionLexicon:
             np_adjective_endings=tuple(d.get("np_adjective_endings", ("e", "en", "er", "es", "em"))),
             trailing_cue_clause=bool(d.get("trailing_cue_clause", False)),
             bare_complementizer=bool(d.get("bare_complementizer", False)),
+            bare_speakers=bool(d.get("bare_speakers", False)),
             finite_verb_suffixes=tuple(d.get("finite_verb_suffixes", ())),
+            untagged_verb_suffixes=tuple(d.get("untagged_verb_suffixes", ())),
         )
 
 
@@ -295,11 +309,11 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
             k = i + 1  # "according to": particles that complete the preposition
             while k < s1 - 1 and doc[k].lower_ in lex.cue_particles.get(low, ()):
                 k += 1
-            sp = forward_np(doc, k, s1, lex, s0)
+            sp = _before_number(doc, _with_hedge(doc, forward_np(doc, k, s1, lex, s0), lex))  # "laut Atmar neun …": Atmar
             if sp:
                 cues.append(Cue(i, k, doc[i:k].text, "prep", sp, _rest(doc, sent, i, sp[1], lex)))
         elif low in lex.postposition_cues:
-            sp = backward_np(doc, i, s0, lex, s0)
+            sp = _with_hedge(doc, backward_np(doc, i, s0, lex, s0), lex)
             if sp:
                 cues.append(Cue(i, i + 1, tok.text, "post", sp, _rest(doc, sent, sp[0], i + 1, lex)))
         elif low == lex.nach_word and i + 1 < s1:
@@ -308,8 +322,11 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
             if k is not None:
                 sp = forward_np(doc, i + 1, s1, lex, s0) or (i + 1, k + 1)
                 # "nach Behördenangaben 62 Personen": the source ends before a number
-                end = max(next((m for m in range(k + 1, sp[1]) if doc[m].like_num), sp[1]), k + 1)
+                end = max(_before_number(doc, (k, sp[1]))[1], k + 1)  # type: ignore[index]
                 speaker = (k + 2, end) if end > k + 2 and doc[k + 1].lower_ in lex.genitive_links else (i + 1, end)
+                if k + 1 < s1 and doc[k + 1].lower_ in lex.report_source_links:
+                    src = forward_np(doc, k + 2, s1, lex, s0)  # "Nach Angaben aus Khartum wurden …"
+                    speaker, end = (src, src[1]) if src else (speaker, end)
                 local = None
                 if any(doc[m].lower_ in lex.self_reference for m in range(i + 1, k)):
                     local = (i + 1, k + 1)  # "X schickte nach eigenen Angaben …": the phrase points to the subject
@@ -329,9 +346,31 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
             cue = _verb_cue(doc, sent, tok, lex)
             if cue:
                 cues.append(cue)
-    verbs = [c.start for c in cues if c.kind == "verb"]
+    verbs = [c.start for c in cues if c.kind == "verb" and c.content is not None]
     # "Laut X sagte Y, dass …": the verb's speaker said it; a phrase cue around a reporting verb only relays
+    # (a verb without content, "forderte … ein Anschlag", "die Polizei spricht von …", relays nothing)
     return [c for c in cues if c.kind == "verb" or not (c.content and any(c.content[0] <= v < c.content[1] for v in verbs))]
+
+
+def _with_hedge(doc: Doc, sp: tuple[int, int] | None, lex: AttributionLexicon) -> tuple[int, int] | None:
+    """A speaker phrase with the rumour words right before it ("Unbestätigten Berichten zufolge"): they decide its kind."""
+    if sp is None:
+        return None
+    rumor = next((words for kind, words, _ in lex.source_kinds if kind == "rumor"), frozenset())
+    a = sp[0]
+    while a > 0 and doc[a - 1].lower_ in rumor:
+        a -= 1
+    return (a, sp[1])
+
+
+def _before_number(doc: Doc, sp: tuple[int, int] | None) -> tuple[int, int] | None:
+    """A speaker phrase cut before the first number in it: what follows the number is the counted noun."""
+    if sp is None:
+        return None
+    cut = next((m for m in range(sp[0] + 1, sp[1]) if doc[m].like_num or doc[m].pos_ == "NUM"), sp[1])
+    if sp[0] + 1 < cut < sp[1] and doc[cut - 1].pos_ in ("ADV", "ADJ") and not doc[cut - 1].text[:1].isupper():
+        cut -= 1  # "der Veranstalter rund 7.000": the qualifier belongs to the number
+    return (sp[0], cut)
 
 
 def _phrase_end(doc: Doc, k: int, limit: int, lex: AttributionLexicon) -> int:
@@ -392,48 +431,62 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     while b - 1 > cs and (doc[b - 1].lower_ in lex.skip_after_cue or doc[b - 1].lower_ in lex.auxiliaries):
         b -= 1
     bwd = backward_np(doc, b, cs, lex, s0)
+    opens = cs == s0 or doc[cs - 1].text in PUNCT_BREAKS or all(c in QUOTE_CHARS for c in doc[cs - 1].text)
+    if bwd is None and lex.bare_speakers and opens and i > cs and doc[i - 1].lower_ not in lex.auxiliaries:
+        bwd = _bare_phrase(doc, cs, i, lex)  # "jaitley said police arrested …", "…, tuteja said."
     if bwd is None and b < i:
         bwd = first_np(doc, cs, b, lex, s0)
     elif bwd is None:
         k = b
         while k - 1 > cs and _np_word(doc[k - 1], lex, s0):
             k -= 1
-        if fwd is None and k - 1 > cs and doc[k - 1].lower_ in lex.prepositions_before_np:
-            np = first_np(doc, cs, k - 1, lex, s0)  # "Das Ministerium in Bischkek erklärte": the phrase before the place
+        opens_np = doc[cs].lower_ in lex.determiners and doc[cs].lower_ not in lex.object_determiners
+        if (fwd is None or opens_np) and k - 1 > cs and doc[k - 1].lower_ in lex.prepositions_before_np:
+            # "Das Ministerium in Bischkek erklärte", "Die Behörden vor Ort gehen von … aus": the phrase before the place
+            np = first_np(doc, cs, k - 1, lex, s0)
             bwd = np if np and np[1] == k - 1 else None
     lead = cs
     while lead < i and (doc[lead].lower_ in lex.auxiliaries or doc[lead].lower_ in lex.skip_after_cue or doc[lead].lower_ == lex.so_cue):
         lead += 1
     aux = next((k for k in range(cs, i) if doc[k].lower_ in lex.auxiliaries), None)
     verb_first = lead == i and (i == cs or doc[cs - 1].text in PUNCT_BREAKS | QUOTE_CHARS)
-    wie = _wie_before(doc, s0, cs, lex) if verb_first else None
+    wie = _wie_before(doc, s0, cs, lex) if verb_first or (cs > s0 and doc[cs - 1].text in PUNCT_BREAKS) else None
     agent = _passive_agent(doc, tok, cs, ce, lex) if not impersonal else None
+    if agent is None and not impersonal and i > cs and doc[i - 1].lower_ in lex.passive_auxiliaries \
+            and low not in lex.passive_subject_cues:
+        return None  # "no casualties were reported": a passive without its agent names no speaker
     speaker: tuple[int, int] | None
     if agent is not None:
         speaker = agent  # "wurde von Minister Stolpe als unrealistisch bezeichnet"
     elif impersonal:
         speaker = fwd if fwd and j > i + 1 else None
-        # "hieß es aus Regierungskreisen"
+        # "hieß es aus Regierungskreisen", "hieß es bei Russland Aktuell", "hieß es in einer Erklärung"
         if speaker is None:
-            k = next((k for k in range(i + 1, ce) if doc[k].lower_ == "aus"), None)
+            k = next((k for k in range(i + 1, ce) if doc[k].lower_ in lex.source_prepositions), None)
             speaker = forward_np(doc, k + 1, ce, lex, s0) if k is not None else None
         if speaker is None and doc[cs].lower_ in lex.source_prepositions:
             speaker = forward_np(doc, cs + 1, i, lex, s0)  # "In einer Erklärung des Ministeriums heißt es, …"
     elif wie is not None:
-        speaker = forward_np(doc, wie + 1, cs, lex, s0)  # "…, wie Burt Rutan, Chef der Firma, mitteilte"
+        w = wie + 2 if wie + 1 < cs and doc[wie + 1].lower_ in lex.source_prepositions else wie + 1
+        speaker = forward_np(doc, w, cs, lex, s0)  # "…, wie Burt Rutan, Chef der Firma, mitteilte"; "Wie aus X hervorgeht"
     elif verb_first:
         speaker = fwd
+        if speaker is None and lex.bare_speakers and j < ce and (ce >= _content_end(sent) or doc[ce].text == "("):
+            speaker = _bare_phrase(doc, j, ce, lex)  # "…, said superintendent of police k l n rao."
         if cs > s0 and doc[cs].lower_ != lex.so_cue and (speaker is None or no_verb(doc, s0, cs - 1)):
             # "Oberst Arslan, Kommandeur der Truppen, hat angekündigt, …": the subject stands before the apposition
             speaker = first_np(doc, s0, cs, lex, s0) or speaker
     elif aux is not None and i - aux > 1 and (np := first_np(doc, aux + 1, i, lex, s0)
                                                if aux == cs or lex.is_pronoun(doc[aux + 1]) else first_np(doc, cs, aux, lex, s0)):
         speaker = np  # "hatte Konzernchef Brandt in einem Interview gesagt", "X hat anlässlich … erklärt"
+    elif doc[cs].lower_ == lex.wie_cue and cs + 1 < i and doc[cs + 1].lower_ in lex.source_prepositions:
+        speaker = forward_np(doc, cs + 2, i, lex, s0)  # "Wie aus einem Bericht der Polizei hervorgeht, …"
     elif i > cs and doc[i - 1].lower_ in lex.coordinators:
         speaker = first_np(doc, s0, i - 1, lex, s0)  # "X sprach von … und forderte, …"
     else:
         speaker = bwd or fwd
-        if fwd and j == i + 1 and fwd[1] - fwd[0] == 1 and doc[fwd[0]].lower_ in lex.person_pronouns:
+        if fwd and j == i + 1 and fwd[1] - fwd[0] == 1 and doc[fwd[0]].lower_ in lex.person_pronouns \
+                and not (bwd and lex.bare_complementizer):  # "the minister said he was …": he opens the content
             speaker = fwd  # "Die Bürger forderte er auf, …": a pronoun right after the verb is its subject
         elif fwd and bwd and doc[bwd[0]].lower_ in lex.object_determiners:
             speaker = fwd  # "Ihren Widersacher forderte May auf, …": a fronted object
@@ -516,9 +569,23 @@ def _wie_before(doc: Doc, s0: int, cs: int, lex: AttributionLexicon) -> int | No
     k = cs - 1
     while k > s0 and doc[k].lower_ != lex.wie_cue:
         k -= 1
-    if k <= s0 or doc[k].lower_ != lex.wie_cue or doc[k - 1].text != ",":
-        return None
+    if doc[k].lower_ != lex.wie_cue or not (k == s0 or doc[k - 1].text == ","):
+        return None  # "…, wie X mitteilte" or a sentence opening with "Wie X, Sprecher der Y, der Presse mitteilte"
     return k if no_verb(doc, k + 1, cs - 1) else None
+
+
+def _bare_phrase(doc: Doc, a: int, b: int, lex: AttributionLexicon) -> tuple[int, int] | None:
+    """[a, b) as a speaker phrase when it is a few plain words, none of them a function word ("mr bhujbal",
+    "bharuch collector anju sharma"): a lower-cased text has no capital letters to find names by."""
+    words = doc[a:b]
+    if not 1 <= len(words) <= 7 or words[0].lower_ in lex.determiners and len(words) == 1:
+        return None
+    for t in words:
+        low = t.lower_
+        if not (t.is_alpha or low in lex.genitive_links) or low in lex.np_stop_words or low in lex.auxiliaries \
+                or low in lex.cue_verbs or low in lex.complementizers or low in lex.sentence_adverbs:
+            return None
+    return a, b
 
 
 def _has_name(doc: Doc, a: int, b: int) -> bool:
@@ -577,6 +644,10 @@ def source_kind(text: str, lex: AttributionLexicon, *, is_person: bool = False) 
         return "named"
     if found.get("official"):
         return "official"
+    if words and words[-1] in lex.source_nouns:
+        return "witness"
+    if words and words[-1] in lex.report_nouns:
+        return "media"
     return "named"
 
 
@@ -591,38 +662,102 @@ def clause_window(doc: Doc, i: int, sent: Span, lex: AttributionLexicon) -> tupl
     return s, e
 
 
-def modality(doc: Doc, i: int, sent: Span, lex: AttributionLexicon, *, attributed: bool, rumor: bool) -> str:
-    """Modality of the event whose trigger is token i: negated > ordered > planned > hypothetical > rumored > reported > asserted."""
+def modality(doc: Doc, i: int, sent: Span, lex: AttributionLexicon, *, attributed: bool, rumor: bool,
+             sourced: bool | None = None) -> str:
+    """Modality of the event whose trigger is token i: negated > ordered > planned > hypothetical > rumored > reported > asserted.
+    `sourced`: the claimant is named in this sentence (default: when attributed), which makes "soll" reported."""
+    sourced = attributed if sourced is None else sourced
     s, e = clause_window(doc, i, sent, lex)
     words = [t.lower_ for t in doc[s:e] if not (t.is_punct or t.is_space) and t.i != i]
     trig = doc[i].lower_
     mw = lex.modality_words
     neutral = _neutral_negation(doc, s, i, lex)
-    if not neutral and (any(w in mw.get("negated", ()) for w in words) or trig.startswith(("nicht", "kein"))):
+    if not neutral and (_negates(doc, s, i, lex) or trig.startswith(("nicht", "kein"))):
         return "negated"
     if _denied_evidence(doc, s, sent, lex):
         return "negated"  # "es gebe keinen Hinweis darauf, dass … getötet worden sind"
     if _future_infinitive(doc, s, e, lex) or (neutral and any(w in lex.future_auxiliaries for w in words)):
         return "planned"  # "man werde eine Protestnote schicken", "we will not hesitate to arrest"
-    if s > sent.start and ("zu" in words or "zu" in trig[2:-2]):
-        # "plant, das Internet abzuschalten": the governing clause before carries the modality
+    ps = s
+    if s > sent.start and (any(t.lower_ == "zu" and t.pos_ != "ADP" for t in doc[s:e]) or "zu" in trig[2:-2]):
+        # "plant, das Internet abzuschalten": the governing clause before carries the modality ("zu" as a
+        # preposition, "was zu seiner Festnahme führte", opens no infinitive)
         ps, _ = clause_window(doc, s - 1, sent, lex) if s - 1 > sent.start else (sent.start, s)
         words = words + [t.lower_ for t in doc[ps:s] if not (t.is_punct or t.is_space)]
+    phrases = " " + " ".join(words) + " "
     if any(w in mw.get("ordered", ()) for w in words):
         return "ordered"
     reportative = any(w in lex.reportative for w in words)
-    perfect = len(words) > 1 and words[-1] in lex.perfect_aux
     future = any(w in lex.future_markers for w in words)
     if any(w in mw.get("planned", ()) for w in words) or (reportative and future):
         return "planned"
     hypo = [w for w in words if w in mw.get("hypothetical", ())]
     if hypo and not (attributed and all(w in lex.konjunktiv_substitutes for w in hypo)):
         return "hypothetical"
-    if rumor or any(w in mw.get("rumored", ()) for w in words) or (reportative and (perfect or not attributed)):
+    if any(doc[k].lower_ in lex.demand_words for k in range(ps, i)) or any(w in lex.demand_nouns for w in words) \
+            or any(f" {p} " in phrases for p in lex.hypothetical_phrases) or _uncertain_governor(doc, s, sent, lex):
+        return "hypothetical"  # "verlangte den Rückzug", "die Freilassung ist eine Forderung", "about to attack"
+    # "soll … getötet haben" is hearsay; with a source in the sentence ("laut X soll …") it is reported
+    if rumor or any(w in mw.get("rumored", ()) for w in words) or (reportative and not sourced) \
+            or _hearsay_passive(doc, s, e, lex):
         return "rumored"
     if attributed or reportative:
         return "reported"
     return "asserted"
+
+
+def _uncertain_governor(doc: Doc, s: int, sent: Span, lex: AttributionLexicon) -> bool:
+    """The clause is an open question or the complement of an uncertainty ("ob …", "it is likely that …")."""
+    if not lex.uncertain_governors or s <= sent.start:
+        return False
+    if doc[s].lower_ in lex.uncertain_governors or doc[s - 1].lower_ in lex.uncertain_governors:
+        return True  # "ob …", "whether …": an open question
+    if doc[s].lower_ not in lex.complementizers and doc[s - 1].lower_ not in lex.complementizers:
+        return False  # "unklar, wer den Angriff ausgeführt habe": the attack is not in doubt
+    k = s if doc[s].lower_ in lex.complementizers else s - 1
+    while k > sent.start and (doc[k].is_punct or doc[k].is_space or doc[k].lower_ in lex.complementizers):
+        k -= 1
+    ps, _ = clause_window(doc, k, sent, lex)
+    return any(t.lower_ in lex.uncertain_governors for t in doc[ps:k + 1])
+
+
+def _negates(doc: Doc, s: int, i: int, lex: AttributionLexicon) -> bool:
+    """A negation word before the trigger in its clause whose scope reaches it: no verb and no later preposition
+    stands between ("did not arrest", "keine Toten", "nicht zu Ausschreitungen"; but not "was not comparing the
+    two riots", "stand nicht in Zusammenhang mit der Offensive", "no one was injured in the attack")."""
+    negated = lex.modality_words.get("negated", frozenset())
+    verb = _is_verb(doc[i], lex)  # a verb's adjuncts ("keine Einheiten in die Hauptstadt verlegt") do not stop it
+    for k in range(i - 1, s - 1, -1):
+        if doc[k].lower_ in negated:
+            return True
+        if _scope_stop(doc[k], verb or k == i - 1 or doc[k - 1].lower_ in negated, lex):
+            return False
+    return False
+
+
+def _is_verb(tok: Token, lex: AttributionLexicon) -> bool:
+    """A verb by its tag, or, untagged, by a verb ending ("comparing", "acted")."""
+    if tok.pos_:
+        return tok.pos_ in ("VERB", "AUX")
+    low = tok.lower_
+    return bool(lex.untagged_verb_suffixes) and low.endswith(lex.untagged_verb_suffixes) and len(low) > 4
+
+
+def _scope_stop(tok: Token, preposition_ok: bool, lex: AttributionLexicon) -> bool:
+    """A content verb, or a preposition (unless allowed: right after the negation, or before a verb trigger), ends a
+    negation's reach towards the trigger."""
+    low = tok.lower_
+    if low in lex.auxiliaries or low in lex.modality_words.get("negated", frozenset()):
+        return False
+    if tok.pos_:
+        return tok.pos_ == "VERB" or (tok.pos_ == "ADP" and not preposition_ok)
+    return _is_verb(tok, lex) or (low in lex.prepositions_before_np and not preposition_ok)
+
+
+def _hearsay_passive(doc: Doc, s: int, e: int, lex: AttributionLexicon) -> bool:
+    """An auxiliary, a hearsay participle and an infinitive ("three are said to be in a serious condition")."""
+    return any(doc[k].lower_ in lex.hearsay_passives and doc[k - 1].lower_ in lex.auxiliaries
+               and doc[k + 1].lower_ in lex.infinitive_markers for k in range(max(s, 1), min(e, len(doc) - 1)))
 
 
 def _neutral_negation(doc: Doc, s: int, i: int, lex: AttributionLexicon) -> bool:

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from ..ids import content_id
 from ..lang import LANG_DIR, language_data
 from . import claims
-from .attribution import AttributionLexicon, find_cues, source_kind
+from .attribution import AttributionLexicon, Cue, clause_window, find_cues, modality, source_kind
 from .claimants import ClaimantKeys
 from .quotes import char_range
 from .scopes import assign_scopes, clause_around
@@ -99,33 +99,81 @@ class ClaimBuilder:
             figures = [quantities[q] for q in ev["quantities"] if q in quantities] or [None]
             for qty in figures:
                 at = qty["start"] if qty is not None else ev["trigger"]["start"]
+                end = qty["end"] if qty is not None else ev["trigger"]["end"]
                 quote = _innermost(quotes, at) or _innermost(quotes, ev["trigger"]["start"])
-                if qty is not None and _innermost(quotes, at) is None and ev["source"]["kind"] == "author":
-                    quote = self._clause_cue(doc, text, qty, entities) or quote
-                out.append(self._claim(text, ev, qty, quote, entities, spans or {}, keys))
+                said = ev
+                if qty is not None and quote is not None and _speaks_itself(quote, qty, spans or {}):
+                    # "tausende Tote befürchtet": a figure is not its own claimant, nor is the event it counts
+                    quote = None
+                    said = {**ev, "source": {"kind": "author", "entity": None, "text": None},
+                            "modality": "asserted" if ev["modality"] == "reported" else ev["modality"]}
+                if (quote is None or _innermost(quotes, at) is None) and said["source"]["kind"] == "author":
+                    quote = self._clause_cue(doc, text, at, end, entities, qty is not None) or quote
+                claim = self._claim(text, said, qty, quote, entities, spans or {}, keys)
+                if qty is not None:
+                    self._figure_modality(doc, ev, qty, quote, claim)
+                out.append(claim)
         return out
 
-    def _clause_cue(self, doc: Doc, text: str, qty: dict, entities: dict) -> dict | None:
-        """A reporting cue in the figure's own clause whose speaker says it ("Die Polizei sprach von 12 Toten"),
-        as a quote-like record (not added to the report's quotes)."""
+    def _figure_modality(self, doc: Doc, ev: dict, qty: dict, quote: dict | None, claim: dict) -> None:
+        """A figure in another clause than its event's trigger takes its own clause's modality ("no new killings
+        were reported, but the toll has climbed to 430": the 430 is not negated)."""
+        if self.att is None or (quote and (quote.get("cue") or "").split()[:1] and
+                                quote["cue"].split()[0].lower() in self.att.denial_cues):
+            return
+        fig = doc.char_span(qty["start"], qty["end"], alignment_mode="expand")
+        trig = doc.char_span(ev["trigger"]["start"], ev["trigger"]["end"], alignment_mode="expand")
+        if fig is None or trig is None or fig.sent.start != trig.sent.start:
+            return
+        sent = fig.sent
+        if clause_window(doc, fig.start, sent, self.att) == clause_window(doc, trig.start, sent, self.att):
+            return
+        kind = claim["claimant"]["kind"]
+        mod = modality(doc, fig.start, sent, self.att, attributed=kind not in ("author", "rumor"), rumor=kind == "rumor")
+        claim["modality"] = mod
+        if mod == "rumored" and kind == "author":
+            claim["claimant"].update({"kind": "rumor", "entity": None, "text": None, "span": None, "key": "rumor"})
+
+    def _content_object(self, doc: Doc, cue: Cue, at: int) -> bool:
+        """The event word follows the cue in a phrase that gives what is said ("sprach von Angriffen", "gehen von
+        einer Autobombe aus"), not in the object of an appeal or threat ("rief zu einem Streik auf")."""
+        assert self.att is not None
+        k = next((t.i for t in doc[cue.start:] if t.idx <= at < t.idx + len(t)), None)
+        return k is not None and any(doc[m].lower_ in self.att.content_prepositions for m in range(cue.start + 1, k))
+
+    def _clause_cue(self, doc: Doc, text: str, at: int, end: int, entities: dict, figure: bool = True) -> dict | None:
+        """The reporting cue that attributes text[at:end], as a quote-like record (not added to the report's
+        quotes): a cue in its own clause whose speaker says it ("Die Polizei sprach von 12 Toten"), else a cue whose
+        content covers it ("official figures say that 45 …"; "es heißt, dass …" without a speaker is hearsay)."""
         if self.att is None:
             return None
-        span = doc.char_span(qty["start"], qty["end"], alignment_mode="expand")
+        span = doc.char_span(at, end, alignment_mode="expand")
         if span is None:
             return None
         sent = span.sent
-        a, b = clause_around(text, qty["start"], qty["end"], sent.start_char, sent.end_char)
+        a, b = clause_around(text, at, end, sent.start_char, sent.end_char)
         best = None
         for cue in find_cues(doc, sent, self.att):
-            if cue.speaker is None:
+            cs, _ = char_range(doc, cue.start, cue.end)
+            if any(doc[k].idx <= at < doc[k].idx + len(doc[k]) for k in cue.tokens or [cue.start]):
+                continue  # "Der Präsident rief die Bürger auf": the speech act itself is the author's to report
+            ss, se = char_range(doc, *cue.speaker) if cue.speaker else (cs, cs)
+            if cue.speaker is not None and a <= cs < b and a <= ss < b and not (ss < end and at < se) \
+                    and (figure or self._content_object(doc, cue, at)):
+                rank = (0, abs(cs - at))
+            elif cue.content is not None and char_range(doc, *cue.content)[0] <= at < char_range(doc, *cue.content)[1] \
+                    and not (ss < end and at < se):
+                rank = (1, abs(cs - at))
+            else:
                 continue
-            cs, ce = char_range(doc, cue.start, cue.end)
-            ss, se = char_range(doc, *cue.speaker)
-            if a <= cs < b and a <= ss < b and (best is None or abs(cs - qty["start"]) < best[0]):
-                best = (abs(cs - qty["start"]), cue, (ss, se))
+            if best is None or rank < best[0]:
+                best = (rank, cue, (ss, se))
         if best is None:
             return None
         _, cue, (ss, se) = best
+        if cue.speaker is None:  # an impersonal cue with no source ("es heißt nun, dass …")
+            return {"id": None, "start": a, "end": b, "speaker": None, "speaker_text": None, "cue": cue.text,
+                    "hearsay": True}
         entity = next((e["id"] for e in entities.values() for m in e["mentions"] if m["start"] < se and ss < m["end"]
                        and e["label"] in ("PER", "ORG")), None)
         return {"id": None, "start": a, "end": b, "speaker": entity, "speaker_text": text[ss:se], "cue": cue.text,
@@ -134,7 +182,10 @@ class ClaimBuilder:
     def _claim(self, text_of: str, ev: dict, qty: dict | None, quote: dict | None, entities: dict,
                spans: dict, keys: ClaimantKeys) -> dict:
         source, modality = dict(ev["source"]), ev["modality"]
-        if quote is not None and quote.get("speaker_text") and source["kind"] != "rumor":
+        if quote is not None and quote.get("hearsay") and source["kind"] == "author":
+            source = {"kind": "rumor", "entity": None, "text": None}
+            modality = "rumored" if modality in ("asserted", "reported") else modality
+        elif quote is not None and quote.get("speaker_text") and source["kind"] != "rumor":
             if quote["speaker_text"] != source.get("text") or quote.get("speaker") != source.get("entity"):
                 # the figure stands in another claimant's words ("X said 12, while Y said 27")
                 ent = entities.get(quote.get("speaker") or "")
@@ -181,6 +232,12 @@ def looks_like_person(text: str) -> bool:
     """A phrase ending in two capitalised words ("Minister Ulan Sadykov"): a person's name, not an institution."""
     words = text.split()
     return len(words) >= 2 and all(w[:1].isupper() for w in words[-2:])
+
+
+def _speaks_itself(quote: dict, qty: dict, spans: dict) -> bool:
+    """The quote's speaker phrase is the figure's own words ("Acht Tote … forderte", "tausende Tote befürchtet")."""
+    found = [quote["speaker_span"]] if quote.get("speaker_span") else spans.get(quote.get("id"), [])
+    return any(qty["start"] <= a < qty["end"] for a, _ in found)  # the speaker phrase starts inside the figure
 
 
 def _innermost(quotes: list[dict], at: int) -> dict | None:

@@ -170,8 +170,9 @@ class EventExtractor:
             source = {"kind": "rumor", "entity": None, "text": None}
         else:
             source = {"kind": "author", "entity": None, "text": None}
-        mod = modality(doc, i, sent, att, attributed=source["kind"] not in ("author", "rumor"),
-                       rumor=source["kind"] == "rumor")
+        attributed = source["kind"] not in ("author", "rumor")
+        mod = modality(doc, i, sent, att, attributed=attributed, rumor=source["kind"] == "rumor",
+                       sourced=attributed and quote is not None and quote["start"] >= sent.start_char)
         if source["kind"] == "author" and mod == "rumored":
             source = {"kind": "rumor", "entity": None, "text": None}
         # participants: entity mentions in the sentence, outside the source phrase

@@ -2,8 +2,9 @@
 
 Bounds. "1.200 Polizisten": value=low=high=1200. "mehr als 700": value 700, low 701, high null.
 "mindestens 9": low 9. "bis zu 10.000": high 10000, low null. "weniger als 10": high 9.
-"rund/etwa/ca. N": approximate, low/high = N -/+ approx_margin (10 %), rounded outwards.
-"fast/knapp N": approximate, low N - 10 %, high N - 1. "gut N": approximate, low N, high N + 10 %.
+"rund/etwa/ca. N": approximate, low/high = N -/+ approx_margin (10 %), rounded inwards to whole numbers
+(ceil(0.9·N), floor(1.1·N), in exact arithmetic: "rund 7.000" is [6300, 7700], "about 25" [23, 27]).
+"fast/knapp N": approximate, low ceil(0.9·N), high N - 1. "gut N": approximate, low N, high floor(1.1·N).
 "Tausende", "Dutzende", "mehrere Hundert": value null, approximate, an interval from the lexicon.
 "zwischen 300 und 400", "300 bis 400", "five or six": value null, low 300, high 400.
 "no more than 800" is at most 800; "has gone up to 231" (a rise word before "up to") is 231, the new total.
@@ -25,7 +26,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 from spacy.language import Language
@@ -90,6 +93,9 @@ class QuantityLexicon:
         self.person_suffixes = tuple(data.get("person_noun_suffixes", ()))  # nationalities: "Palästinenser"
         self.rise_words = frozenset(data.get("rise_words", ()))
         self.rise_qualifiers = frozenset(" ".join(q.split()) for q in data.get("rise_qualifiers", ()))
+        # "had risen from 58 to 62": after a change verb and this word, "N to M" are two counts, not a range
+        self.change_from = frozenset(data.get("change_from", ()))
+        self.change_words = self.rise_words | frozenset(data.get("fall_words", ()))
         self.units: dict[str, str] = data["units"]
         self.skip_before = frozenset(data["skip_before"])
         self.skip_after = tuple(sorted(data["skip_after"], key=len, reverse=True))
@@ -204,7 +210,7 @@ class QuantityTagger:
             word = g["num"].lower()
             if word in self.lex.articles or (not word[0].isdigit() and self.lex.number(word) is None):
                 return None
-        if self._skip(text, num_start, end):
+        if self._skip(text, num_start, end) or ("num2" in g and self._change_from(text, start)):
             return None
         noun, noun_end, modifiers = self._counted_noun(doc, sentences, end)
         value, low, high, approximate = self._bounds(g)
@@ -229,6 +235,15 @@ class QuantityTagger:
         span_end = noun_end if noun is not None else end
         return {"id": "", "start": start, "end": span_end, "text": text[start:span_end], "value": value,
                 "low": low, "high": high, "approximate": approximate, "unit": unit, "category": category}
+
+    def _after_change(self, lowered: str, start: int) -> bool:
+        """The number follows a change verb within three words ("rose to 62", "had risen from 58 to 62")."""
+        return any(w in self.lex.change_words for w in lowered[max(0, start - 40):start].split()[-4:])
+
+    def _change_from(self, text: str, start: int) -> bool:
+        """A range opened by a change verb and "from" ("has risen from 58 to 62"): an old and a new count."""
+        before = text[max(0, start - 40):start].lower().split()
+        return len(before) >= 2 and before[-1] in self.lex.change_from and before[-2] in self.lex.change_words
 
     def _in_name(self, doc: Doc, start: int, end: int) -> bool:
         """A bare number inside a name: after a capitalised name word ("Rossija 24", "North 24 Parganas") or,
@@ -355,11 +370,11 @@ class QuantityTagger:
         if kind == "max":
             return n, None, n, False
         if kind == "approx":
-            return n, float(math.floor(n * (1 - margin))), float(math.ceil(n * (1 + margin))), True
+            return n, _inward(n, 1 - margin, math.ceil), _inward(n, 1 + margin, math.floor), True
         if kind == "almost":
-            return n, float(math.floor(n * (1 - margin))), n - step, True
+            return n, _inward(n, 1 - margin, math.ceil), n - step, True
         if kind == "approx_above":
-            return n, n, float(math.ceil(n * (1 + margin))), True
+            return n, n, _inward(n, 1 + margin, math.floor), True
         return n, n, n, False
 
     def _unit(self, text: str, start: int, end: int, noun: str | None) -> str | None:
@@ -415,15 +430,18 @@ class QuantityTagger:
         s_start, c_start, c_end, _ = self._clause(doc, sentences, start, end)
         hits: list[tuple[int, int, str]] = []  # (rank, distance, category)
         lowered = sentences.lowered
+        # "the death toll had risen from 58 to 62 with … injured": the value of a rising count is counted by the
+        # cue before it, so the cue before ranks first
+        after, before = (1, 0) if self._after_change(lowered, start) else (0, 1)
         for category in self.lex.categories:
             if category.cues is not None:
                 for m in category.cues.finditer(lowered, s_start, c_end):
                     if start <= m.start() < end:
                         continue
                     if m.start() >= end:
-                        hits.append((0, m.start() - end, category.name))
+                        hits.append((after, m.start() - end, category.name))
                     elif m.start() >= c_start:
-                        hits.append((1, start - m.end(), category.name))
+                        hits.append((before, start - m.end(), category.name))
                     else:
                         hits.append((2, start - m.end(), category.name))
         span = doc.char_span(s_start, c_end, alignment_mode="contract")
@@ -433,12 +451,17 @@ class QuantityTagger:
                     continue
                 for category in self.lex.categories:
                     if token.lemma_.lower() in category.lemmas:
-                        rank = 0 if token.idx >= end else (1 if token.idx >= c_start else 2)
+                        rank = after if token.idx >= end else (before if token.idx >= c_start else 2)
                         hits.append((rank, abs(token.idx - start), category.name))
         if not hits:
             return None
         hits.sort()
         return hits[0][2]
+
+
+def _inward(n: float, factor: float, rounding: Callable[[Fraction], int]) -> float:
+    """n × factor rounded to a whole number by `rounding`, in exact arithmetic (1.1 × 7000 is 7700, not 7700.000…1)."""
+    return float(rounding(Fraction(str(n)) * Fraction(str(factor))))
 
 
 @Language.factory("lagebild_quantities", assigns=["doc._.report_quantities"])
