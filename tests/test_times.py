@@ -122,7 +122,7 @@ def test_present_ref_and_last_weekend(nlp):
 
 
 def test_first_guard_reads_the_first_characters_of_a_pattern():
-    from lagebild.extract.times import first_guard
+    from lagebild.extract.guards import first_guard
 
     assert first_guard(r"(?<!\w)(?:am|im)\s+\d") == "(?=[ai])"
     assert first_guard(r"(?:(?P<w>mo|di),?\s+)?(?P<d>\d{1,2})\.") == r"(?=[\ddm])"

@@ -33,6 +33,7 @@ from spacy.tokens import Doc
 
 from ..lang import language_data
 from . import claims
+from .guards import first_guard
 from .sentences import SentenceIndex
 from .timex_values import UNIT_GRANULARITY, Resolved, duration_value, mask, resolved, shift_value
 
@@ -44,67 +45,6 @@ CLOCK = re.compile(r"\d{1,2}(?:[.:]\d{2})?\s*(?:uhr|h)\b", re.IGNORECASE)
 NAMED_GROUP = re.compile(r"\(\?P<\w+>")  # "(?P<name>" in a pattern, made anonymous for the one-pass scan
 STRIP_SIGNALS = re.compile(r"(?:(?:im|in|am|an|zum|zur|vom|von|seit|ab|bis|des|der|den|dem|die|das|über|übers|"
                            r"während|gegen)\s+)+", re.IGNORECASE)
-
-
-CATEGORY_CLASSES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s",
-                    "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W"}
-ZERO_WIDTH = frozenset({"AT", "ASSERT", "ASSERT_NOT"})
-
-
-def first_guard(pattern: str) -> str:
-    """A lookahead on the characters a match of `pattern` can begin with ("" when any, or when unsure).
-
-    Read from the parsed pattern; a guard only ever admits more than the pattern, so adding it changes no match.
-    """
-    try:
-        parts, empty = _firsts(re._parser.parse(pattern, re.IGNORECASE).data)  # type: ignore[attr-defined]
-    except (LookupError, TypeError, ValueError, AttributeError, re.error):
-        return ""
-    return "" if empty or parts is None else "(?=[" + "".join(sorted(parts)) + "])"
-
-
-def _firsts(items: list[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
-    """The class parts a sequence can begin with (None: any character) and whether it can match empty."""
-    found: set[str] = set()
-    for op, arg in items:
-        parts, empty = _first_of(str(op), arg)
-        if parts is None:
-            return None, False
-        found |= parts
-        if not empty:
-            return found, False
-    return found, True
-
-
-def _first_of(op: str, arg: Any) -> tuple[set[str] | None, bool]:
-    """`_firsts` for one parsed item."""
-    if op in ZERO_WIDTH:
-        return set(), True
-    if op == "LITERAL":
-        return {re.escape(chr(arg))}, False
-    if op == "IN":
-        if any(str(kind) not in ("LITERAL", "RANGE", "CATEGORY") for kind, _ in arg):
-            return None, False
-        return {re.escape(chr(v)) if str(k) == "LITERAL" else CATEGORY_CLASSES[str(v)] if str(k) == "CATEGORY"
-                else f"{re.escape(chr(v[0]))}-{re.escape(chr(v[1]))}" for k, v in arg}, False
-    if op == "SUBPATTERN":
-        return _firsts(arg[3].data)
-    if op == "ATOMIC_GROUP":
-        return _firsts(arg.data)
-    if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-        parts, empty = _firsts(arg[2].data)
-        return parts, empty or arg[0] == 0
-    if op == "BRANCH":
-        found: set[str] = set()
-        empty = False
-        for branch in arg[1]:
-            parts, branch_empty = _firsts(branch.data)
-            if parts is None:
-                return None, False
-            found |= parts
-            empty = empty or branch_empty
-        return found, empty
-    return None, False
 
 
 @dataclass(frozen=True)
