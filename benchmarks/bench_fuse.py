@@ -7,7 +7,9 @@ baseline dict group-by over the same mentions; records medians and their ratio.
 Scale mode: .venv/bin/python benchmarks/bench_fuse.py --scale 10000,100000,1000000 [--runs 3]
 [--out benchmarks/results/fuse_scale.json]: the time per mention at each size with the candidate index
 (`OpenClusters`), the same figure for the old scan over every open cluster of the type (`ScanAll`, up to
---scan-up-to mentions), whether both give the same clusters, and the group-by baseline at each size.
+--scan-up-to mentions), whether both give the same clusters, the group-by baseline at each size, and (one more,
+untimed run) how many open clusters a mention is scored against on average. With PYTHONPATH=<other src> it times
+that code instead (recorded as "code"), for before/after figures.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import zlib
 from datetime import date, timedelta
 from pathlib import Path
 
+from lagebild.fuse.candidates import OpenClusters
 from lagebild.fuse.cluster import Mention, ScanAll, cluster_mentions
 
 TYPES = ("PROTEST", "ASSAULT", "COERCE", "MOBILIZE", "DEMAND", "FIGHT", "CONCEDE", "REJECT")
@@ -77,6 +80,24 @@ def cpu_timed(fn, *args) -> tuple[float, float, object]:
     return time.perf_counter() - w0, time.process_time() - c0, out
 
 
+class CountingIndex(OpenClusters):
+    """The candidate index, counting the candidates it hands out (an untimed run: how dense the data is)."""
+
+    handed = 0
+
+    def candidates(self, mention: Mention):  # type: ignore[no-untyped-def]
+        found = list(super().candidates(mention))
+        CountingIndex.handed += len(found)
+        return found
+
+
+def candidates_per_mention(mentions: list[Mention]) -> float:
+    """Open clusters a mention is scored against, on average: grows with events per type, country and day."""
+    CountingIndex.handed = 0
+    cluster_mentions(mentions, CountingIndex)
+    return round(CountingIndex.handed / len(mentions), 2)
+
+
 def partition(clusters) -> set[tuple]:
     """Clusters as a comparable set of member keys."""
     return {tuple(sorted(m.key for m in c.members)) for c in clusters}
@@ -112,7 +133,7 @@ def scale(sizes: list[int], runs: int, scan_up_to: int, out: Path) -> None:
                "ratio_to_baseline": round(median / statistics.median(base), 1),
                "baseline_cpu_microseconds_per_mention": round(statistics.median(base_cpus) / size * 1e6, 2),
                "cpu_ratio_to_baseline": round(statistics.median(cpu) / statistics.median(base_cpus), 1),
-               "clusters": clusters}
+               "clusters": clusters, "candidates_per_mention": candidates_per_mention(mentions)}
         if scanned:
             row.update({"scan_all_median_seconds": round(statistics.median(scanned), 3),
                         "scan_all_microseconds_per_mention": round(statistics.median(scanned) / size * 1e6, 2),
@@ -126,7 +147,7 @@ def scale(sizes: list[int], runs: int, scan_up_to: int, out: Path) -> None:
                    f"--scan-up-to {scan_up_to}",
         "synthetic": "n mentions of n/5 events over two years, 8 types, 60 countries x 10 places, a fifth undated, "
                      "a tenth without country",
-        "runs": runs, "sizes": rows, "target": "1M mentions in under 60 s; time per mention flat",
+        "code": os.environ.get("PYTHONPATH") or "this checkout", "runs": runs, "sizes": rows, "target": "1M mentions in under 60 s; time per mention flat",
         "cpu_per_mention_largest_to_smallest": round(per[-1] / per[0], 2),
         "cpu_ratio_to_baseline_largest_to_smallest": round(rows[-1]["cpu_ratio_to_baseline"]
                                                            / rows[0]["cpu_ratio_to_baseline"], 2),

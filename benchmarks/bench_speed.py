@@ -9,6 +9,9 @@ Parts, each timed in the same run as its baseline, medians of `--repeats`:
 - scaling: articles of growing length (10kGNAD articles joined as paragraphs), each extracted in one process; the
   CPU milliseconds per 1,000 characters should stay flat.
 The machine is shared: the load average before and after each part is recorded beside the figures.
+--before-src DIR adds `lagebild extract` on the code in DIR (a `git archive` of an older commit's src) to the same
+rounds, for a before/after ratio measured in one run. The --jobs 2 speed-up: `--parts corpus --repeats 3` on idle
+cores (its figure is `speedup_jobs2_vs_jobs1`).
 Writes benchmarks/results/speed.json.
 """
 
@@ -68,11 +71,14 @@ def load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def timed(command: list[str], env: dict[str, str]) -> float:
-    """Wall seconds of one process, which must succeed."""
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds of one process, which must succeed, and its CPU seconds (user + system, its workers included)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def one_thread_env() -> dict[str, str]:
@@ -83,8 +89,8 @@ def one_thread_env() -> dict[str, str]:
     return env
 
 
-def corpus(texts: list[str], repeats: int, work: Path, jobs: bool = True) -> dict[str, object]:
-    """Tokenizer process vs `lagebild extract` with one and two jobs, interleaved, medians."""
+def corpus(texts: list[str], repeats: int, work: Path, jobs: bool = True, before: Path | None = None) -> dict[str, object]:
+    """Tokenizer process vs `lagebild extract` with one and two jobs (and other code: `before`), interleaved."""
     articles = work / "gnad.jsonl"
     with articles.open("w", encoding="utf-8") as out:
         for i, text in enumerate(texts):
@@ -97,19 +103,34 @@ def corpus(texts: list[str], repeats: int, work: Path, jobs: bool = True) -> dic
         commands.update(extract_jobs1=extract + ["--jobs", "1"], extract_jobs2=extract + ["--jobs", "2"])
     else:  # code from before --jobs existed (run with PYTHONPATH=its src)
         commands.update(extract_jobs1=extract)
+    envs = {name: env for name in commands}
+    if before is not None:  # the same command on other code (its src first on the path), in the same rounds
+        commands["extract_before"] = extract
+        envs["extract_before"] = {**env, "PYTHONPATH": str(before)}
     seconds: dict[str, list[float]] = {name: [] for name in commands}
-    before = load()
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
+    load_before = load()
     for _ in range(repeats):
         for name, command in commands.items():
-            seconds[name].append(round(timed(command, env), 2))
+            wall, used = timed(command, envs[name])
+            seconds[name].append(round(wall, 2))
+            cpu[name].append(round(used, 2))
     median = {name: statistics.median(values) for name, values in seconds.items()}
+    cpu_median = {name: statistics.median(values) for name, values in cpu.items()}
     base = median["tokenizer_process"]
     return {
-        "docs": len(texts), "chars": sum(len(t) for t in texts), "load_before": before, "load_after": load(),
+        "docs": len(texts), "chars": sum(len(t) for t in texts), "load_before": load_before, "load_after": load(),
         "seconds": seconds, "median_s": median,
         "ratio_vs_tokenizer_process": {name: round(m / base, 2) for name, m in median.items()},
+        # CPU time is the fairer figure on a shared machine: it does not count the time others held the cores
+        "cpu_seconds": cpu, "cpu_median_s": cpu_median,
+        "cpu_ratio_vs_tokenizer_process": {name: round(m / cpu_median["tokenizer_process"], 2)
+                                           for name, m in cpu_median.items()},
+        "before_over_jobs1_cpu": round(cpu_median["extract_before"] / cpu_median["extract_jobs1"], 2) if before else None,
         "articles_per_s": {name: round(len(texts) / m, 1) for name, m in median.items() if name != "tokenizer_process"},
         "speedup_jobs2_vs_jobs1": round(median["extract_jobs1"] / median["extract_jobs2"], 2) if jobs else None,
+        "before_src": str(before) if before else None,
+        "before_over_jobs1": round(median["extract_before"] / median["extract_jobs1"], 2) if before else None,
         # the largest resident set of any process so far: an extract process or a worker (pipelines loaded)
         "peak_rss_mb_largest_process": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
     }
@@ -161,7 +182,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--parts", default="corpus,scaling")
     parser.add_argument("--lengths", default=DEFAULT_LENGTHS, help="article lengths in characters, for scaling")
-    parser.add_argument("--no-jobs", action="store_true", help="corpus part without --jobs (for code older than it)")
+    parser.add_argument("--no-jobs", action="store_true", help="corpus part without --jobs 2 (and without the flag)")
+    parser.add_argument("--before-src", type=Path, help="corpus part: also time extract on this src (PYTHONPATH)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     source = Settings.from_env().data_dir / "10kgnad_de" / "test.csv"
@@ -177,7 +199,8 @@ def main() -> None:
     }
     with tempfile.TemporaryDirectory() as tmp:
         if "corpus" in parts:
-            result["corpus"] = corpus(texts[: args.docs], args.repeats, Path(tmp), jobs=not args.no_jobs)
+            result["corpus"] = corpus(texts[: args.docs], args.repeats, Path(tmp), jobs=not args.no_jobs,
+                                      before=args.before_src)
             print(json.dumps(result["corpus"], indent=1), flush=True)
         if "scaling" in parts:
             lengths = [int(n) for n in args.lengths.split(",")]

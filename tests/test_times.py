@@ -119,3 +119,33 @@ def test_no_publication_date_masks_value(nlp):
 def test_present_ref_and_last_weekend(nlp):
     found = tag(nlp, "Derzeit ist die Lage ruhig, am vergangenen Wochenende gab es Krawalle.", "2023-03-20")
     assert [t["value"] for t in found] == ["PRESENT_REF", "2023-W11-WE"]
+
+
+def test_first_guard_reads_the_first_characters_of_a_pattern():
+    from lagebild.extract.guards import first_guard
+
+    assert first_guard(r"(?<!\w)(?:am|im)\s+\d") == "(?=[ai])"
+    assert first_guard(r"(?:(?P<w>mo|di),?\s+)?(?P<d>\d{1,2})\.") == r"(?=[\ddm])"
+    assert first_guard(r"(?:x)?") == ""  # can match empty: no guard
+    assert first_guard(r"[^a]b") == ""  # a negated class: any character
+    assert first_guard(r"\bvor\s+(?-i:Tagen)") == "(?=[v])"
+
+
+def test_guarded_start_scan_finds_the_offsets_of_the_unguarded_one():
+    import json
+    import re
+    from pathlib import Path
+
+    from lagebild.extract.times import NAMED_GROUP, TimeLexicon
+    from lagebild.lang import language_data
+
+    path = language_data("de", "times.json")
+    lex = TimeLexicon(Path(path))
+    bodies = [r"(?<!\w)(?:" + lex._expand(item["regex"]) + r")(?!\w)"
+              for item in json.loads(Path(path).read_text(encoding="utf-8"))["patterns"]]
+    plain = re.compile(r"(?<!\w)(?=" + "|".join(f"(?:{NAMED_GROUP.sub('(?:', b)})" for b in bodies) + ")", re.I)
+    text = ("Am Montagabend, dem 3. März 2021, kamen gegen 14.30 Uhr Hunderte zusammen; seit Jahren, vor drei "
+            "Tagen und im Frühjahr 2019 ebenso. Ab nächster Woche, am Wochenende und in den 1990er Jahren nicht. "
+            "ÜBER DAS WOCHENENDE, 12.-14. Mai, in der Nacht zum Sonntag, zwei Monate später, jeden Dienstag.")
+    assert [m.start() for m in lex.starts.finditer(text)] == [m.start() for m in plain.finditer(text)]
+    assert len(list(lex.starts.finditer(text))) > 10

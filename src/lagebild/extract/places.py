@@ -48,12 +48,24 @@ WORD = re.compile(r"\w[\w-]*")
 WORLD_CITY = 1_000_000  # population from which a city is resolved even where the text names other countries
 
 
+class _Uncombined(dict[int, int | None]):
+    """A `str.translate` table that drops combining marks, filled in as characters are first seen."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+UNCOMBINED = _Uncombined()
+
+
 def fold_place(text: str) -> str:
     """Index key of a place name: case-, accent-, dash- and space-insensitive."""
     plain = text.casefold()
     if plain.isascii():
         return " ".join(plain.replace("-", " ").split())
-    plain = "".join(c for c in unicodedata.normalize("NFKD", plain) if not unicodedata.combining(c))
+    plain = unicodedata.normalize("NFKD", plain).translate(UNCOMBINED)
     return " ".join(DASHES.sub(" ", plain).split())
 
 

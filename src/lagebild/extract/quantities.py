@@ -36,6 +36,7 @@ from spacy.tokens import Doc, Token
 
 from ..lang import language_data
 from . import claims
+from .guards import first_guard
 from .sentences import SentenceIndex
 
 # Files in lang/<code>/ this extractor needs; a language without them runs without it.
@@ -122,7 +123,7 @@ class QuantityLexicon:
         number2 = rf"(?P<num2>{digits}|{number_word})"
         between = rf"{re.escape(data['range_open'])}\s+{number}\s+{re.escape(data['range_and'])}\s+{number2}{scale}"
         span = rf"{number}\s*(?:{_alternation(data['range_words'])})\s*{number2}{scale}"
-        self.finders = [re.compile(rf"(?<![\w.,/-])(?:{pattern})(?![\w])", re.IGNORECASE)
+        self.finders = [re.compile(rf"(?<![\w.,/-]){first_guard(pattern)}(?:{pattern})(?![\w])", re.IGNORECASE)
                         for pattern in (between, span, qual + vague, qual + number + scale)]
 
     def parse_word_number(self, text: str) -> float | None:

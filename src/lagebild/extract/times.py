@@ -33,6 +33,7 @@ from spacy.tokens import Doc
 
 from ..lang import language_data
 from . import claims
+from .guards import first_guard
 from .sentences import SentenceIndex
 from .timex_values import UNIT_GRANULARITY, Resolved, duration_value, mask, resolved, shift_value
 
@@ -70,8 +71,9 @@ class TimeLexicon:
             (item["name"], re.compile(body, re.IGNORECASE)) for item, body in zip(data["patterns"], bodies)
         ]
         # every pattern as one zero-width alternative: one scan finds each offset where any pattern can start
-        self.starts = re.compile(r"(?<!\w)(?=" + "|".join(f"(?:{NAMED_GROUP.sub('(?:', b)})" for b in bodies) + ")",
-                                 re.IGNORECASE)
+        # (each behind a guard on its first character, so that most alternatives fail at once)
+        self.starts = re.compile(r"(?<!\w)(?=" + "|".join(f"(?:{first_guard(b)}{NAMED_GROUP.sub('(?:', b)})"
+                                                          for b in bodies) + ")", re.IGNORECASE)
         # leading prepositions/articles dropped from an expression (the German list unless the language gives one)
         self.strip = re.compile(data["strip_signals"], re.IGNORECASE) if "strip_signals" in data else STRIP_SIGNALS
         self.clock = re.compile(data["clock"], re.IGNORECASE) if "clock" in data else CLOCK  # a clock time after "today"

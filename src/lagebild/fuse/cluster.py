@@ -23,7 +23,9 @@ Rules (a mention joins a cluster only if it is compatible with *every* member, v
 Mentions are processed in one canonical order (dates, type, ids), never in ingest order; a mention joins
 the best-scoring compatible open cluster (ties: the smaller cluster key), so the same mentions always give
 the same clusters. A cluster's id is a hash of its first member's (article_id, event_id). Open clusters are
-filed in an index (`candidates.OpenClusters`) so a mention is matched only against the clusters it could join.
+filed in an index (`candidates.OpenClusters`) so a mention is matched only against the clusters it could join,
+and leave it as soon as their common interval ends before the day the next mention starts (an expiry heap with an
+entry for every end the interval had); only the chosen cluster's reason is written out.
 The fuse store keeps the ids of earlier runs (`fuse/store.py`: persistent ids and redirects).
 """
 
@@ -32,6 +34,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import heapq
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -50,7 +53,7 @@ class FuseConfig:
     conflict_window_days: int = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One event mention, with what merging needs."""
 
@@ -107,7 +110,7 @@ def cluster_id(mention: Mention) -> str:
     return f"c{digest}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Cluster:
     """A cluster under construction: members in joining order and the profile all members share."""
 
@@ -161,55 +164,70 @@ class Cluster:
         return len({m.source for m in self.members})
 
 
-def match(cluster: Cluster, mention: Mention) -> dict[str, Any] | None:
-    """Why `mention` may join `cluster` (with a score), or None if it may not."""
+def score(cluster: Cluster, mention: Mention) -> int | None:
+    """How well `mention` fits `cluster` (higher is better), or None if it may not join: the merging rules."""
     if cluster.closed or mention.pinned or mention.earliest is None or mention.latest is None:
         return None
     if mention.type != cluster.type or (mention.modality == "negated") != cluster.negated:
         return None
     if cluster.mode and mention.mode and cluster.mode != mention.mode:
         return None
-    low, high = max(cluster.earliest, mention.earliest), min(cluster.latest, mention.latest)
-    if low > high:
+    if max(cluster.earliest, mention.earliest) > min(cluster.latest, mention.latest):
         return None
-    score = 1
-    reason: dict[str, Any] = {"joined": "merged", "type": f"same type {mention.type}"}
-    strong: list[str] = []
+    points = 1
+    strong = False
     if cluster.mode and mention.mode:
-        reason["mode"] = f"same mode {mention.mode}"
-        strong.append("mode")
-        score += 2
-    else:
-        reason["mode"] = "mode missing on one side"
-    reason["dates"] = f"overlap {low.isoformat()}..{high.isoformat()}" + (
-        "" if mention.dated else " (mention undated: inferred from publication)")
+        strong = True
+        points += 2
     if mention.actors and cluster.actors:
-        shared = sorted(mention.actors & cluster.actors)
-        if not shared:
+        if mention.actors.isdisjoint(cluster.actors):
             return None
-        reason["actors"] = f"shared actor keys {shared}"
-        strong.append("actors")
-        score += 2
-    else:
-        reason["actors"] = "no actors on one side"
+        strong = True
+        points += 2
     if mention.country and cluster.country:
         if mention.country != cluster.country:
             return None
         if mention.local_place and cluster.geonames_id is not None:
             if mention.geonames_id != cluster.geonames_id:
                 return None
+            return points + 3
+        return points + 1
+    if strong or mention.source in cluster.groups:
+        return points
+    return None
+
+
+def match(cluster: Cluster, mention: Mention) -> dict[str, Any] | None:
+    """Why `mention` may join `cluster` (with its `score`), or None if it may not."""
+    points = score(cluster, mention)
+    if points is None:
+        return None
+    assert mention.earliest is not None and mention.latest is not None  # score() admits dated mentions only
+    low, high = max(cluster.earliest, mention.earliest), min(cluster.latest, mention.latest)
+    reason: dict[str, Any] = {"joined": "merged", "type": f"same type {mention.type}"}
+    strong: list[str] = []
+    if cluster.mode and mention.mode:
+        reason["mode"] = f"same mode {mention.mode}"
+        strong.append("mode")
+    else:
+        reason["mode"] = "mode missing on one side"
+    reason["dates"] = f"overlap {low.isoformat()}..{high.isoformat()}" + (
+        "" if mention.dated else " (mention undated: inferred from publication)")
+    if mention.actors and cluster.actors:
+        reason["actors"] = f"shared actor keys {sorted(mention.actors & cluster.actors)}"
+        strong.append("actors")
+    else:
+        reason["actors"] = "no actors on one side"
+    if mention.country and cluster.country:
+        if mention.local_place and cluster.geonames_id is not None:
             reason["place"] = f"same place {mention.place_name} (geonames {mention.geonames_id})"
-            score += 3
         else:
             reason["place"] = f"same country {mention.country}; one side names only the country"
-            score += 1
     elif strong:
         reason["place"] = f"place missing on one side; strong match on {' and '.join(strong)}"
-    elif mention.source in cluster.groups:
-        reason["place"] = f"place missing on one side; placed by the same article {mention.source}"
     else:
-        return None
-    reason["score"] = score
+        reason["place"] = f"place missing on one side; placed by the same article {mention.source}"
+    reason["score"] = points
     return reason
 
 
@@ -237,37 +255,64 @@ def cluster_mentions(mentions: Iterable[Mention], index: Callable[[], Any] = Ope
 def _cluster(mentions: list[Mention], open_clusters: Any) -> list[Cluster]:
     """The merging rules, applied in canonical order, each mention against the open clusters it could join."""
     clusters: list[Cluster] = []
-    expiry: list[tuple[date, int]] = []  # (profile latest, cluster index): when a cluster closes
-    for mention in sorted(mentions, key=lambda m: m.order):
-        # mentions arrive by earliest date: a cluster whose common interval ends before this one starts is done
-        while expiry and mention.earliest is not None and expiry[0][0] < mention.earliest:
-            _, position = heapq.heappop(expiry)
-            if clusters[position].latest < mention.earliest:
-                open_clusters.remove(clusters[position])
-            else:
-                heapq.heappush(expiry, (clusters[position].latest, position))
-        best: tuple[int, str] | None = None
-        chosen: Cluster | None = None
-        chosen_reason: dict[str, Any] | None = None
-        if mention.earliest is not None and not mention.pinned:
-            for candidate in open_clusters.candidates(mention):
-                reason = match(candidate, mention)
-                if reason is None:
-                    continue
-                rank = (-reason["score"], candidate.id)
-                if best is None or rank < best:
-                    best, chosen, chosen_reason = rank, candidate, reason
-        if chosen is not None and chosen_reason is not None:
-            first = chosen.members[0]
+    expiry: list[tuple[date, int, Cluster]] = []  # (profile latest, tie-breaker, cluster): when a cluster closes
+    tick = itertools.count()
+    keys = _order_keys(mentions)
+    for mention in map(mentions.__getitem__, sorted(range(len(mentions)), key=keys.__getitem__)):
+        if mention.earliest is not None:
+            _expire(expiry, open_clusters, mention.earliest)
+        chosen = _best(open_clusters, mention) if mention.earliest is not None and not mention.pinned else None
+        if chosen is not None:
+            chosen_reason = match(chosen, mention)
+            assert chosen_reason is not None
+            first, latest = chosen.members[0], chosen.latest
             chosen_reason["with"] = {"article_id": first.article_id, "event_id": first.event_id}
             open_clusters.join(chosen, mention, chosen_reason)  # adds it, and files what the profile gained
+            if chosen.latest < latest:  # the common interval now ends earlier: so does the cluster
+                heapq.heappush(expiry, (chosen.latest, next(tick), chosen))
             continue
         new = Cluster.seed(mention)
         clusters.append(new)
         if not new.closed:
             open_clusters.add(new)
-            heapq.heappush(expiry, (new.latest, len(clusters) - 1))
+            heapq.heappush(expiry, (new.latest, next(tick), new))
     return clusters
+
+
+def _expire(expiry: list[tuple[date, int, Cluster]], open_clusters: Any, day: date) -> None:
+    """Take the clusters whose common interval ends before `day` out of the index (mentions come by earliest day).
+
+    A cluster whose interval narrowed has an entry for each end it had; only the one for its present end counts.
+    """
+    while expiry and expiry[0][0] < day:
+        latest, _, cluster = heapq.heappop(expiry)
+        if latest == cluster.latest:
+            open_clusters.remove(cluster)
+
+
+def _best(open_clusters: Any, mention: Mention) -> Cluster | None:
+    """The open cluster the mention joins: the highest score, ties to the smaller cluster id; None if none fits."""
+    best_points, chosen = 0, None
+    for candidate in open_clusters.candidates(mention):
+        points = score(candidate, mention)
+        if points is None or points < best_points:
+            continue
+        if points > best_points or chosen is None or candidate.id < chosen.id:
+            best_points, chosen = points, candidate
+    return chosen
+
+
+def _order_keys(mentions: list[Mention]) -> list[Any]:
+    """The canonical order as one string per mention (compared in one pass, unlike tuples of dates and strings).
+
+    Dates become 7-digit day numbers (`date.max` is day 3,652,059) and the text fields are joined by NUL, which sorts below every other
+    character, so the strings sort as the `Mention.order` tuples do; text holding a NUL falls back to the tuples.
+    """
+    keys = [f"{(m.earliest or date.max).toordinal():07d}{(m.latest or date.max).toordinal():07d}"
+            f"{m.type}\x00{m.mode or ''}\x00{m.article_id}\x00{m.event_id}" for m in mentions]
+    if any(key.count("\x00") != 3 for key in keys):
+        return [m.order for m in mentions]
+    return keys
 
 
 def _merge_groups(clusters: list[Cluster]) -> list[Cluster]:
@@ -296,6 +341,8 @@ def _merge_groups(clusters: list[Cluster]) -> list[Cluster]:
 
 def _attach_copies(clusters: list[Cluster], copies: list[Mention]) -> list[Mention]:
     """Attach each wire copy's mention to its original's cluster of the same type; returns those left over."""
+    if not copies:
+        return []
     by_origin: dict[tuple[str, str], list[Cluster]] = {}
     for cluster in clusters:
         if any(m.pinned for m in cluster.members[:1]):
