@@ -14,7 +14,7 @@ PUNCT_BREAKS = frozenset({",", ";", ":", "(", ")", "–", "—"})
 QUOTE_CHARS = frozenset("„“”»«\"‚‘›‹'")
 SENT_END = frozenset({".", "!", "?"})
 MODALITY_LISTS = ("reportative", "future_markers", "perfect_aux", "clause_breaks", "konjunktiv_substitutes")
-TAG_LISTS = ("pronoun_tags", "relative_tags")  # the tagger's tags, not words
+TAG_LISTS = ("pronoun_tags", "relative_tags", "infinitive_tags")  # the tagger's tags, not words
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class AttributionLexicon:
     np_nouns: frozenset[str] = frozenset()  # lowercase words that can head a speaker phrase ("officials", "radio")
     relative_pronouns: frozenset[str] = frozenset()  # ", die der Sender berichtete": a relative clause, not an apposition
     relative_tags: frozenset[str] = frozenset()  # the tagger's relative-pronoun tags, preferred over the word list
+    infinitive_tags: frozenset[str] = frozenset()  # tags of "zu" and "einzuschränken": an infinitive clause as content
     self_reference: frozenset[str] = frozenset()  # "nach eigenen Angaben": the sentence's subject is the source
     object_determiners: frozenset[str] = frozenset()  # "teilte dem Sender mit": a phrase they open is no subject
     passive_auxiliaries: frozenset[str] = frozenset()  # "wurde … bezeichnet": a passive reporting verb
@@ -66,6 +67,7 @@ class AttributionLexicon:
     subject_determiners: frozenset[str] = frozenset()  # "Ein Sprecher sagte Reuters": a phrase they open is no dative
     coordinators: frozenset[str] = frozenset()  # "und": a second verb shares the first one's subject
     source_prepositions: frozenset[str] = frozenset()  # "In einer Erklärung … heißt es": where an impersonal cue's source stands
+    impersonal_origins: frozenset[str] = frozenset()  # "hieß es aus Kreisen": the word before an impersonal cue's source
     non_speaker_nouns: frozenset[str] = frozenset()  # capitalised words that never head a speaker ("Woche", "Offiziell")
     denial_cues: frozenset[str] = frozenset()  # "dementiert", "denied": what the cue reports is a negated claim
     unnamed_sources: frozenset[str] = frozenset()  # "Berichten zufolge", "reports say": a hearsay source, no claimant
@@ -138,6 +140,10 @@ class Cue:
 def is_break(tok: Token) -> bool:
     """True for punctuation that ends a clause or a noun phrase."""
     return tok.text in PUNCT_BREAKS or tok.text in SENT_END or all(c in QUOTE_CHARS for c in tok.text)
+
+
+def _is_quote_mark(tok: Token) -> bool:
+    return all(c in QUOTE_CHARS for c in tok.text)
 
 
 def _is_cap(tok: Token) -> bool:
@@ -295,7 +301,8 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
             k = i + 1  # "according to": particles that complete the preposition
             while k < s1 - 1 and doc[k].lower_ in lex.cue_particles.get(low, ()):
                 k += 1
-            sp = forward_np(doc, k, s1, lex, s0)
+            quoted = k < s1 - 1 and _is_quote_mark(doc[k])  # "laut „Radio Bremen“": a quoted name
+            sp = forward_np(doc, k + quoted, s1, lex, s0)
             if sp:
                 cues.append(Cue(i, k, doc[i:k].text, "prep", sp, _rest(doc, sent, i, sp[1], lex)))
         elif low in lex.postposition_cues:
@@ -320,8 +327,9 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
             after = _phrase_end(doc, sp[1], s1, lex) if sp else s1
             if sp and (after >= s1 or is_break(doc[after])):
                 cues.append(Cue(i, i + 1, tok.text, "so", sp, _before(doc, sent, i - 1)))
-        elif (tok.pos_ == "ADJ" and i + 1 < s1 and doc[i + 1].pos_ in ("NOUN", "PROPN")) or tok.pos_ in ("DET", "PRON"):
-            continue  # "nicht näher bezeichnete Quellen", "meinen Geist": a cue word used as adjective or determiner
+        elif (tok.pos_ == "ADJ" and i + 1 < s1 and doc[i + 1].pos_ in ("NOUN", "PROPN")) or tok.pos_ in ("DET", "PRON") \
+                or (tok.pos_ in ("NOUN", "PROPN") and tok.text[:1].isupper() and i > s0):
+            continue  # "nicht näher bezeichnete Quellen", "meinen Geist", "Berichten zufolge": a cue word used otherwise
         elif "Inf" in tok.morph.get("VerbForm", []) and i > s0 and doc[i - 1].pos_ == "PART":
             continue  # "hätte das Dekret zu bestätigen": an infinitive with its particle reports nothing
         elif low in lex.cue_verbs or (lemma and tok.pos_ in ("VERB", "AUX") and lemma in lex.cue_verbs
@@ -379,6 +387,8 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         while pe < s1 and not (doc[pe].text in PUNCT_BREAKS or doc[pe].text in SENT_END):
             pe += 1
         part = next((k for k in range(i + 1, pe) if doc[k].lower_ in lex.cue_particles[low]), None)
+        if part is None and i > cs and doc[i - 1].lower_ in lex.cue_particles[low]:
+            part = i - 1  # a verb-final clause: "wie die Stadt bekannt gab"
         if part is None and low not in lex.particle_optional:
             return None
         if part is not None:
@@ -413,9 +423,9 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         speaker = agent  # "wurde von Minister Stolpe als unrealistisch bezeichnet"
     elif impersonal:
         speaker = fwd if fwd and j > i + 1 else None
-        # "hieß es aus Regierungskreisen"
+        # "hieß es aus Regierungskreisen", "wie aus Regierungskreisen verlautete"
         if speaker is None:
-            k = next((k for k in range(i + 1, ce) if doc[k].lower_ == "aus"), None)
+            k = next((k for k in [*range(i + 1, ce), *range(cs, i)] if doc[k].lower_ in lex.impersonal_origins), None)
             speaker = forward_np(doc, k + 1, ce, lex, s0) if k is not None else None
         if speaker is None and doc[cs].lower_ in lex.source_prepositions:
             speaker = forward_np(doc, cs + 1, i, lex, s0)  # "In einer Erklärung des Ministeriums heißt es, …"
@@ -450,7 +460,8 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     if ce < end and doc[ce].text in (",", ":"):
         a = ce + 1
         if a < end and not all(c in QUOTE_CHARS for c in doc[a].text):
-            has_conj = doc[a].lower_ in lex.complementizers or has_konjunktiv(doc, a, end, lex)
+            has_conj = doc[a].lower_ in lex.complementizers or has_konjunktiv(doc, a, end, lex) \
+                or _infinitive_clause(doc, a, end, lex)
             clause_final = max(toks) == ce - 1 or (speaker is not None and speaker[1] == ce)
             if has_conj or clause_final or (impersonal and doc[ce].text == ":"):  # "hieß es: …"
                 content = (a, end)
@@ -483,6 +494,16 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     if speaker is None and not impersonal:
         return None
     return Cue(min(toks), max(toks) + 1, text, "impersonal" if impersonal else "verb", speaker, content, toks)
+
+
+def _infinitive_clause(doc: Doc, a: int, end: int, lex: AttributionLexicon) -> bool:
+    """The clause from token a is an infinitive with "zu" ("…, die Grenze zu schließen"): what the cue asks or decides."""
+    for k in range(a, end):
+        if is_break(doc[k]):
+            return False
+        if doc[k].tag_ in lex.infinitive_tags:
+            return True
+    return False
 
 
 def _contrast_after(doc: Doc, ce: int, end: int, lex: AttributionLexicon) -> bool:

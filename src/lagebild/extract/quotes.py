@@ -196,11 +196,11 @@ class QuoteExtractor:
                 if sp is not None and cue.local is not None:
                     sp = sp.mentioned_at(char_range(doc, *cue.local))
                 resolved.append((cue, sp))
-                if cue.content:
+                # "Es hieß, dass …": reported by nobody named
+                said_by = Speaker(None, None, []) if sp is None and cue.kind == "impersonal" else sp
+                if cue.content and said_by is not None and self._beyond_directs(doc, cue.content, in_sent):
                     a, b = char_range(doc, *cue.content)
-                    covered = sum(max(0, min(b, d[1]) - max(a, d[0])) for d in in_sent)
-                    if covered < 0.5 * (b - a) and sp is not None:
-                        items.append((a, b, "indirect", sp, cue.text))
+                    items.append((a, b, "indirect", said_by, cue.text))
                 if sp is not None:
                     state["active"] = sp
             for d in in_sent:
@@ -213,7 +213,7 @@ class QuoteExtractor:
                 items.append((d[0], d[1], "direct", sp or Speaker(None, None, []), cue_text))
                 if sp is not None:
                     state["active"] = sp
-            if not cues and not in_sent:
+            if not cues and (not in_sent or self._beyond_directs(doc, (sent.start, sent.end), in_sent)):
                 active = state["active"]
                 recent = state["recent"]
                 trial = dict(state)
@@ -221,13 +221,15 @@ class QuoteExtractor:
                 named = own is not None and own[3].spans and \
                     doc_text(doc)[own[3].spans[0][0]:own[3].spans[0][1]].lower() not in lex.person_pronouns
                 opener = doc[first_word(sent)]
+                back = next((t for t in sent if t.lower_ in lex.anaphoric_cues and not inside(t.i)), None)
                 if own is not None and named:
                     state.update(trial, active=own[3])  # its own subject: "X ist der Meinung, dass …"
                     items.append(own)
-                elif active is not None and opener.lower_ in lex.anaphoric_cues and sent.end - sent.start > 3:
+                elif back is not None and sent.end - sent.start > 3:
                     # "Demnach wurden drei Zivilisten getötet": the word points back to the source just named
-                    sp = active.mentioned_at(char_range(doc, opener.i, opener.i + 1))
-                    items.append((doc[opener.i + 1].idx, sent.end_char, "indirect", sp, opener.text))
+                    sp = (active or recent or Speaker(None, None, [])).mentioned_at(char_range(doc, back.i, back.i + 1))
+                    start = doc[back.i + 1].idx if back.i == opener.i else sent.start_char
+                    items.append((start, sent.end_char, "indirect", sp, back.text))
                 elif active is not None and has_konjunktiv(doc, sent.start, sent.end, lex):
                     items.append((sent.start_char, sent.end_char, "indirect", active, None))
                 elif recent is not None and has_konjunktiv(doc, sent.start, sent.end, lex, strong=True):
@@ -319,6 +321,13 @@ class QuoteExtractor:
             return self._sentence_person(doc, before.start, ts, mentions, state), None  # the paragraph's last person
         return None, None
 
+    def _beyond_directs(self, doc: Doc, content: tuple[int, int], directs: list[tuple[int, int, int, int]]) -> bool:
+        """Reported content that says more than the direct quotes inside it ("er habe sich „…“ gezeigt")."""
+        lex = self.lex
+        assert lex is not None
+        outside = sum(1 for t in doc[content[0]:content[1]] if t.is_alpha and not any(d[2] <= t.i < d[3] for d in directs))
+        return outside >= lex.min_direct_words
+
     def _last_name_run(self, doc: Doc, before: int) -> tuple[int, int] | None:
         """Char span of the last run of two or more capitalised words (a name without NER) before token `before`."""
         lex = self.lex
@@ -342,8 +351,8 @@ class QuoteExtractor:
             if doc[k - 1].text != ",":
                 continue
             if doc[k].lower_ in lex.complementizers or has_konjunktiv(doc, k, min(sent.end, k + 4), lex, strong=True):
-                if any(t.text == "," for t in doc[sent.start:k - 1]):
-                    return None
+                if any(t.text == "," for t in doc[sent.start:k - 1]) or has_konjunktiv(doc, sent.start, k - 1, lex, strong=True):
+                    return None  # a Konjunktiv I before the comma: the whole sentence is reported, not framed
                 np = first_np(doc, sent.start, k - 1, lex, sent.start)
                 if np is None:
                     return None
