@@ -236,6 +236,11 @@ class QuoteExtractor:
                     # Konjunktiv I after an indicative aside still reports the same speaker
                     items.append((sent.start_char, sent.end_char, "indirect", recent, None))
                     state["active"] = recent
+                elif si > 0 and self._konjunktiv_one(doc, sent) and not self._konjunktiv_one(doc, sents[si - 1]) and \
+                        (sp := self._sentence_source(doc, sents[si - 1].start, sents[si - 1].end, mentions, state)) and (sp.is_person or sp.entity):
+                    # Konjunktiv I after a sentence without a cue ("X verteidigte den Plan. Er sei …"): its subject
+                    items.append((sent.start_char, sent.end_char, "indirect", sp, None))
+                    state["active"] = sp
                 elif self._reportative_perfect(doc, sent):
                     # "soll … geflohen sein": reported by someone, the running speaker if there is one
                     items.append((sent.start_char, sent.end_char, "indirect", recent or Speaker(None, None, []), None))
@@ -413,6 +418,14 @@ class QuoteExtractor:
             return start_char
         length = self.roles.role_length_before(doc, span.start)
         return doc[span.start - length].idx if length else start_char
+
+    def _konjunktiv_one(self, doc: Doc, sent: Span) -> bool:
+        """A Konjunktiv I verb (present subjunctive: "sei", "gebe"), the mark of reported speech; Konjunktiv II
+        ("hätte", "könnte") is as often the author's own conditional."""
+        lex = self.lex
+        assert lex is not None
+        return any(t.lower_ in lex.konjunktiv_strong or ("Sub" in t.morph.get("Mood", []) and "Past" not in t.morph.get("Tense", []))
+                   for t in sent if t.pos_ in ("VERB", "AUX"))
 
     def _reportative_perfect(self, doc: Doc, sent: Span) -> bool:
         """A reportative modal with a perfect infinitive ("soll … geflohen sein"): hearsay, not the author's claim."""
