@@ -304,7 +304,8 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
             quoted = k < s1 - 1 and _is_quote_mark(doc[k])  # "laut „Radio Bremen“": a quoted name
             sp = forward_np(doc, k + quoted, s1, lex, s0)
             if sp:
-                cues.append(Cue(i, k, doc[i:k].text, "prep", sp, _rest(doc, sent, i, sp[1], lex)))
+                after = sp[1] + (quoted and sp[1] < s1 and _is_quote_mark(doc[sp[1]]))
+                cues.append(Cue(i, k, doc[i:k].text, "prep", sp, _rest(doc, sent, i, after, lex)))
         elif low in lex.postposition_cues:
             sp = backward_np(doc, i, s0, lex, s0)
             if sp:
@@ -398,7 +399,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     # subject: after the verb when the verb opens its clause or follows a fronted element, else before it
     j = _phrase_end(doc, i + 1, ce, lex)
     fwd = forward_np(doc, j, ce, lex, s0) if j < ce and doc[j].lower_ not in lex.object_determiners else None
-    b = i
+    b = min(toks)  # a particle before the verb ("bekannt gab") belongs to it
     while b - 1 > cs and (doc[b - 1].lower_ in lex.skip_after_cue or doc[b - 1].lower_ in lex.auxiliaries):
         b -= 1
     bwd = backward_np(doc, b, cs, lex, s0)
@@ -427,15 +428,19 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         if speaker is None:
             k = next((k for k in [*range(i + 1, ce), *range(cs, i)] if doc[k].lower_ in lex.impersonal_origins), None)
             speaker = forward_np(doc, k + 1, ce, lex, s0) if k is not None else None
-        if speaker is None and doc[cs].lower_ in lex.source_prepositions:
-            speaker = forward_np(doc, cs + 1, i, lex, s0)  # "In einer Erklärung des Ministeriums heißt es, …"
+        if speaker is None:  # "…, heißt es in dem Bericht"
+            k = next((k for k in range(i + 1, ce) if doc[k].lower_ in lex.source_prepositions), None)
+            speaker = forward_np(doc, k + 1, ce, lex, s0) if k is not None else None
+        for start in (cs, s0):  # "In einer Erklärung des Ministeriums(, die …,) heißt es, …"
+            if speaker is None and doc[start].lower_ in lex.source_prepositions:
+                speaker = forward_np(doc, start + 1, i, lex, s0)
     elif wie is not None:
         speaker = forward_np(doc, wie + 1, cs, lex, s0)  # "…, wie Burt Rutan, Chef der Firma, mitteilte"
     elif verb_first:
         speaker = fwd
         if cs > s0 and doc[cs].lower_ != lex.so_cue and (speaker is None or no_verb(doc, s0, cs - 1)):
             # "Oberst Arslan, Kommandeur der Truppen, hat angekündigt, …": the subject stands before the apposition
-            speaker = first_np(doc, s0, cs, lex, s0) or speaker
+            speaker = first_np(doc, _after_quote(doc, s0, cs), cs, lex, s0) or first_np(doc, s0, cs, lex, s0) or speaker
     elif aux is not None and i - aux > 1 and (np := first_np(doc, aux + 1, i, lex, s0)
                                                if aux == cs or lex.is_pronoun(doc[aux + 1]) else first_np(doc, cs, aux, lex, s0)):
         speaker = np  # "hatte Konzernchef Brandt in einem Interview gesagt", "X hat anlässlich … erklärt"
@@ -483,6 +488,10 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     if content is None and cs > s0 and doc[cs - 1].text == "," and not no_verb(doc, s0, cs - 1) and (verb_first or trailing
                                                                     or (cs > s0 + 1 and doc[cs].lower_ == lex.wie_cue)):
         a, b = s0, (wie - 1 if wie is not None else cs - 1)
+        if speaker is not None and a < speaker[0] < b:
+            b = speaker[0]  # "„…“, wird X, Leiter der Y, zitiert": the content ends before the speaker
+            while b > a and (is_break(doc[b - 1]) and not _is_quote_mark(doc[b - 1]) or doc[b - 1].lower_ in lex.auxiliaries):
+                b -= 1
         while a < b and all(c in QUOTE_CHARS for c in doc[a].text):
             a += 1
         while b > a and all(c in QUOTE_CHARS for c in doc[b - 1].text):
@@ -504,6 +513,11 @@ def _infinitive_clause(doc: Doc, a: int, end: int, lex: AttributionLexicon) -> b
         if doc[k].tag_ in lex.infinitive_tags:
             return True
     return False
+
+
+def _after_quote(doc: Doc, s0: int, cs: int) -> int:
+    """Where a speaker is first looked for in [s0, cs): after the last quotation mark ("„…“, wird X zitiert")."""
+    return max((k for k in range(s0, cs) if _is_quote_mark(doc[k])), default=s0 - 1) + 1
 
 
 def _contrast_after(doc: Doc, ce: int, end: int, lex: AttributionLexicon) -> bool:

@@ -227,17 +227,20 @@ class QuoteExtractor:
                     items.append(own)
                 elif back is not None and sent.end - sent.start > 3:
                     # "Demnach wurden drei Zivilisten getötet": the word points back to the source just named
-                    sp = (active or recent or Speaker(None, None, [])).mentioned_at(char_range(doc, back.i, back.i + 1))
+                    source = active or recent or (self._sentence_source(doc, sents[si - 1].start, sents[si - 1].end, mentions, trial)
+                                                  if si > 0 else None)
+                    sp = (source or Speaker(None, None, [])).mentioned_at(char_range(doc, back.i, back.i + 1))
                     start = doc[back.i + 1].idx if back.i == opener.i else sent.start_char
                     items.append((start, sent.end_char, "indirect", sp, back.text))
+                    state["active"] = source
                 elif active is not None and has_konjunktiv(doc, sent.start, sent.end, lex):
                     items.append((sent.start_char, sent.end_char, "indirect", active, None))
                 elif recent is not None and has_konjunktiv(doc, sent.start, sent.end, lex, strong=True):
                     # Konjunktiv I after an indicative aside still reports the same speaker
                     items.append((sent.start_char, sent.end_char, "indirect", recent, None))
                     state["active"] = recent
-                elif si > 0 and self._konjunktiv_one(doc, sent) and not self._konjunktiv_one(doc, sents[si - 1]) and \
-                        (sp := self._sentence_source(doc, sents[si - 1].start, sents[si - 1].end, mentions, state)) and (sp.is_person or sp.entity):
+                elif si > 0 and self._konjunktiv_one(doc, sent) and \
+                        (sp := self._framing_subject(doc, sents[si - 1], mentions, state)):
                     # Konjunktiv I after a sentence without a cue ("X verteidigte den Plan. Er sei …"): its subject
                     items.append((sent.start_char, sent.end_char, "indirect", sp, None))
                     state["active"] = sp
@@ -245,9 +248,10 @@ class QuoteExtractor:
                     # "soll … geflohen sein": reported by someone, the running speaker if there is one
                     items.append((sent.start_char, sent.end_char, "indirect", recent or Speaker(None, None, []), None))
                 else:
-                    state["active"] = None
+                    if not in_sent:  # a sentence with a quote in it keeps the speaker that quote has
+                        state["active"] = None
                     if own is not None:
-                        state.update(trial, active=None)
+                        state.update(trial, active=state["active"])
                         items.append(own)
             if state["active"] is not None:
                 recent_speaker, recent_si, recent_end = state["active"], si, sent.end_char
@@ -418,6 +422,17 @@ class QuoteExtractor:
             return start_char
         length = self.roles.role_length_before(doc, span.start)
         return doc[span.start - length].idx if length else start_char
+
+    def _framing_subject(self, doc: Doc, prev: Span, mentions: Mentions, state: dict) -> Speaker | None:
+        """The named subject of an indicative sentence, the likely speaker of reported speech right after it."""
+        if self._konjunktiv_one(doc, prev):
+            return None
+        trial = dict(state)
+        sp = self._sentence_source(doc, prev.start, prev.end, mentions, trial)
+        if sp is None or not (sp.is_person or sp.entity):
+            return None
+        state.update(trial)
+        return sp
 
     def _konjunktiv_one(self, doc: Doc, sent: Span) -> bool:
         """A Konjunktiv I verb (present subjunctive: "sei", "gebe"), the mark of reported speech; Konjunktiv II
