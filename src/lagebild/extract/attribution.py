@@ -303,6 +303,8 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
                 k += 1
             quoted = k < s1 - 1 and _is_quote_mark(doc[k])  # "laut „Radio Bremen“": a quoted name
             sp = forward_np(doc, k + quoted, s1, lex, s0)
+            if sp is None and k < s1 - 1 and (doc[k].like_url or doc[k].pos_ in ("NOUN", "PROPN")):
+                sp = (k, k + 1)  # "laut ndr.de", "laut ai-Bericht": a source written in lower case
             if sp:
                 after = sp[1] + (quoted and sp[1] < s1 and _is_quote_mark(doc[sp[1]]))
                 cues.append(Cue(i, k, doc[i:k].text, "prep", sp, _rest(doc, sent, i, after, lex)))
@@ -338,9 +340,15 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
             cue = _verb_cue(doc, sent, tok, lex)
             if cue:
                 cues.append(cue)
-    verbs = [c.start for c in cues if c.kind == "verb"]
+    verbs = [c.start for c in cues if c.kind == "verb" and (c.content or _quote_follows(doc, c.end, s1))]
     # "Laut X sagte Y, dass …": the verb's speaker said it; a phrase cue around a reporting verb only relays
+    # (a verb that reports nothing here, as in "hat nach Polizeiangaben zwei Tote gefordert", relays nothing)
     return [c for c in cues if c.kind == "verb" or not (c.content and any(c.content[0] <= v < c.content[1] for v in verbs))]
+
+
+def _quote_follows(doc: Doc, k: int, end: int) -> bool:
+    """A colon or quotation mark after token k in the sentence: the verb announces a quote."""
+    return any(doc[m].text == ":" or _is_quote_mark(doc[m]) for m in range(k, end))
 
 
 def _phrase_end(doc: Doc, k: int, limit: int, lex: AttributionLexicon) -> int:
