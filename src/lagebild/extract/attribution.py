@@ -346,6 +346,11 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
     return [c for c in cues if c.kind == "verb" or not (c.content and any(c.content[0] <= v < c.content[1] for v in verbs))]
 
 
+def _agrees_with_plural(verb: Token, name: Token) -> bool:
+    """A plural verb with a singular name after it: the name is its object ("Kritiker werfen Weber vor")."""
+    return "Plur" in verb.morph.get("Number", []) and "Sing" in name.morph.get("Number", [])
+
+
 def _quote_follows(doc: Doc, k: int, end: int) -> bool:
     """A colon or quotation mark after token k in the sentence: the verb announces a quote."""
     return any(doc[m].text == ":" or _is_quote_mark(doc[m]) for m in range(k, end))
@@ -407,6 +412,10 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     # subject: after the verb when the verb opens its clause or follows a fronted element, else before it
     j = _phrase_end(doc, i + 1, ce, lex)
     fwd = forward_np(doc, j, ce, lex, s0) if j < ce and doc[j].lower_ not in lex.object_determiners else None
+    if fwd is None and j < ce:  # "schreibt die „Tageszeitung“": a quoted name after the verb
+        k = j + (doc[j].lower_ in lex.determiners)
+        name = forward_np(doc, k + 1, s1, lex, s0) if k + 1 < s1 and _is_quote_mark(doc[k]) else None
+        fwd = (j, name[1] + (name[1] < s1 and _is_quote_mark(doc[name[1]]))) if name else None
     b = min(toks)  # a particle before the verb ("bekannt gab") belongs to it
     while b - 1 > cs and (doc[b - 1].lower_ in lex.skip_after_cue or doc[b - 1].lower_ in lex.auxiliaries):
         b -= 1
@@ -448,7 +457,10 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         speaker = fwd
         if cs > s0 and doc[cs].lower_ != lex.so_cue and (speaker is None or no_verb(doc, s0, cs - 1)):
             # "Oberst Arslan, Kommandeur der Truppen, hat angekündigt, …": the subject stands before the apposition
-            speaker = first_np(doc, _after_quote(doc, s0, cs), cs, lex, s0) or first_np(doc, s0, cs, lex, s0) or speaker
+            before = first_np(doc, s0, cs, lex, s0)
+            if before is not None and _quoted(doc, before, cs):
+                before = None  # "…, eine echte Chance“, wird X zitiert": a phrase of the quotation is not its speaker
+            speaker = first_np(doc, _after_quote(doc, s0, cs), cs, lex, s0) or before or speaker
     elif aux is not None and i - aux > 1 and (np := first_np(doc, aux + 1, i, lex, s0)
                                                if aux == cs or lex.is_pronoun(doc[aux + 1]) else first_np(doc, cs, aux, lex, s0)):
         speaker = np  # "hatte Konzernchef Brandt in einem Interview gesagt", "X hat anlässlich … erklärt"
@@ -462,7 +474,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
             speaker = fwd  # "Ihren Widersacher forderte May auf, …": a fronted object
         elif bwd and fwd and j == i + 1 and bwd[0] == s0 and _has_name(doc, *fwd) and not _has_name(doc, *bwd) \
                 and not lex.is_pronoun(doc[bwd[0]]) and doc[bwd[0]].lower_ not in lex.subject_determiners \
-                and doc[fwd[0]].lower_ not in lex.determiners:
+                and doc[fwd[0]].lower_ not in lex.determiners and not _agrees_with_plural(tok, doc[fwd[1] - 1]):
             speaker = fwd  # "Der Zeitung sagte Oberst Arslan: …": a fronted dative, the bare name after the verb
         relative = doc[cs].tag_ in lex.relative_tags if doc[cs].tag_ and lex.relative_tags else doc[cs].lower_ in lex.relative_pronouns
         if bwd and cs > s0 and doc[cs - 1].text == "," and relative:
@@ -521,6 +533,11 @@ def _infinitive_clause(doc: Doc, a: int, end: int, lex: AttributionLexicon) -> b
         if doc[k].tag_ in lex.infinitive_tags:
             return True
     return False
+
+
+def _quoted(doc: Doc, np: tuple[int, int], cs: int) -> bool:
+    """A phrase followed by an odd number of quotation marks before cs: it stands inside a quotation."""
+    return sum(1 for k in range(np[1], cs) if _is_quote_mark(doc[k])) % 2 == 1
 
 
 def _after_quote(doc: Doc, s0: int, cs: int) -> int:
