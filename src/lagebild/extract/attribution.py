@@ -464,6 +464,9 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     elif aux is not None and i - aux > 1 and (np := first_np(doc, aux + 1, i, lex, s0)
                                                if aux == cs or lex.is_pronoun(doc[aux + 1]) else first_np(doc, cs, aux, lex, s0)):
         speaker = np  # "hatte Konzernchef Brandt in einem Interview gesagt", "X hat anlässlich … erklärt"
+        if aux == cs and cs > s0 and doc[cs - 1].text == "," and no_verb(doc, s0, cs - 1):
+            # "Der Fraktionschef, Paul Weber, hatte Lenz aufgefordert, …": the subject stands before the apposition
+            speaker = first_np(doc, s0, cs, lex, s0) or speaker
     elif i > cs and doc[i - 1].lower_ in lex.coordinators:
         speaker = first_np(doc, s0, i - 1, lex, s0)  # "X sprach von … und forderte, …"
     else:
