@@ -50,6 +50,7 @@ class Speaker:
 
 
 Mention = tuple[int, int, str, str, str]  # start, end, entity id, label, text
+Item = tuple[int, int, str, Speaker, "str | None"]  # start, end, kind, speaker, cue text
 
 
 class Mentions:
@@ -79,6 +80,10 @@ class Mentions:
             if chosen[k][1] <= end:
                 return chosen[k]
         return None
+
+
+def _same_paragraph_gap(gap: str) -> bool:
+    return not gap.strip() and "\n" not in gap
 
 
 def char_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -177,7 +182,7 @@ class QuoteExtractor:
             if span is None or (words < lex.min_direct_words and not self._lowercase_inside(doc_text(doc)[cs:ce])):
                 continue
             directs.append((cs, ce, span.start, span.end))
-        items: list[tuple[int, int, str, Speaker, str | None]] = []
+        items: list[Item] = []
         state: dict[str, Speaker | None] = {"last": None, "active": None, "person": None, "recent": None}
         done_direct: set[int] = set()
         sents = list(doc.sents)
@@ -256,6 +261,7 @@ class QuoteExtractor:
             if state["active"] is not None:
                 recent_speaker, recent_si, recent_end = state["active"], si, sent.end_char
         items.sort(key=lambda x: (x[0], x[1]))
+        items = self._merge_runs(doc, items)
         quotes: list[dict] = []
         spans: dict[str, list[tuple[int, int]]] = {}
         for n, (a, b, kind, sp, cue_text) in enumerate(items, 1):
@@ -264,6 +270,19 @@ class QuoteExtractor:
                            "speaker": sp.entity, "speaker_text": sp.text, "cue": cue_text})
             spans[qid] = sp.spans
         return quotes, spans
+
+    @staticmethod
+    def _merge_runs(doc: Doc, items: list[Item]) -> list[Item]:
+        """Uncued reported sentences in a row by one speaker, within a paragraph, are one passage of reported speech."""
+        out: list[Item] = []
+        text = doc_text(doc)
+        for item in items:
+            if out and item[2] == out[-1][2] == "indirect" and item[4] is None and out[-1][4] is None \
+                    and item[3] is out[-1][3] and item[0] >= out[-1][1] and _same_paragraph_gap(text[out[-1][1]:item[0]]):
+                first = out.pop()
+                item = (first[0], item[1], "indirect", first[3], None)
+            out.append(item)
+        return out
 
     def _direct_speaker(self, doc: Doc, d: tuple[int, int, int, int], sents: list[Span], si: int,
                         resolved: list[tuple[Cue, Speaker | None]], mentions: Mentions, state: dict) -> tuple[Speaker | None, str | None]:
