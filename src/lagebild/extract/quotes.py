@@ -353,7 +353,10 @@ class QuoteExtractor:
         """Reported content that says more than the direct quotes inside it ("er habe sich „…“ gezeigt")."""
         lex = self.lex
         assert lex is not None
-        outside = sum(1 for t in doc[content[0]:content[1]] if t.is_alpha and not any(d[2] <= t.i < d[3] for d in directs))
+        inner = [d for d in directs if d[2] < content[1] and content[0] < d[3]]
+        if not inner:
+            return True
+        outside = sum(1 for t in doc[content[0]:content[1]] if t.is_alpha and not any(d[2] <= t.i < d[3] for d in inner))
         return outside >= lex.min_direct_words
 
     def _last_name_run(self, doc: Doc, before: int) -> tuple[int, int] | None:
