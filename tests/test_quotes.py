@@ -379,3 +379,9 @@ def test_the_speaker_after_a_quote_is_never_a_phrase_inside_it(nlp: Language, te
 def test_subject_before_an_apposition_with_an_auxiliary(nlp: Language) -> None:
     (q,) = quotes(nlp, "Der Fraktionschef, Paul Weber, hatte Lenz gestern aufgefordert, sein Amt ruhen zu lassen.")
     assert q["speaker_text"] == "Der Fraktionschef" and q["text"] == "sein Amt ruhen zu lassen"
+
+
+def test_a_verb_right_after_a_quote_is_followed_by_its_speaker(nlp: Language) -> None:
+    (q,) = quotes(nlp, "Die Klage wurde abgewiesen. „Eine Mitwirkung an einer Straftat ist selbst strafbar“, "
+                       "fasst das Landgericht sein Urteil zusammen.")
+    assert q["kind"] == "direct" and q["speaker_text"] == "das Landgericht"

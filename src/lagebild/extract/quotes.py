@@ -18,6 +18,7 @@ from .attribution import (
     find_cues,
     first_np,
     first_word,
+    forward_np,
     has_konjunktiv,
     no_verb,
     source_kind,
@@ -305,6 +306,10 @@ class QuoteExtractor:
         if cands:
             _, cue, sp = min(cands, key=lambda x: x[0])
             return sp, cue.text
+        # "„…“, begründet das Gericht seinen Spruch": a verb right after the quote, then its subject
+        after = self._verb_then_subject(doc, te, mentions, state)
+        if after is not None:
+            return after
         # "„…“ Das sagte der Bürgermeister am Abend.": the next sentence points back at the quote
         nxt = next((x for x in islice(sents, si + 1, None) if x.start >= te), None)
         if nxt is not None and doc[first_word(nxt)].lower_ in lex.thing_pronouns | {lex.so_cue}:
@@ -358,6 +363,20 @@ class QuoteExtractor:
             return True
         outside = sum(1 for t in doc[content[0]:content[1]] if t.is_alpha and not any(d[2] <= t.i < d[3] for d in inner))
         return outside >= lex.min_direct_words
+
+    def _verb_then_subject(self, doc: Doc, te: int, mentions: Mentions, state: dict) -> tuple[Speaker, None] | None:
+        """The subject after "„…“, VERB": a quote followed by a verb without a listed cue is still said by its subject."""
+        lex = self.lex
+        assert lex is not None
+        k = te
+        while k < len(doc) and doc[k].is_space:
+            k += 1
+        if k + 2 >= len(doc) or doc[k].text != "," or doc[k + 1].pos_ not in ("VERB", "AUX"):
+            return None
+        np = forward_np(doc, k + 2, doc[k + 1].sent.end, lex, doc[k + 1].sent.start)
+        if np is None or (np[1] - np[0] == 1 and not lex.is_pronoun(doc[np[0]]) and doc[np[0]].pos_ not in ("NOUN", "PROPN")):
+            return None
+        return self._speaker(doc, np, mentions, state), None
 
     def _last_name_run(self, doc: Doc, before: int) -> tuple[int, int] | None:
         """Char span of the last run of two or more capitalised words (a name without NER) before token `before`."""
