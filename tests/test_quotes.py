@@ -385,3 +385,9 @@ def test_a_verb_right_after_a_quote_is_followed_by_its_speaker(nlp: Language) ->
     (q,) = quotes(nlp, "Die Klage wurde abgewiesen. „Eine Mitwirkung an einer Straftat ist selbst strafbar“, "
                        "fasst das Landgericht sein Urteil zusammen.")
     assert q["kind"] == "direct" and q["speaker_text"] == "das Landgericht"
+
+
+def test_an_impersonal_cue_without_a_source_continues_the_running_speaker(nlp: Language) -> None:
+    qs = quotes(nlp, "Der Sprecher Paul Weber sagte, die Straße bleibe gesperrt. "
+                     "Weiter hieß es, dass die Arbeiten bis Juni dauern würden.")
+    assert [q["speaker_text"] for q in qs] == ["Der Sprecher Paul Weber", "Der Sprecher Paul Weber"]

@@ -203,7 +203,7 @@ class QuoteExtractor:
                     sp = sp.mentioned_at(char_range(doc, *cue.local))
                 resolved.append((cue, sp))
                 # "Es hieß, dass …": reported by nobody named
-                said_by = Speaker(None, None, []) if sp is None and cue.kind == "impersonal" else sp
+                said_by = (state["active"] or state["recent"] or Speaker(None, None, [])) if sp is None and cue.kind == "impersonal" else sp
                 if cue.content and said_by is not None and self._beyond_directs(doc, cue.content, in_sent):
                     a, b = char_range(doc, *cue.content)
                     items.append((a, b, "indirect", said_by, cue.text))
