@@ -262,7 +262,8 @@ class QuoteExtractor:
             if state["active"] is not None:
                 recent_speaker, recent_si, recent_end = state["active"], si, sent.end_char
         items.sort(key=lambda x: (x[0], x[1]))
-        items = self._merge_runs(doc, items)
+        # a quote with no one to name as its speaker (no cue, no running speaker, no mention) is left out
+        items = [item for item in self._merge_runs(doc, items) if item[3].spans]
         quotes: list[dict] = []
         spans: dict[str, list[tuple[int, int]]] = {}
         for n, (a, b, kind, sp, cue_text) in enumerate(items, 1):
