@@ -277,3 +277,118 @@ def test_nach_eigenen_angaben_rests_on_the_subject_and_the_phrase(nlp: Language)
     (q,) = claims(doc)["quotes"]
     assert q["speaker_text"] == "Das Rote Kreuz"
     assert [doc.text[a:b] for a, b in doc._.quote_speaker_spans[q["id"]]] == ["eigenen Angaben", "Das Rote Kreuz"]
+
+
+# Patterns from the Wikinews error analysis (issue 11), each in our own sentences.
+
+def kinds_texts_speakers(nlp: Language, text: str) -> list[tuple[str, str, str | None]]:
+    return [(q["kind"], q["text"], q["speaker_text"]) for q in quotes(nlp, text)]
+
+
+def test_reported_content_with_a_quoted_phrase_inside_is_one_indirect_quote(nlp: Language) -> None:
+    qs = kinds_texts_speakers(nlp, "Die Ministerin sagte, die Polizei habe „mit aller Härte“ durchgegriffen und die Lage beruhigt.")
+    assert ("indirect", "die Polizei habe „mit aller Härte“ durchgegriffen und die Lage beruhigt", "Die Ministerin") in qs
+    assert ("direct", "„mit aller Härte“", "Die Ministerin") in qs
+
+
+def test_konjunktiv_sentence_with_a_quoted_phrase_continues_the_speaker(nlp: Language) -> None:
+    qs = kinds_texts_speakers(nlp, "Landrat Jonas Berger erklärte, die Straße bleibe gesperrt. "
+                                   "Die Arbeiten seien „leider dringend nötig“ und dauerten bis Juni.")
+    indirect = [q for q in qs if q[0] == "indirect"]
+    assert indirect[-1] == ("indirect", "Die Arbeiten seien „leider dringend nötig“ und dauerten bis Juni.",
+                            "Landrat Jonas Berger")
+
+
+def test_impersonal_cue_names_its_source_or_is_left_out(nlp: Language) -> None:
+    (q,) = quotes(nlp, "Aus dem Rathaus hieß es, dass die Brücke im Mai abgerissen werde.")
+    assert q["text"] == "dass die Brücke im Mai abgerissen werde" and q["speaker_text"] == "dem Rathaus"
+    assert quotes(nlp, "Später hieß es, dass die Brücke im Mai abgerissen werde.") == []  # nobody to name
+
+
+@pytest.mark.parametrize("text, speaker, content", [
+    ("Wie aus Regierungskreisen verlautete, will die Firma ihr Werk in Kassel schließen.",
+     "Regierungskreisen", "will die Firma ihr Werk in Kassel schließen"),
+    ("Wie die Stadtverwaltung heute bekannt gab, wird die Brücke im Mai abgerissen.",
+     "die Stadtverwaltung", "wird die Brücke im Mai abgerissen"),
+    ("Laut „Radio Bremen“ zogen tausende Menschen durch die Innenstadt.",
+     "Radio Bremen", "zogen tausende Menschen durch die Innenstadt"),
+    ("Die Schäden waren Berichten des Senders zufolge bis in die Nachbarorte zu sehen.",
+     "Berichten des Senders", "Die Schäden waren Berichten des Senders zufolge bis in die Nachbarorte zu sehen"),
+    ("Die Saison hat nach Polizeiangaben wieder zwei Tote gefordert.",
+     "Polizeiangaben", "Die Saison hat nach Polizeiangaben wieder zwei Tote gefordert"),
+    ("Laut ndr.de blieben einige Demonstranten noch lange auf dem Platz.",
+     "ndr.de", "blieben einige Demonstranten noch lange auf dem Platz"),
+    ("Das Fest ist nach einer Stellungnahme der Stadt in diesem Jahr abgesagt.",
+     "Stadt", "Das Fest ist nach einer Stellungnahme der Stadt in diesem Jahr abgesagt"),
+])
+def test_source_phrases_in_wie_laut_nach_and_zufolge(nlp: Language, text: str, speaker: str, content: str) -> None:
+    (q,) = quotes(nlp, text)
+    assert (q["speaker_text"], q["text"]) == (speaker, content)
+
+
+def test_heisst_es_names_the_document_after_it(nlp: Language) -> None:
+    (q,) = quotes(nlp, "Die Stadt sei auf den Sturm vorbereitet, heißt es in dem Bericht der Feuerwehr.")
+    assert q["speaker_text"] == "dem Bericht der Feuerwehr" and q["text"] == "Die Stadt sei auf den Sturm vorbereitet"
+
+
+def test_demnach_points_back_to_the_source_even_after_a_paragraph_break(nlp: Language) -> None:
+    qs = quotes(nlp, "Die Behörde legte am Montag einen Bericht vor.\n\n"
+                     "Demnach hat der Fahrer die Ampel übersehen. Die Kosten sollen demnach auf zwei Millionen Euro steigen.")
+    assert [(q["text"], q["cue"]) for q in qs] == [
+        ("hat der Fahrer die Ampel übersehen.", "Demnach"),
+        ("Die Kosten sollen demnach auf zwei Millionen Euro steigen.", "demnach")]
+    assert qs[0]["speaker_text"] == "Die Behörde"
+
+
+@pytest.mark.parametrize("text, speaker, content", [
+    ("Die Landesregierung hat entschieden, der Firma die Genehmigung zu entziehen.",
+     "Die Landesregierung", "der Firma die Genehmigung zu entziehen"),
+    ("Der Bürgermeister appellierte an die Anwohner, sich an der Suche zu beteiligen.",
+     "Der Bürgermeister", "sich an der Suche zu beteiligen"),
+    ("Kritiker werfen Weber vor, die Steuer zu spät gesenkt zu haben.",
+     "Kritiker", "die Steuer zu spät gesenkt zu haben"),
+])
+def test_zu_infinitive_content_and_its_subject(nlp: Language, text: str, speaker: str, content: str) -> None:
+    (q,) = quotes(nlp, text)
+    assert (q["speaker_text"], q["text"]) == (speaker, content)
+
+
+def test_konjunktiv_after_a_sentence_without_a_cue_reports_its_named_subject(nlp: Language) -> None:
+    qs = quotes(nlp, "Die Gewerkschaftschefin Anna Roth verteidigte den Streik. Die Löhne seien seit Jahren nicht gestiegen.")
+    assert [(q["text"], q["speaker_text"]) for q in qs] == [
+        ("Die Löhne seien seit Jahren nicht gestiegen.", "Die Gewerkschaftschefin Anna Roth")]
+    assert quotes(nlp, "Der Regen hielt den ganzen Tag an. Das könnte die Ernte gefährden.") == []
+
+
+def test_reported_sentences_in_a_row_are_one_passage(nlp: Language) -> None:
+    qs = quotes(nlp, "Die Pilotin Sara Lind stellte sich den Fragen der Presse. Das Wetter sei gut gewesen. "
+                     "Die Maschine habe keine Mängel gehabt.\n\nDie Ermittlungen dauern an.")
+    assert [q["text"] for q in qs] == ["Das Wetter sei gut gewesen. Die Maschine habe keine Mängel gehabt."]
+    assert qs[0]["speaker_text"] == "Die Pilotin Sara Lind"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Die neue Version bringt viele Änderungen. „Dies ist eine echte Chance für die Firma, im Markt ein Zeichen "
+     "zu setzen“, wird Karl Brandt, Leiter der Entwicklung, zitiert.", "Karl Brandt"),
+    ("Die neue Version bringt viele Änderungen. „Die Betonung von Video ist ein wichtiger Schritt für alle Nutzer“, "
+     "schreibt die „Tageszeitung“.", "die „Tageszeitung“"),
+])
+def test_the_speaker_after_a_quote_is_never_a_phrase_inside_it(nlp: Language, text: str, speaker: str) -> None:
+    assert [(q["kind"], q["speaker_text"]) for q in quotes(nlp, text)] == [("direct", speaker)]
+
+
+def test_subject_before_an_apposition_with_an_auxiliary(nlp: Language) -> None:
+    (q,) = quotes(nlp, "Der Fraktionschef, Paul Weber, hatte Lenz gestern aufgefordert, sein Amt ruhen zu lassen.")
+    assert q["speaker_text"] == "Der Fraktionschef" and q["text"] == "sein Amt ruhen zu lassen"
+
+
+def test_a_verb_right_after_a_quote_is_followed_by_its_speaker(nlp: Language) -> None:
+    (q,) = quotes(nlp, "Die Klage wurde abgewiesen. „Eine Mitwirkung an einer Straftat ist selbst strafbar“, "
+                       "fasst das Landgericht sein Urteil zusammen.")
+    assert q["kind"] == "direct" and q["speaker_text"] == "das Landgericht"
+
+
+def test_an_impersonal_cue_without_a_source_continues_the_running_speaker(nlp: Language) -> None:
+    qs = quotes(nlp, "Der Sprecher Paul Weber sagte, die Straße bleibe gesperrt. "
+                     "Weiter hieß es, dass die Arbeiten bis Juni dauern würden.")
+    assert [q["speaker_text"] for q in qs] == ["Der Sprecher Paul Weber", "Der Sprecher Paul Weber"]

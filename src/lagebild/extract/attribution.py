@@ -14,7 +14,7 @@ PUNCT_BREAKS = frozenset({",", ";", ":", "(", ")", "–", "—"})
 QUOTE_CHARS = frozenset("„“”»«\"‚‘›‹'")
 SENT_END = frozenset({".", "!", "?"})
 MODALITY_LISTS = ("reportative", "future_markers", "perfect_aux", "clause_breaks", "konjunktiv_substitutes")
-TAG_LISTS = ("pronoun_tags", "relative_tags")  # the tagger's tags, not words
+TAG_LISTS = ("pronoun_tags", "relative_tags", "infinitive_tags")  # the tagger's tags, not words
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class AttributionLexicon:
     np_nouns: frozenset[str] = frozenset()  # lowercase words that can head a speaker phrase ("officials", "radio")
     relative_pronouns: frozenset[str] = frozenset()  # ", die der Sender berichtete": a relative clause, not an apposition
     relative_tags: frozenset[str] = frozenset()  # the tagger's relative-pronoun tags, preferred over the word list
+    infinitive_tags: frozenset[str] = frozenset()  # tags of "zu" and "einzuschränken": an infinitive clause as content
     self_reference: frozenset[str] = frozenset()  # "nach eigenen Angaben": the sentence's subject is the source
     object_determiners: frozenset[str] = frozenset()  # "teilte dem Sender mit": a phrase they open is no subject
     passive_auxiliaries: frozenset[str] = frozenset()  # "wurde … bezeichnet": a passive reporting verb
@@ -66,6 +67,7 @@ class AttributionLexicon:
     subject_determiners: frozenset[str] = frozenset()  # "Ein Sprecher sagte Reuters": a phrase they open is no dative
     coordinators: frozenset[str] = frozenset()  # "und": a second verb shares the first one's subject
     source_prepositions: frozenset[str] = frozenset()  # "In einer Erklärung … heißt es": where an impersonal cue's source stands
+    impersonal_origins: frozenset[str] = frozenset()  # "hieß es aus Kreisen": the word before an impersonal cue's source
     non_speaker_nouns: frozenset[str] = frozenset()  # capitalised words that never head a speaker ("Woche", "Offiziell")
     denial_cues: frozenset[str] = frozenset()  # "dementiert", "denied": what the cue reports is a negated claim
     unnamed_sources: frozenset[str] = frozenset()  # "unbestätigten Berichten zufolge": a hearsay source, no claimant
@@ -152,6 +154,10 @@ class Cue:
 def is_break(tok: Token) -> bool:
     """True for punctuation that ends a clause or a noun phrase."""
     return tok.text in PUNCT_BREAKS or tok.text in SENT_END or all(c in QUOTE_CHARS for c in tok.text)
+
+
+def _is_quote_mark(tok: Token) -> bool:
+    return all(c in QUOTE_CHARS for c in tok.text)
 
 
 def _is_cap(tok: Token) -> bool:
@@ -309,9 +315,14 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
             k = i + 1  # "according to": particles that complete the preposition
             while k < s1 - 1 and doc[k].lower_ in lex.cue_particles.get(low, ()):
                 k += 1
-            sp = _before_number(doc, _with_hedge(doc, forward_np(doc, k, s1, lex, s0), lex))  # "laut Atmar neun …": Atmar
+            quoted = k < s1 - 1 and _is_quote_mark(doc[k])  # "laut „Radio Bremen“": a quoted name
+            sp = forward_np(doc, k + quoted, s1, lex, s0)
+            if sp is None and k < s1 - 1 and (doc[k].like_url or doc[k].pos_ in ("NOUN", "PROPN")):
+                sp = (k, k + 1)  # "laut ndr.de", "laut ai-Bericht": a source written in lower case
+            sp = _before_number(doc, _with_hedge(doc, sp, lex))  # "laut Atmar neun …": Atmar
             if sp:
-                cues.append(Cue(i, k, doc[i:k].text, "prep", sp, _rest(doc, sent, i, sp[1], lex)))
+                after = sp[1] + (quoted and sp[1] < s1 and _is_quote_mark(doc[sp[1]]))
+                cues.append(Cue(i, k, doc[i:k].text, "prep", sp, _rest(doc, sent, i, after, lex)))
         elif low in lex.postposition_cues:
             sp = _with_hedge(doc, backward_np(doc, i, s0, lex, s0), lex)
             if sp:
@@ -337,8 +348,9 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
             after = _phrase_end(doc, sp[1], s1, lex) if sp else s1
             if sp and (after >= s1 or is_break(doc[after])):
                 cues.append(Cue(i, i + 1, tok.text, "so", sp, _before(doc, sent, i - 1)))
-        elif (tok.pos_ == "ADJ" and i + 1 < s1 and doc[i + 1].pos_ in ("NOUN", "PROPN")) or tok.pos_ in ("DET", "PRON"):
-            continue  # "nicht näher bezeichnete Quellen", "meinen Geist": a cue word used as adjective or determiner
+        elif (tok.pos_ == "ADJ" and i + 1 < s1 and doc[i + 1].pos_ in ("NOUN", "PROPN")) or tok.pos_ in ("DET", "PRON") \
+                or (tok.pos_ in ("NOUN", "PROPN") and tok.text[:1].isupper() and i > s0):
+            continue  # "nicht näher bezeichnete Quellen", "meinen Geist", "Berichten zufolge": a cue word used otherwise
         elif "Inf" in tok.morph.get("VerbForm", []) and i > s0 and doc[i - 1].pos_ == "PART":
             continue  # "hätte das Dekret zu bestätigen": an infinitive with its particle reports nothing
         elif low in lex.cue_verbs or (lemma and tok.pos_ in ("VERB", "AUX") and lemma in lex.cue_verbs
@@ -346,7 +358,7 @@ def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
             cue = _verb_cue(doc, sent, tok, lex)
             if cue:
                 cues.append(cue)
-    verbs = [c.start for c in cues if c.kind == "verb" and c.content is not None]
+    verbs = [c.start for c in cues if c.kind == "verb" and (c.content is not None or _quote_follows(doc, c.end, s1))]
     # "Laut X sagte Y, dass …": the verb's speaker said it; a phrase cue around a reporting verb only relays
     # (a verb without content, "forderte … ein Anschlag", "die Polizei spricht von …", relays nothing)
     return [c for c in cues if c.kind == "verb" or not (c.content and any(c.content[0] <= v < c.content[1] for v in verbs))]
@@ -371,6 +383,16 @@ def _before_number(doc: Doc, sp: tuple[int, int] | None) -> tuple[int, int] | No
     if sp[0] + 1 < cut < sp[1] and doc[cut - 1].pos_ in ("ADV", "ADJ") and not doc[cut - 1].text[:1].isupper():
         cut -= 1  # "der Veranstalter rund 7.000": the qualifier belongs to the number
     return (sp[0], cut)
+
+
+def _agrees_with_plural(verb: Token, name: Token) -> bool:
+    """A plural verb with a singular name after it: the name is its object ("Kritiker werfen Weber vor")."""
+    return "Plur" in verb.morph.get("Number", []) and "Sing" in name.morph.get("Number", [])
+
+
+def _quote_follows(doc: Doc, k: int, end: int) -> bool:
+    """A colon or quotation mark after token k in the sentence: the verb announces a quote."""
+    return any(doc[m].text == ":" or _is_quote_mark(doc[m]) for m in range(k, end))
 
 
 def _phrase_end(doc: Doc, k: int, limit: int, lex: AttributionLexicon) -> int:
@@ -418,6 +440,8 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         while pe < s1 and not (doc[pe].text in PUNCT_BREAKS or doc[pe].text in SENT_END):
             pe += 1
         part = next((k for k in range(i + 1, pe) if doc[k].lower_ in lex.cue_particles[low]), None)
+        if part is None and i > cs and doc[i - 1].lower_ in lex.cue_particles[low]:
+            part = i - 1  # a verb-final clause: "wie die Stadt bekannt gab"
         if part is None and low not in lex.particle_optional:
             return None
         if part is not None:
@@ -427,7 +451,11 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     # subject: after the verb when the verb opens its clause or follows a fronted element, else before it
     j = _phrase_end(doc, i + 1, ce, lex)
     fwd = forward_np(doc, j, ce, lex, s0) if j < ce and doc[j].lower_ not in lex.object_determiners else None
-    b = i
+    if fwd is None and j < ce:  # "schreibt die „Tageszeitung“": a quoted name after the verb
+        k = j + (doc[j].lower_ in lex.determiners)
+        name = forward_np(doc, k + 1, s1, lex, s0) if k + 1 < s1 and _is_quote_mark(doc[k]) else None
+        fwd = (j, name[1] + (name[1] < s1 and _is_quote_mark(doc[name[1]]))) if name else None
+    b = min(toks)  # a particle before the verb ("bekannt gab") belongs to it
     while b - 1 > cs and (doc[b - 1].lower_ in lex.skip_after_cue or doc[b - 1].lower_ in lex.auxiliaries):
         b -= 1
     bwd = backward_np(doc, b, cs, lex, s0)
@@ -460,12 +488,16 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         speaker = agent  # "wurde von Minister Stolpe als unrealistisch bezeichnet"
     elif impersonal:
         speaker = fwd if fwd and j > i + 1 else None
-        # "hieß es aus Regierungskreisen", "hieß es bei Russland Aktuell", "hieß es in einer Erklärung"
+        # "hieß es aus Regierungskreisen", "wie aus Regierungskreisen verlautete"
         if speaker is None:
+            k = next((k for k in [*range(i + 1, ce), *range(cs, i)] if doc[k].lower_ in lex.impersonal_origins), None)
+            speaker = forward_np(doc, k + 1, ce, lex, s0) if k is not None else None
+        if speaker is None:  # "…, heißt es in dem Bericht"
             k = next((k for k in range(i + 1, ce) if doc[k].lower_ in lex.source_prepositions), None)
             speaker = forward_np(doc, k + 1, ce, lex, s0) if k is not None else None
-        if speaker is None and doc[cs].lower_ in lex.source_prepositions:
-            speaker = forward_np(doc, cs + 1, i, lex, s0)  # "In einer Erklärung des Ministeriums heißt es, …"
+        for start in (cs, s0):  # "In einer Erklärung des Ministeriums(, die …,) heißt es, …"
+            if speaker is None and doc[start].lower_ in lex.source_prepositions:
+                speaker = forward_np(doc, start + 1, i, lex, s0)
     elif wie is not None:
         w = wie + 2 if wie + 1 < cs and doc[wie + 1].lower_ in lex.source_prepositions else wie + 1
         speaker = forward_np(doc, w, cs, lex, s0)  # "…, wie Burt Rutan, Chef der Firma, mitteilte"; "Wie aus X hervorgeht"
@@ -475,10 +507,16 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
             speaker = _bare_phrase(doc, j, ce, lex)  # "…, said superintendent of police k l n rao."
         if cs > s0 and doc[cs].lower_ != lex.so_cue and (speaker is None or no_verb(doc, s0, cs - 1)):
             # "Oberst Arslan, Kommandeur der Truppen, hat angekündigt, …": the subject stands before the apposition
-            speaker = first_np(doc, s0, cs, lex, s0) or speaker
+            before = first_np(doc, s0, cs, lex, s0)
+            if before is not None and _quoted(doc, before, cs):
+                before = None  # "…, eine echte Chance“, wird X zitiert": a phrase of the quotation is not its speaker
+            speaker = first_np(doc, _after_quote(doc, s0, cs), cs, lex, s0) or before or speaker
     elif aux is not None and i - aux > 1 and (np := first_np(doc, aux + 1, i, lex, s0)
                                                if aux == cs or lex.is_pronoun(doc[aux + 1]) else first_np(doc, cs, aux, lex, s0)):
         speaker = np  # "hatte Konzernchef Brandt in einem Interview gesagt", "X hat anlässlich … erklärt"
+        if aux == cs and cs > s0 and doc[cs - 1].text == "," and no_verb(doc, s0, cs - 1):
+            # "Der Fraktionschef, Paul Weber, hatte Lenz aufgefordert, …": the subject stands before the apposition
+            speaker = first_np(doc, s0, cs, lex, s0) or speaker
     elif doc[cs].lower_ == lex.wie_cue and cs + 1 < i and doc[cs + 1].lower_ in lex.source_prepositions:
         speaker = forward_np(doc, cs + 2, i, lex, s0)  # "Wie aus einem Bericht der Polizei hervorgeht, …"
     elif i > cs and doc[i - 1].lower_ in lex.coordinators:
@@ -492,7 +530,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
             speaker = fwd  # "Ihren Widersacher forderte May auf, …": a fronted object
         elif bwd and fwd and j == i + 1 and bwd[0] == s0 and _has_name(doc, *fwd) and not _has_name(doc, *bwd) \
                 and not lex.is_pronoun(doc[bwd[0]]) and doc[bwd[0]].lower_ not in lex.subject_determiners \
-                and doc[fwd[0]].lower_ not in lex.determiners:
+                and doc[fwd[0]].lower_ not in lex.determiners and not _agrees_with_plural(tok, doc[fwd[1] - 1]):
             speaker = fwd  # "Der Zeitung sagte Oberst Arslan: …": a fronted dative, the bare name after the verb
         relative = doc[cs].tag_ in lex.relative_tags if doc[cs].tag_ and lex.relative_tags else doc[cs].lower_ in lex.relative_pronouns
         if bwd and cs > s0 and doc[cs - 1].text == "," and relative:
@@ -503,7 +541,8 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     if ce < end and doc[ce].text in (",", ":"):
         a = ce + 1
         if a < end and not all(c in QUOTE_CHARS for c in doc[a].text):
-            has_conj = doc[a].lower_ in lex.complementizers or has_konjunktiv(doc, a, end, lex)
+            has_conj = doc[a].lower_ in lex.complementizers or has_konjunktiv(doc, a, end, lex) \
+                or _infinitive_clause(doc, a, end, lex)
             clause_final = max(toks) == ce - 1 or (speaker is not None and speaker[1] == ce)
             if has_conj or clause_final or (impersonal and doc[ce].text == ":"):  # "hieß es: …"
                 content = (a, end)
@@ -525,6 +564,10 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     if content is None and cs > s0 and doc[cs - 1].text == "," and not no_verb(doc, s0, cs - 1) and (verb_first or trailing
                                                                     or (cs > s0 + 1 and doc[cs].lower_ == lex.wie_cue)):
         a, b = s0, (wie - 1 if wie is not None else cs - 1)
+        if speaker is not None and a < speaker[0] < b:
+            b = speaker[0]  # "„…“, wird X, Leiter der Y, zitiert": the content ends before the speaker
+            while b > a and (is_break(doc[b - 1]) and not _is_quote_mark(doc[b - 1]) or doc[b - 1].lower_ in lex.auxiliaries):
+                b -= 1
         while a < b and all(c in QUOTE_CHARS for c in doc[a].text):
             a += 1
         while b > a and all(c in QUOTE_CHARS for c in doc[b - 1].text):
@@ -536,6 +579,26 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     if speaker is None and not impersonal:
         return None
     return Cue(min(toks), max(toks) + 1, text, "impersonal" if impersonal else "verb", speaker, content, toks)
+
+
+def _infinitive_clause(doc: Doc, a: int, end: int, lex: AttributionLexicon) -> bool:
+    """The clause from token a is an infinitive with "zu" ("…, die Grenze zu schließen"): what the cue asks or decides."""
+    for k in range(a, end):
+        if is_break(doc[k]):
+            return False
+        if doc[k].tag_ in lex.infinitive_tags:
+            return True
+    return False
+
+
+def _quoted(doc: Doc, np: tuple[int, int], cs: int) -> bool:
+    """A phrase followed by an odd number of quotation marks before cs: it stands inside a quotation."""
+    return sum(1 for k in range(np[1], cs) if _is_quote_mark(doc[k])) % 2 == 1
+
+
+def _after_quote(doc: Doc, s0: int, cs: int) -> int:
+    """Where a speaker is first looked for in [s0, cs): after the last quotation mark ("„…“, wird X zitiert")."""
+    return max((k for k in range(s0, cs) if _is_quote_mark(doc[k])), default=s0 - 1) + 1
 
 
 def _contrast_after(doc: Doc, ce: int, end: int, lex: AttributionLexicon) -> bool:

@@ -18,6 +18,7 @@ from .attribution import (
     find_cues,
     first_np,
     first_word,
+    forward_np,
     has_konjunktiv,
     no_verb,
     source_kind,
@@ -50,6 +51,7 @@ class Speaker:
 
 
 Mention = tuple[int, int, str, str, str]  # start, end, entity id, label, text
+Item = tuple[int, int, str, Speaker, "str | None"]  # start, end, kind, speaker, cue text
 
 
 class Mentions:
@@ -79,6 +81,10 @@ class Mentions:
             if chosen[k][1] <= end:
                 return chosen[k]
         return None
+
+
+def _same_paragraph_gap(gap: str) -> bool:
+    return not gap.strip() and "\n" not in gap
 
 
 def char_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -177,7 +183,7 @@ class QuoteExtractor:
             if span is None or (words < lex.min_direct_words and not self._lowercase_inside(doc_text(doc)[cs:ce])):
                 continue
             directs.append((cs, ce, span.start, span.end))
-        items: list[tuple[int, int, str, Speaker, str | None]] = []
+        items: list[Item] = []
         state: dict[str, Speaker | None] = {"last": None, "active": None, "person": None, "recent": None}
         done_direct: set[int] = set()
         sents = list(doc.sents)
@@ -196,11 +202,11 @@ class QuoteExtractor:
                 if sp is not None and cue.local is not None:
                     sp = sp.mentioned_at(char_range(doc, *cue.local))
                 resolved.append((cue, sp))
-                if cue.content:
+                # "Es hieß, dass …": reported by nobody named
+                said_by = (state["active"] or state["recent"] or Speaker(None, None, [])) if sp is None and cue.kind == "impersonal" else sp
+                if cue.content and said_by is not None and self._beyond_directs(doc, cue.content, in_sent):
                     a, b = char_range(doc, *cue.content)
-                    covered = sum(max(0, min(b, d[1]) - max(a, d[0])) for d in in_sent)
-                    if covered < 0.5 * (b - a) and sp is not None:
-                        items.append((a, b, "indirect", sp, cue.text))
+                    items.append((a, b, "indirect", said_by, cue.text))
                 if sp is not None:
                     state["active"] = sp
             for d in in_sent:
@@ -213,7 +219,7 @@ class QuoteExtractor:
                 items.append((d[0], d[1], "direct", sp or Speaker(None, None, []), cue_text))
                 if sp is not None:
                     state["active"] = sp
-            if not cues and not in_sent:
+            if not cues and (not in_sent or self._beyond_directs(doc, (sent.start, sent.end), in_sent)):
                 active = state["active"]
                 recent = state["recent"]
                 trial = dict(state)
@@ -221,30 +227,43 @@ class QuoteExtractor:
                 named = own is not None and own[3].spans and \
                     doc_text(doc)[own[3].spans[0][0]:own[3].spans[0][1]].lower() not in lex.person_pronouns
                 opener = doc[first_word(sent)]
+                back = next((t for t in sent if t.lower_ in lex.anaphoric_cues and not inside(t.i)), None)
                 if own is not None and named:
                     state.update(trial, active=own[3])  # its own subject: "X ist der Meinung, dass …"
                     items.append(own)
-                elif active is not None and opener.lower_ in lex.anaphoric_cues and sent.end - sent.start > 3:
+                elif back is not None and sent.end - sent.start > 3:
                     # "Demnach wurden drei Zivilisten getötet": the word points back to the source just named
-                    sp = active.mentioned_at(char_range(doc, opener.i, opener.i + 1))
-                    items.append((doc[opener.i + 1].idx, sent.end_char, "indirect", sp, opener.text))
+                    source = active or recent or (self._sentence_source(doc, sents[si - 1].start, sents[si - 1].end, mentions, trial)
+                                                  if si > 0 else None)
+                    sp = (source or Speaker(None, None, [])).mentioned_at(char_range(doc, back.i, back.i + 1))
+                    start = doc[back.i + 1].idx if back.i == opener.i else sent.start_char
+                    items.append((start, sent.end_char, "indirect", sp, back.text))
+                    state["active"] = source
                 elif active is not None and has_konjunktiv(doc, sent.start, sent.end, lex):
                     items.append((sent.start_char, sent.end_char, "indirect", active, None))
                 elif recent is not None and has_konjunktiv(doc, sent.start, sent.end, lex, strong=True):
                     # Konjunktiv I after an indicative aside still reports the same speaker
                     items.append((sent.start_char, sent.end_char, "indirect", recent, None))
                     state["active"] = recent
+                elif si > 0 and self._konjunktiv_one(doc, sent) and \
+                        (sp := self._framing_subject(doc, sents[si - 1], mentions, state)):
+                    # Konjunktiv I after a sentence without a cue ("X verteidigte den Plan. Er sei …"): its subject
+                    items.append((sent.start_char, sent.end_char, "indirect", sp, None))
+                    state["active"] = sp
                 elif self._reportative_perfect(doc, sent):
                     # "soll … geflohen sein": reported by someone, the running speaker if there is one
                     items.append((sent.start_char, sent.end_char, "indirect", recent or Speaker(None, None, []), None))
                 else:
-                    state["active"] = None
+                    if not in_sent:  # a sentence with a quote in it keeps the speaker that quote has
+                        state["active"] = None
                     if own is not None:
-                        state.update(trial, active=None)
+                        state.update(trial, active=state["active"])
                         items.append(own)
             if state["active"] is not None:
                 recent_speaker, recent_si, recent_end = state["active"], si, sent.end_char
         items.sort(key=lambda x: (x[0], x[1]))
+        # a quote with no one to name as its speaker (no cue, no running speaker, no mention) is left out
+        items = [item for item in self._merge_runs(doc, items) if item[3].spans]
         quotes: list[dict] = []
         spans: dict[str, list[tuple[int, int]]] = {}
         for n, (a, b, kind, sp, cue_text) in enumerate(items, 1):
@@ -253,6 +272,19 @@ class QuoteExtractor:
                            "speaker": sp.entity, "speaker_text": sp.text, "cue": cue_text})
             spans[qid] = sp.spans
         return quotes, spans
+
+    @staticmethod
+    def _merge_runs(doc: Doc, items: list[Item]) -> list[Item]:
+        """Uncued reported sentences in a row by one speaker, within a paragraph, are one passage of reported speech."""
+        out: list[Item] = []
+        text = doc_text(doc)
+        for item in items:
+            if out and item[2] == out[-1][2] == "indirect" and item[4] is None and out[-1][4] is None \
+                    and item[3] is out[-1][3] and item[0] >= out[-1][1] and _same_paragraph_gap(text[out[-1][1]:item[0]]):
+                first = out.pop()
+                item = (first[0], item[1], "indirect", first[3], None)
+            out.append(item)
+        return out
 
     def _direct_speaker(self, doc: Doc, d: tuple[int, int, int, int], sents: list[Span], si: int,
                         resolved: list[tuple[Cue, Speaker | None]], mentions: Mentions, state: dict) -> tuple[Speaker | None, str | None]:
@@ -275,6 +307,10 @@ class QuoteExtractor:
         if cands:
             _, cue, sp = min(cands, key=lambda x: x[0])
             return sp, cue.text
+        # "„…“, begründet das Gericht seinen Spruch": a verb right after the quote, then its subject
+        after = self._verb_then_subject(doc, te, mentions, state)
+        if after is not None:
+            return after
         # "„…“ Das sagte der Bürgermeister am Abend.": the next sentence points back at the quote
         nxt = next((x for x in islice(sents, si + 1, None) if x.start >= te), None)
         if nxt is not None and doc[first_word(nxt)].lower_ in lex.thing_pronouns | {lex.so_cue}:
@@ -319,6 +355,30 @@ class QuoteExtractor:
             return self._sentence_person(doc, before.start, ts, mentions, state), None  # the paragraph's last person
         return None, None
 
+    def _beyond_directs(self, doc: Doc, content: tuple[int, int], directs: list[tuple[int, int, int, int]]) -> bool:
+        """Reported content that says more than the direct quotes inside it ("er habe sich „…“ gezeigt")."""
+        lex = self.lex
+        assert lex is not None
+        inner = [d for d in directs if d[2] < content[1] and content[0] < d[3]]
+        if not inner:
+            return True
+        outside = sum(1 for t in doc[content[0]:content[1]] if t.is_alpha and not any(d[2] <= t.i < d[3] for d in inner))
+        return outside >= lex.min_direct_words
+
+    def _verb_then_subject(self, doc: Doc, te: int, mentions: Mentions, state: dict) -> tuple[Speaker, None] | None:
+        """The subject after "„…“, VERB": a quote followed by a verb without a listed cue is still said by its subject."""
+        lex = self.lex
+        assert lex is not None
+        k = te
+        while k < len(doc) and doc[k].is_space:
+            k += 1
+        if k + 2 >= len(doc) or doc[k].text != "," or doc[k + 1].pos_ not in ("VERB", "AUX"):
+            return None
+        np = forward_np(doc, k + 2, doc[k + 1].sent.end, lex, doc[k + 1].sent.start)
+        if np is None or (np[1] - np[0] == 1 and not lex.is_pronoun(doc[np[0]]) and doc[np[0]].pos_ not in ("NOUN", "PROPN")):
+            return None
+        return self._speaker(doc, np, mentions, state), None
+
     def _last_name_run(self, doc: Doc, before: int) -> tuple[int, int] | None:
         """Char span of the last run of two or more capitalised words (a name without NER) before token `before`."""
         lex = self.lex
@@ -342,8 +402,8 @@ class QuoteExtractor:
             if doc[k - 1].text != ",":
                 continue
             if doc[k].lower_ in lex.complementizers or has_konjunktiv(doc, k, min(sent.end, k + 4), lex, strong=True):
-                if any(t.text == "," for t in doc[sent.start:k - 1]):
-                    return None
+                if any(t.text == "," for t in doc[sent.start:k - 1]) or has_konjunktiv(doc, sent.start, k - 1, lex, strong=True):
+                    return None  # a Konjunktiv I before the comma: the whole sentence is reported, not framed
                 np = first_np(doc, sent.start, k - 1, lex, sent.start)
                 if np is None:
                     return None
@@ -404,6 +464,25 @@ class QuoteExtractor:
             return start_char
         length = self.roles.role_length_before(doc, span.start)
         return doc[span.start - length].idx if length else start_char
+
+    def _framing_subject(self, doc: Doc, prev: Span, mentions: Mentions, state: dict) -> Speaker | None:
+        """The named subject of an indicative sentence, the likely speaker of reported speech right after it."""
+        if self._konjunktiv_one(doc, prev):
+            return None
+        trial = dict(state)
+        sp = self._sentence_source(doc, prev.start, prev.end, mentions, trial)
+        if sp is None or not (sp.is_person or sp.entity):
+            return None
+        state.update(trial)
+        return sp
+
+    def _konjunktiv_one(self, doc: Doc, sent: Span) -> bool:
+        """A Konjunktiv I verb (present subjunctive: "sei", "gebe"), the mark of reported speech; Konjunktiv II
+        ("hätte", "könnte") is as often the author's own conditional."""
+        lex = self.lex
+        assert lex is not None
+        return any(t.lower_ in lex.konjunktiv_strong or ("Sub" in t.morph.get("Mood", []) and "Past" not in t.morph.get("Tense", []))
+                   for t in sent if t.pos_ in ("VERB", "AUX"))
 
     def _reportative_perfect(self, doc: Doc, sent: Span) -> bool:
         """A reportative modal with a perfect infinitive ("soll … geflohen sein"): hearsay, not the author's claim."""
