@@ -294,3 +294,12 @@ def test_a_negated_verb_keeps_its_negation_across_its_adjuncts(extractor):
 def test_hiess_es_bei_names_the_source(extractor):
     claim = by_figure(claims(extractor, "de", "Elf Reporter seien festgenommen worden, hieß es bei Radio Nord."), "Elf")
     assert claim["kind"] == "media" and claim["modality"] == "reported"
+
+
+def test_es_heisst_after_a_named_source_is_hearsay_not_the_earlier_source(extractor):
+    """A quote may carry the running speaker on past "es heißt, dass …"; the figure in it is still hearsay."""
+    text = ("Nach ersten Angaben der Behörden starben zehn Menschen bei dem Angriff. Die Zahlen wurden später "
+            "korrigiert und es heißt nun, dass 14 Zivilisten bei dem Angriff getötet wurden.")
+    found = claims(extractor, "de", text)
+    assert by_figure(found, "zehn")["key"] == "official:authorities"
+    assert by_figure(found, "14")["kind"] == "rumor" and by_figure(found, "14")["modality"] == "rumored"

@@ -109,11 +109,20 @@ class ClaimBuilder:
                             "modality": "asserted" if ev["modality"] == "reported" else ev["modality"]}
                 if (quote is None or _innermost(quotes, at) is None) and said["source"]["kind"] == "author":
                     quote = self._clause_cue(doc, text, at, end, entities, qty is not None) or quote
+                elif quote is not None and self._impersonal(quote):
+                    # "es heißt nun, dass …": the quote may carry the running speaker on; the claim is hearsay
+                    cue = self._clause_cue(doc, text, at, end, entities, qty is not None)
+                    if cue is not None and cue.get("hearsay"):
+                        quote, said = cue, {**said, "source": {"kind": "author", "entity": None, "text": None}}
                 claim = self._claim(text, said, qty, quote, entities, spans or {}, keys)
                 if qty is not None:
                     self._figure_modality(doc, ev, qty, quote, claim)
                 out.append(claim)
         return out
+
+    def _impersonal(self, quote: dict) -> bool:
+        """Whether a quote's cue is impersonal ("es heißt", "hieß es")."""
+        return self.att is not None and not self.att.impersonal_cues.isdisjoint((quote.get("cue") or "").lower().split())
 
     def _figure_modality(self, doc: Doc, ev: dict, qty: dict, quote: dict | None, claim: dict) -> None:
         """A figure in another clause than its event's trigger takes its own clause's modality ("no new killings
