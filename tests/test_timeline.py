@@ -24,6 +24,7 @@ def test_timeline_shows_clusters_figures_and_conflicts(tmp_path):
         assert ("killed: ≥14 (Staatsradio, 18.03.) → ≥9 (Innenministerium, 19.03.) → 90 (Gesundheitsministerium, "
                 "24.03.) → ≥151 (Opposition, 24.03.)") in out
         assert "⚠ conflict: 90 (Gesundheitsministerium, 24.03.) vs ≥151 (Opposition, 24.03.)" in out
+        assert "· 1 mention in 1 article," in out and "1 mentions" not in out and " 1 articles" not in out
         assert "Osh" in render(store, place="osh") and "Bishkek" not in render(store, place="osh")
         assert "COERCE" in render(store, type="coerce") and "PROTEST" not in render(store, type="coerce")
         assert "no event clusters match" in render(store, type="FIGHT")

@@ -69,7 +69,9 @@ def render_cluster(store: Store, row: dict[str, Any]) -> Text:
     text.append(f"  {where}")
     copies = row.get("sources") is not None and row["sources"] < row["article_count"]  # wire copies among them
     sources = f" from {row['sources']} independent source{'s' if row['sources'] != 1 else ''}" if copies else ""
-    text.append(f"  · {row['mention_count']} mentions in {row['article_count']} articles{sources}, reported "
+    mentions, articles = row["mention_count"], row["article_count"]
+    text.append(f"  · {mentions} mention{'s' if mentions != 1 else ''} in {articles} article{'s' if articles != 1 else ''}"
+                f"{sources}, reported "
                 f"{_day(row['first_reported'])}–{_day(row['last_reported'])}  [{row['id']}]\n", style="dim")
     for category, summary in figures_summary(store, row["id"]).items():
         text.append(f"    {category}: ", style="bold")
