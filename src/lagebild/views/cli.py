@@ -66,7 +66,7 @@ class ExportFormat(str, Enum):
 
 
 ModelOption = typer.Option(None, "--model", help="Entity model: accurate (fine-tuned encoder) or fast (CNN) "
-                                                 "[default: fast, or $LAGEBILD_MODEL]")
+                                                 "[default: accurate, or $LAGEBILD_MODEL]")
 
 
 def _settings(db: Optional[Path] = None, model: Optional[str] = None) -> Settings:

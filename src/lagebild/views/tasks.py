@@ -37,7 +37,7 @@ def evaluate(
     split: str = typer.Option("test", "--split", help="Split of the Wikinews quotation set that `quotes` scores "
                               "(test, dev or train; the quote rules were written on train and dev)"),
     model: Optional[str] = typer.Option(None, "--model", help="Entity model for every evaluation but `ner`, which "
-                                                              "scores both: accurate or fast [default: fast]"),
+                                                              "scores both: accurate or fast [default: accurate]"),
 ) -> None:
     """Run every evaluation whose data is present in ../shared/data and print one table."""
     from ..lang import Pipelines
