@@ -126,6 +126,17 @@ def person_name(text: str, lang: str) -> str:
 
 
 @functools.cache
+def institution_keys(text: str) -> frozenset[str]:
+    """The claimant keys an institution's name gives in any language with claimant data ("health ministry")."""
+    keys = set()
+    for path in sorted(LANG_DIR.glob("*/claimants.json")):
+        lex = _load(path.parent.name)
+        found = lex.institution(lex.words(text))
+        if found:
+            keys.add(f"{found[1]}:{found[0]}")
+    return frozenset(keys)
+
+
 def claimant_schema() -> dict:
     """The JSON Schema that every `lang/<code>/claimants.json` must satisfy."""
     return json.loads(SCHEMA_PATH.read_text("utf-8"))

@@ -32,7 +32,7 @@ LISTED = 25  # per-cluster figures listed in one cell (newest first); the rest a
 CATEGORY_ORDER = ("killed", "injured", "arrested", "displaced", "participants", "troops")
 LEGEND = ("One row per claimant (its canonical key: one source under all its names and languages) and one column "
           "per figure category. A cell adds up, over the clusters in this view, the claimant's latest figure about "
-          "each event, and says how many clusters that covers; “≥ 27” is an open bound (“at least 27”), and one "
+          "each event, and says how many clusters that covers; “≥27” is an open bound (“at least 27”), and one "
           "open figure leaves the total open. Figures about one group (“police”) are added up apart from the "
           "event's own, since they are part of it. A nationwide figure is a running tally: the newest is shown, "
           "never added. Open “per cluster” for every figure with its cluster, scope and report date.")
@@ -223,7 +223,7 @@ def _cell(category: str, totals: list[dict[str, Any]], listed: list[dict[str, An
 
 
 def _range(claim: dict[str, Any]) -> str:
-    """A claim's bounds in words ('19', '≥ 27', '≤ 6'), a bare value as itself."""
+    """A claim's bounds in words ('19', '≥27', '≤6'), a bare value as itself."""
     low, high = bounds(claim)
     return words.figure_range({"low": None if low == float("-inf") else low, "high": None if high == float("inf") else high})
 

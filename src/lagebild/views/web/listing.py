@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ...extract.claimants import institution_keys
 from ...fuse.cluster import FuseConfig
 from ...store import Store
 from .filters import ClusterQuery, country_code
@@ -208,10 +209,14 @@ def where(query: ClusterQuery, config: FuseConfig = FuseConfig()) -> Where:
         clauses.append(_exists("e.modality = $modality"))
     if query.claimant:
         pattern = like("claimant", query.claimant)
+        params["claimant_keys"] = sorted(institution_keys(query.claimant))
         clauses.append(
-            f"(c.id IN (SELECT f.cluster_id FROM cluster_figures f WHERE f.source_name ILIKE {pattern}) OR "
-            + _exists(f"(s.name ILIKE {pattern} OR e.source_text ILIKE {pattern})",
-                      "LEFT JOIN entities s ON s.article_id = e.article_id AND s.id = e.source_entity") + ")")
+            f"(c.id IN (SELECT f.cluster_id FROM cluster_figures f WHERE f.source_name ILIKE {pattern} "
+            "OR list_contains(CAST($claimant_keys AS VARCHAR[]), f.claimant_key)) OR "
+            + _exists(f"(s.name ILIKE {pattern} OR e.source_text ILIKE {pattern} "
+                      "OR list_contains(CAST($claimant_keys AS VARCHAR[]), k.claimant_key))",
+                      "LEFT JOIN entities s ON s.article_id = e.article_id AND s.id = e.source_entity "
+                      "LEFT JOIN claims k ON k.article_id = e.article_id AND k.event_id = e.id") + ")")
     if query.outlet:
         clauses.append("c.id IN (SELECT m.cluster_id FROM cluster_members m JOIN articles a ON a.id = m.article_id "
                        f"WHERE a.source ILIKE {like('outlet', query.outlet)})")

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from ..timeline import figure_text
 from .filters import country_name
 
 SAFE_SCHEMES = ("http", "https")
@@ -88,15 +89,8 @@ def path_id(value: Any) -> str:
 
 
 def figure_range(span: dict[str, Any]) -> str:
-    """A figure range {'low', 'high'} in words: '12–27', '≥ 27', '?'."""
-    low, high = span.get("low"), span.get("high")
-    if low is not None and high is not None:
-        return f"{low:,.0f}" if low == high else f"{low:,.0f}–{high:,.0f}"
-    if low is not None:
-        return f"≥ {low:,.0f}"
-    if high is not None:
-        return f"≤ {high:,.0f}"
-    return "?"
+    """A figure range {'low', 'high'} in words, as everywhere else: '12–27', '≥27', '?'."""
+    return figure_text({"low": span.get("low"), "high": span.get("high"), "text": "?"})
 
 
 def isodate(value: Any) -> date | None:
