@@ -222,7 +222,7 @@ class QuoteExtractor:
                     continue
                 done_direct.add(d[2])
                 sp, cue_text = self._direct_speaker(doc, d, sents, si, resolved, mentions, state)
-                if self._title_like(doc_text(doc)[d[0]:d[1]]):
+                if self._title_like(doc_text(doc)[d[0]:d[1]], cued=cue_text is not None):
                     continue
                 items.append((d[0], d[1], "direct", sp or Speaker(None, None, []), cue_text))
                 if sp is not None:
@@ -533,8 +533,17 @@ class QuoteExtractor:
             return False  # "sprach von 500 Menschen, die …": a relative clause
         if b <= cue.start and first.tag_ in lex.subordinator_tags and first.lower_ not in lex.complementizers:
             return False  # "Da … war, entschied X": a fronted clause of reason or time
+        if b <= cue.start and self._phrase_with_relative(doc, a, b):
+            return False  # "X, der … ist, wies zurück": the subject with its relative clause
         # "X, der … ist, wies zurück": the speaker's own phrase
         return not (cue.kind == "verb" and b <= cue.start and cue.speaker is not None and a <= cue.speaker[0] < b)
+
+    def _phrase_with_relative(self, doc: Doc, a: int, b: int) -> bool:
+        """Tokens [a, b) are a phrase without a verb, then a comma and a relative clause ("Paul Reiter, der …")."""
+        lex = self.lex
+        assert lex is not None
+        comma = next((k for k in range(a, b - 1) if doc[k].text == ","), None)
+        return comma is not None and comma > a and doc[comma + 1].tag_ in lex.relative_tags and no_verb(doc, a, comma)
 
     def _points_back(self, doc: Doc, sent: Span, cue: Cue) -> bool:
         """A verb cue without content right after a sentence-initial "Das" or "Dies" ("Das teilte X mit.")."""
@@ -594,14 +603,15 @@ class QuoteExtractor:
         return inner[:1].islower()
 
     @staticmethod
-    def _title_like(text: str) -> bool:
-        """A short quoted name or title rather than speech: no sentence punctuation, few words or mostly capitalised."""
+    def _title_like(text: str, cued: bool = False) -> bool:
+        """A short quoted name or title rather than speech: no sentence punctuation, few words or mostly capitalised
+        (near a reporting cue, only mostly capitalised: "„Wir bleiben hier“, sagte X" is speech)."""
         inner = text[1:-1].strip()
         if any(c in inner for c in ".!?:;") or QuoteExtractor._lowercase_inside(text):
             return False
         words = inner.split()
         caps = sum(1 for w in words if w[:1].isupper())
-        return len(words) < 6 or caps >= 0.6 * len(words)
+        return caps >= 0.6 * len(words) or (not cued and len(words) < 6)
 
     def _speaker(self, doc: Doc, span: tuple[int, int], mentions: Mentions, state: dict) -> Speaker:
         """Resolve a speaker token range: pronouns to the last person, names to the covering entity."""
