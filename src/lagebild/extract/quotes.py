@@ -402,14 +402,18 @@ class QuoteExtractor:
         """Uncued reported content: "X schließen daraus, dass …" or a Konjunktiv I clause after a comma; speaker = first NP."""
         lex = self.lex
         assert lex is not None
-        governor = False  # a word before the comma that frames an infinitive clause as said ("forderte X auf, …")
-        for k in range(sent.start, sent.end - 3):
-            if k > sent.start:
-                governor = governor or doc[k - 1].lemma_.lower() in lex.infinitive_governors
-            if k < first_word(sent) + 2 or doc[k - 1].text != ",":
+        governor, scanned = False, sent.start  # a word before the comma that frames an infinitive clause as said
+        for k in range(first_word(sent) + 2, sent.end - 3):
+            if doc[k - 1].text != ",":
                 continue
-            if doc[k].lower_ in lex.complementizers or has_konjunktiv(doc, k, min(sent.end, k + 4), lex, strong=True) \
-                    or (governor and self._infinitive_clause(doc, k, sent.end)):
+            if doc[k].lower_ in lex.complementizers or has_konjunktiv(doc, k, min(sent.end, k + 4), lex, strong=True):
+                framed = True
+            elif self._infinitive_clause(doc, k, sent.end):  # "forderte X auf, …": scanned once, up to the comma
+                governor = governor or any(doc[m].lemma_.lower() in lex.infinitive_governors for m in range(scanned, k - 1))
+                scanned, framed = k - 1, governor
+            else:
+                framed = False
+            if framed:
                 if any(t.text == "," for t in doc[sent.start:k - 1]) or has_konjunktiv(doc, sent.start, k - 1, lex, strong=True):
                     return None  # a Konjunktiv I before the comma: the whole sentence is reported, not framed
                 np = first_np(doc, sent.start, k - 1, lex, sent.start)
@@ -527,16 +531,16 @@ class QuoteExtractor:
         assert lex is not None and cue.content is not None
         a, b = cue.content
         first = next((t for t in doc[a:b] if not (t.is_punct or t.is_space)), doc[a])
-        if doc.has_annotation("POS") and not any(t.pos_ in ("VERB", "AUX") for t in doc[a:b]):
-            return False  # "sagte X, Parteichef der Y": an apposition
         if first.tag_ in lex.relative_tags:
             return False  # "sprach von 500 Menschen, die …": a relative clause
         if b <= cue.start and first.tag_ in lex.subordinator_tags and first.lower_ not in lex.complementizers:
             return False  # "Da … war, entschied X": a fronted clause of reason or time
         if b <= cue.start and self._phrase_with_relative(doc, a, b):
             return False  # "X, der … ist, wies zurück": the subject with its relative clause
-        # "X, der … ist, wies zurück": the speaker's own phrase
-        return not (cue.kind == "verb" and b <= cue.start and cue.speaker is not None and a <= cue.speaker[0] < b)
+        if cue.kind == "verb" and b <= cue.start and cue.speaker is not None and a <= cue.speaker[0] < b:
+            return False  # "X, der … ist, wies zurück": the speaker's own phrase
+        # "sagte X, Parteichef der Y": an apposition has no verb
+        return not doc.has_annotation("POS") or any(t.pos_ in ("VERB", "AUX") for t in doc[a:b])
 
     def _phrase_with_relative(self, doc: Doc, a: int, b: int) -> bool:
         """Tokens [a, b) are a phrase without a verb, then a comma and a relative clause ("Paul Reiter, der …")."""
@@ -577,15 +581,18 @@ class QuoteExtractor:
         lex = self.lex
         assert lex is not None
         for t in sent:
-            if inside(t.i):
+            low = t.lower_
+            if low in lex.anaphoric_cues:
+                found = (t.i, t.i + 1)
+            elif low in lex.konjunktiv_anaphoric_cues:
+                found = (t.i, t.i + 1) if self._konjunktiv_one(doc, sent) else None
+            elif low in lex.possessive_determiners and t.i + 2 < sent.end and doc[t.i + 2].lower_ == lex.nach_word:
+                noun = doc[t.i + 1].lower_
+                found = (t.i, t.i + 3) if noun in lex.nach_cues or noun.endswith(lex.nach_cue_suffixes or ("\0",)) else None
+            else:
                 continue
-            if t.lower_ in lex.anaphoric_cues:
-                return t.i, t.i + 1
-            if t.lower_ in lex.konjunktiv_anaphoric_cues and self._konjunktiv_one(doc, sent):
-                return t.i, t.i + 1
-            if t.lower_ in lex.possessive_determiners and t.i + 2 < sent.end and doc[t.i + 2].lower_ == lex.nach_word \
-                    and (doc[t.i + 1].lower_ in lex.nach_cues or doc[t.i + 1].lower_.endswith(lex.nach_cue_suffixes or ("\0",))):
-                return t.i, t.i + 3
+            if found is not None and not inside(t.i):
+                return found
         return None
 
     def _can_speak(self, sp: Speaker) -> bool:
