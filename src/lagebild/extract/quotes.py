@@ -580,6 +580,7 @@ class QuoteExtractor:
         """Tokens that point back to a source: "Demnach", "Danach" with Konjunktiv I, "Seiner Meinung nach"."""
         lex = self.lex
         assert lex is not None
+        found: tuple[int, int] | None
         for t in sent:
             low = t.lower_
             if low in lex.anaphoric_cues:
