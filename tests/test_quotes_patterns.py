@@ -84,3 +84,10 @@ def test_short_speech_near_a_cue_is_a_quote_but_a_capitalised_title_is_not(nlp: 
 
 def test_uncued_direct_quote_without_a_running_speaker_is_left_out(nlp: Language) -> None:
     assert quotes(nlp, "Im Stadtrat wurde am Montag lange über „den dringend nötigen Neubau der Schule“ gestritten.") == []
+
+
+def test_a_subject_with_an_apposition_frames_a_dass_clause(nlp: Language) -> None:
+    text = "Paul Reiter, Vorsitzender des Vereins, ist überzeugt, dass die Brücke noch zehn Jahre hält."
+    assert quotes(nlp, text) == [("indirect", "dass die Brücke noch zehn Jahre hält", "Paul Reiter", None)]
+    # a relative clause there is no apposition: its verb makes the sentence more than a frame
+    assert quotes(nlp, "Paul Reiter, der den Verein seit Jahren führt, ist überzeugt, dass die Brücke noch zehn Jahre hält.") == []

@@ -414,8 +414,12 @@ class QuoteExtractor:
             else:
                 framed = False
             if framed:
-                if any(t.text == "," for t in doc[sent.start:k - 1]) or has_konjunktiv(doc, sent.start, k - 1, lex, strong=True):
-                    return None  # a Konjunktiv I before the comma: the whole sentence is reported, not framed
+                # "Der Vorsitzende, Paul Reiter, ist überzeugt, dass …": an apposition between two commas may stand
+                # in the frame; any other comma before, or a Konjunktiv I there, means the whole sentence is reported
+                commas = [m for m in range(sent.start, k - 1) if doc[m].text == ","]
+                apposition = len(commas) == 2 and no_verb(doc, commas[0] + 1, commas[1])
+                if (commas and not apposition) or has_konjunktiv(doc, sent.start, k - 1, lex, strong=True):
+                    return None
                 np = first_np(doc, sent.start, k - 1, lex, sent.start)
                 sp = self._plausible_source(doc, np, mentions, state) if np is not None else None
                 cue = self._agentless_passive(doc, sent.start, k - 1) if sp is None else None
