@@ -299,10 +299,12 @@ def test_konjunktiv_sentence_with_a_quoted_phrase_continues_the_speaker(nlp: Lan
                             "Landrat Jonas Berger")
 
 
-def test_impersonal_cue_names_its_source_or_is_left_out(nlp: Language) -> None:
+def test_impersonal_cue_names_its_source_or_nobody(nlp: Language) -> None:
     (q,) = quotes(nlp, "Aus dem Rathaus hieß es, dass die Brücke im Mai abgerissen werde.")
     assert q["text"] == "dass die Brücke im Mai abgerissen werde" and q["speaker_text"] == "dem Rathaus"
-    assert quotes(nlp, "Später hieß es, dass die Brücke im Mai abgerissen werde.") == []  # nobody to name
+    # nobody to name: the quote stays, marked as said by its cue, with no speaker
+    (q,) = quotes(nlp, "Später hieß es, dass die Brücke im Mai abgerissen werde.")
+    assert q["text"] == "dass die Brücke im Mai abgerissen werde" and q["speaker_text"] is None and q["cue"] == "hieß"
 
 
 @pytest.mark.parametrize("text, speaker, content", [

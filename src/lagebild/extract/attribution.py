@@ -14,7 +14,7 @@ PUNCT_BREAKS = frozenset({",", ";", ":", "(", ")", "–", "—"})
 QUOTE_CHARS = frozenset("„“”»«\"‚‘›‹'")
 SENT_END = frozenset({".", "!", "?"})
 MODALITY_LISTS = ("reportative", "future_markers", "perfect_aux", "clause_breaks", "konjunktiv_substitutes")
-TAG_LISTS = ("pronoun_tags", "relative_tags", "infinitive_tags")  # the tagger's tags, not words
+TAG_LISTS = ("pronoun_tags", "relative_tags", "infinitive_tags", "subordinator_tags")  # the tagger's tags, not words
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,11 @@ class AttributionLexicon:
     bare_speakers: bool = False  # lower-cased archives: the plain words between a clause start and the cue speak
     report_source_links: frozenset[str] = frozenset()  # "nach Angaben aus Khartum": the source follows this word
     finite_verb_suffixes: tuple[str, ...] = ()  # with bare_complementizer: endings that show a clause after the cue
+    infinitive_governors: frozenset[str] = frozenset()  # lemmas that frame an infinitive clause as said ("forderte X auf, … zu …")
+    purpose_conjunctions: frozenset[str] = frozenset()  # "um … zu": an infinitive clause of purpose, not of speech
+    konjunktiv_anaphoric_cues: frozenset[str] = frozenset()  # "Danach habe …": points back to a source with Konjunktiv I only
+    possessive_determiners: frozenset[str] = frozenset()  # "Seiner Meinung nach …": the owner is the source
+    subordinator_tags: frozenset[str] = frozenset()  # the tagger's tags of "da", "weil", "nachdem" (and "dass")
 
     def is_pronoun(self, tok: Token) -> bool:
         """A pronoun that can stand for a speaker: listed ("er") or tagged so ("Dieser bestätigte")."""
