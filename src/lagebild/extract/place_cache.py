@@ -77,6 +77,13 @@ class StoredNames(MutableMapping[str, list["PlaceRecord"]]):
             self._made[key] = [self._record(number) for number in self._ids[key]]
         return self._made[key]
 
+    def get(self, key: str, default: Any = None) -> Any:
+        """The records of `key`, else `default` (without the KeyError that Mapping.get catches)."""
+        made = self._made.get(key)
+        if made is not None:
+            return made
+        return self[key] if key in self._ids else default
+
     def __setitem__(self, key: str, records: list[PlaceRecord]) -> None:
         self._made[key] = records
         self._ids.setdefault(key, [])

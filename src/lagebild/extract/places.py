@@ -45,6 +45,7 @@ QUALIFIER_WORD = re.compile(r"[A-ZÄÖÜ][^\W\d_]{2,}")
 
 
 WORD = re.compile(r"\w[\w-]*")
+COUNTRY_MEMO_SIZE = 200_000  # phrases remembered per language by `countries_in_text` (then it starts afresh)
 WORLD_CITY = 1_000_000  # population from which a city is resolved even where the text names other countries
 
 
@@ -151,6 +152,7 @@ class PlaceResolver:
         self.min_dominant_population = min_dominant_population
         self._index: PlaceIndex | None = None
         self._grammar: dict[str, dict[str, Any]] = {}
+        self._country_memo: dict[str, dict[str, frozenset[str]]] = {}  # lang -> phrase -> countries it names
 
     # ----- index -----------------------------------------------------------------------
 
@@ -338,11 +340,23 @@ class PlaceResolver:
         found: set[str] = set()
         words = WORD.findall(text)
         for i, word in enumerate(words):
-            for phrase in (word, " ".join(words[i : i + 2])):
-                for record in self.candidates(phrase, lang):
-                    if record.kind == "country" and record.country:
-                        found.add(record.country)
+            if not word[0].isupper():  # `candidates` takes neither the word nor the pair it starts
+                continue
+            found.update(self._countries_named(word, lang))
+            if i + 1 < len(words):
+                found.update(self._countries_named(f"{word} {words[i + 1]}", lang))
         return frozenset(found)
+
+    def _countries_named(self, phrase: str, lang: str) -> frozenset[str]:
+        """The countries among a phrase's candidates, remembered: the same words recur across articles."""
+        known = self._country_memo.setdefault(lang, {})
+        countries = known.get(phrase)
+        if countries is None:
+            if len(known) >= COUNTRY_MEMO_SIZE:
+                known.clear()
+            countries = known[phrase] = frozenset(
+                record.country for record in self.candidates(phrase, lang) if record.kind == "country" and record.country)
+        return countries
 
     def prominent(self, key: str, candidates: list[PlaceRecord], strong_only: bool) -> PlaceRecord | None:
         """The candidate that stands out without context, or None."""
