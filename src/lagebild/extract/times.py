@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -33,7 +33,7 @@ from spacy.tokens import Doc
 
 from ..lang import language_data
 from . import claims
-from .guards import first_guard
+from .guards import first_guard, word_trie
 from .sentences import SentenceIndex
 from .timex_values import UNIT_GRANULARITY, Resolved, duration_value, mask, resolved, shift_value
 
@@ -92,34 +92,6 @@ class TimeLexicon:
     def get(self, cls: str, text: str | None) -> Any:
         """The value of a word in a class, or None."""
         return None if text is None else self.classes[cls].get(self.key(text))
-
-
-def word_trie(words: Iterable[str]) -> str:
-    """A group matching any of `words` (a space as `\\s+`), longest first, with common prefixes factored out.
-
-    Of the words that match at one place, each is a prefix of the longer ones (a space stands for a whole run of
-    spaces), and the trie tries a longer continuation before it stops, so it matches what `(?:w1|w2|...)` sorted
-    longest first matches, in the same order when the rest of the pattern backtracks; the regex engine follows only
-    the branch the next character admits instead of trying every word in turn.
-    """
-    root: dict[str, dict] = {}
-    for word in words:
-        node = root
-        for char in word:
-            node = node.setdefault(r"\s+" if char == " " else re.escape(char), {})
-        node[""] = {}  # a word ends here
-    return "(?:" + _trie_body(root) + ")"
-
-
-def _trie_body(node: dict[str, dict]) -> str:
-    """The regex of one trie node: its branches, optional where a word ends at the node."""
-    branches = [token + _trie_body(child) for token, child in node.items() if token != ""]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if "" not in node:
-        return body
-    return ("(?:" + body + ")" if len(branches) == 1 else body) + "?"
 
 
 @dataclass
