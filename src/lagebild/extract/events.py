@@ -103,13 +103,12 @@ class EventExtractor:
         key = (tok.lower, tok.lemma)  # string ids: no strings are read for words seen before
         if key in self._forms:
             return self._forms[key]
-        forms: set[str] | None = {tok.lower_} | ({tok.lemma_.lower()} if tok.lemma_ else set())
-        if not any(self.lex.any_trigger.fullmatch(f) for f in forms):
-            forms = None  # the common case: no trigger
+        forms = {tok.lower_} | ({tok.lemma_.lower()} if tok.lemma_ else set())
+        found = forms if any(self.lex.any_trigger.fullmatch(f) for f in forms) else None  # mostly None
         if len(self._forms) >= FORMS_MEMO_SIZE:
             self._forms.clear()
-        self._forms[key] = forms
-        return forms
+        self._forms[key] = found
+        return found
 
     def _rule_for(self, doc: Doc, i: int, sent: Span) -> TriggerRule | None:
         """The first rule whose pattern, context and particle conditions hold for token i."""
