@@ -149,3 +149,21 @@ def test_guarded_start_scan_finds_the_offsets_of_the_unguarded_one():
             "ÜBER DAS WOCHENENDE, 12.-14. Mai, in der Nacht zum Sonntag, zwei Monate später, jeden Dienstag.")
     assert [m.start() for m in lex.starts.finditer(text)] == [m.start() for m in plain.finditer(text)]
     assert len(list(lex.starts.finditer(text))) > 10
+
+
+def test_word_trie_matches_what_the_longest_first_alternation_matches():
+    import re
+
+    from lagebild.extract.guards import word_trie
+
+    words = ["Mai", "mai", "maien", "montag", "mo", "in der", "in", "in der früh", "2. hälfte", "a.m."]
+    trie = word_trie(words)
+    assert trie == r"(?:(?:m(?:ai(?:en)?|o(?:ntag)?)|in(?:\s+der(?:\s+früh)?)?|2\.\s+hälfte|a\.m\.))"
+    plain = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    texts = ["MAIEN", "Mai.", "montags", "In  der Früh", "in der", "in derselben", "2. Hälfte", "A.M.", "x"]
+    for tail in ("", r"(?!\w)", r"\s+\w+"):  # what follows decides where the alternation must give back
+        old = re.compile(f"(?:{plain}){tail}", re.IGNORECASE)
+        new = re.compile(f"{trie}{tail}", re.IGNORECASE)
+        for text in texts:
+            found, expected = new.match(text), old.match(text)
+            assert (found and found.span()) == (expected and expected.span()), (tail, text)

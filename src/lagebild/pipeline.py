@@ -6,12 +6,15 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from .config import Settings
 from .errors import RejectCode
+from .extract import TEXT_KEY
 from .extract.report import build_report
 from .ingest.base import Reject
 from .lang import Pipelines
+from .malloc import keep_freed_memory
 from .model import Article, Report
 
 
@@ -20,6 +23,7 @@ class Extractor:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings.from_env()
+        keep_freed_memory()  # the CNN's per-batch arrays reuse freed heap instead of fresh pages (same results)
         self.pipelines = Pipelines(self.settings)
 
     def generator(self, lang: str) -> dict:
@@ -47,11 +51,7 @@ class Extractor:
         for lang, indices in by_lang.items():
             nlp = self.pipelines.get(lang)
             try:
-                docs = []
-                for index in indices:
-                    doc = nlp.make_doc(batch[index].text)  # type: ignore[union-attr]
-                    doc._.article = batch[index]
-                    docs.append(doc)
+                docs = [self._make_doc(nlp, batch[index]) for index in indices]  # type: ignore[arg-type]
                 for index, doc in zip(indices, nlp.pipe(docs, batch_size=self.settings.batch_size)):
                     results[index] = build_report(doc)
             except Exception:  # noqa: BLE001  one article's failure must not lose the batch: find it alone
@@ -60,11 +60,18 @@ class Extractor:
         return results  # type: ignore[return-value]
 
     @staticmethod
+    def _make_doc(nlp: Language, article: Article) -> Doc:
+        """The tokenised Doc of an article, carrying it and its text (the tokenizer keeps the text as it is)."""
+        doc = nlp.make_doc(article.text)
+        doc._.article = article
+        doc.user_data[TEXT_KEY] = article.text  # what `doc.text` would rebuild from the tokens
+        return doc
+
+    @staticmethod
     def _one(nlp: Language, article: Article) -> Report | Reject:
         """One article through the pipeline; an internal error becomes a coded reject naming the article."""
         try:
-            doc = nlp.make_doc(article.text)
-            doc._.article = article
+            doc = Extractor._make_doc(nlp, article)
             return build_report(nlp(doc))
         except Exception as err:  # noqa: BLE001
             return Reject(f"id {article.id}", RejectCode.EXTRACTION_FAILED,

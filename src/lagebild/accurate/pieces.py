@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tokenizers import Tokenizer
-
 METASPACE = "\u2581"
 SPECIALS = ("bos", "pad", "eos", "unk")
 
@@ -61,6 +59,8 @@ class PieceEncoder:
             "model": {"type": "Unigram", "unk_id": table.specials["unk"], "byte_fallback": False,
                       "vocab": [[p, s] for p, s in zip(table.pieces, table.scores)]},
         }
+        from tokenizers import Tokenizer  # imported here: only the accurate model loads it (90 ms of start-up)
+
         self._tokenizer = Tokenizer.from_str(json.dumps(spec))
         self._table = str.maketrans(table.normalisation)
         self.bos, self.eos, self.pad, self.unk = (table.specials[k] for k in ("bos", "eos", "pad", "unk"))

@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from ..ids import content_id
 from ..lang import LANG_DIR, language_data
-from . import claims
+from . import claims, doc_text
 from .attribution import AttributionLexicon, Cue, clause_window, find_cues, modality, source_kind
 from .claimants import ClaimantKeys
 from .quotes import char_range
@@ -79,7 +79,7 @@ class ClaimBuilder:
         one_event_per_figure(found, self.categories, verbs)
         if self.att is not None:
             mark_denials(found, self.att)
-        assign_scopes(doc.text, found, self.lang, [(s.start_char, s.end_char) for s in doc.sents])
+        assign_scopes(doc_text(doc), found, self.lang, [(s.start_char, s.end_char) for s in doc.sents])
         found["claims"] = self.build(doc, found, getattr(article, "source", None))
         first_claim_on_events(found)
         assign_content_ids(found, aid, doc)
@@ -93,7 +93,7 @@ class ClaimBuilder:
         quotes = sorted(found.get("quotes") or [], key=lambda q: (q["start"], q["end"]))
         spans = doc._.quote_speaker_spans if Doc.has_extension("quote_speaker_spans") else None
         keys = ClaimantKeys(self.lang, source=source)
-        text = doc.text
+        text = doc_text(doc)
         out: list[dict] = []
         for ev in sorted(found.get("events") or [], key=lambda e: e["trigger"]["start"]):
             figures = [quantities[q] for q in ev["quantities"] if q in quantities] or [None]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ..lang import language_data
 from . import claims, doc_text
@@ -19,6 +19,7 @@ from .attribution import AttributionLexicon, clause_window, modality, source_kin
 LANGUAGE_DATA: tuple[str, ...] = ("events.json", "attribution.json")
 
 
+FORMS_MEMO_SIZE = 200_000  # (word, lemma) pairs remembered by `_trigger_forms` (then it starts afresh)
 DETERMINERS = frozenset({"der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "the", "a", "an"})
 
 
@@ -89,18 +90,31 @@ class EventExtractor:
         ok = language_data(lang, "events.json").exists() and language_data(lang, "attribution.json").exists()
         self.lex = EventLexicon.load(lang) if ok else None
         self.att = AttributionLexicon.load(lang) if ok else None
+        self._forms: dict[tuple[int, int], set[str] | None] = {}  # see `_trigger_forms`
 
     def __call__(self, doc: Doc) -> Doc:
         found = claims(doc)
         found["events"] = self.extract(doc, found) if self.lex is not None else []
         return doc
 
+    def _trigger_forms(self, tok: Token) -> set[str] | None:
+        """A token's word and lemma, lower-cased, when one of them may trigger; remembered per (word, lemma)."""
+        assert self.lex is not None
+        key = (tok.lower, tok.lemma)  # string ids: no strings are read for words seen before
+        if key in self._forms:
+            return self._forms[key]
+        forms = {tok.lower_} | ({tok.lemma_.lower()} if tok.lemma_ else set())
+        found = forms if any(self.lex.any_trigger.fullmatch(f) for f in forms) else None  # mostly None
+        if len(self._forms) >= FORMS_MEMO_SIZE:
+            self._forms.clear()
+        self._forms[key] = found
+        return found
+
     def _rule_for(self, doc: Doc, i: int, sent: Span) -> TriggerRule | None:
         """The first rule whose pattern, context and particle conditions hold for token i."""
         assert self.lex is not None and self.att is not None
-        tok = doc[i]
-        forms = {tok.lower_} | ({tok.lemma_.lower()} if tok.lemma_ else set())
-        if not any(self.lex.any_trigger.fullmatch(f) for f in forms):
+        forms = self._trigger_forms(doc[i])
+        if forms is None:
             return None
         sent_words: list[str] | None = None
         for rule in self.lex.rules:

@@ -1,4 +1,5 @@
-"""Regex guards: a lookahead on the characters a match of a pattern can begin with, read from the parsed pattern.
+"""Regex guards: a lookahead on the characters a match of a pattern can begin with, read from the parsed pattern;
+and word lists as prefix tries.
 
 A long alternation tried at every offset (the time tagger's start scan, the quantity finders) spends most of its
 time failing deep inside alternatives; behind a guard on their first character most fail at once. A guard only
@@ -8,6 +9,7 @@ ever admits more than its pattern (unknown constructs give no guard), so adding 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 CATEGORY_CLASSES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s",
@@ -69,3 +71,35 @@ def _first_of(op: str, arg: Any) -> tuple[set[str] | None, bool]:
             empty = empty or branch_empty
         return found, empty
     return None, False
+
+
+def word_trie(words: Iterable[str]) -> str:
+    """A group for case-insensitive patterns matching any of `words` (a space as `\\s+`), longest first, with
+    common prefixes factored out.
+
+    Of the words that match at one place, each is a prefix of the longer ones (a space stands for a whole run of
+    spaces, and letters are compared as lower case, as IGNORECASE compares them), and the trie tries a longer
+    continuation before it stops, so it matches what `(?:w1|w2|...)` sorted longest first matches, in the same order
+    when the rest of the pattern backtracks; the regex engine follows only the branch the next character admits
+    instead of trying every word in turn.
+    """
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for char in word:
+            lower = char.lower()
+            token = r"\s+" if char == " " else re.escape(lower if len(lower) == 1 else char)
+            node = node.setdefault(token, {})
+        node[""] = {}  # a word ends here
+    return "(?:" + _trie_body(root) + ")"
+
+
+def _trie_body(node: dict[str, dict]) -> str:
+    """The regex of one trie node: its branches, optional where a word ends at the node."""
+    branches = [token + _trie_body(child) for token, child in node.items() if token != ""]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" not in node:
+        return body
+    return ("(?:" + body + ")" if len(branches) == 1 else body) + "?"

@@ -8,6 +8,7 @@ change to any of them builds a fresh one. Records are made on first lookup, not 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import json
@@ -77,6 +78,13 @@ class StoredNames(MutableMapping[str, list["PlaceRecord"]]):
             self._made[key] = [self._record(number) for number in self._ids[key]]
         return self._made[key]
 
+    def get(self, key: str, default: Any = None) -> Any:
+        """The records of `key`, else `default` (without the KeyError that Mapping.get catches)."""
+        made = self._made.get(key)
+        if made is not None:
+            return made
+        return self[key] if key in self._ids else default
+
     def __setitem__(self, key: str, records: list[PlaceRecord]) -> None:
         self._made[key] = records
         self._ids.setdefault(key, [])
@@ -113,7 +121,13 @@ def load_index(data: bytes) -> PlaceIndex:
     """An index from `dump_index`'s bytes."""
     from .places import PlaceIndex
 
-    fmt, rows, ids, blocked = _PlainUnpickler(io.BytesIO(data)).load()
+    paused = gc.isenabled()
+    gc.disable()  # some 190,000 fresh lists and tuples, none garbage: collecting while reading them only costs time
+    try:
+        fmt, rows, ids, blocked = _PlainUnpickler(io.BytesIO(data)).load()
+    finally:
+        if paused:
+            gc.enable()
     if fmt != CACHE_FORMAT:
         raise ValueError(f"place cache format {fmt}, expected {CACHE_FORMAT}")
     return PlaceIndex(names=StoredNames(ids, rows), blocked=set(blocked))

@@ -45,6 +45,7 @@ QUALIFIER_WORD = re.compile(r"[A-ZÄÖÜ][^\W\d_]{2,}")
 
 
 WORD = re.compile(r"\w[\w-]*")
+COUNTRY_MEMO_SIZE = 200_000  # phrases remembered per language by `countries_in_text` (then it starts afresh)
 WORLD_CITY = 1_000_000  # population from which a city is resolved even where the text names other countries
 
 
@@ -151,6 +152,7 @@ class PlaceResolver:
         self.min_dominant_population = min_dominant_population
         self._index: PlaceIndex | None = None
         self._grammar: dict[str, dict[str, Any]] = {}
+        self._country_memo: dict[str, dict[str, tuple[frozenset[str], bool]]] = {}  # see `_countries_named`
 
     # ----- index -----------------------------------------------------------------------
 
@@ -338,11 +340,42 @@ class PlaceResolver:
         found: set[str] = set()
         words = WORD.findall(text)
         for i, word in enumerate(words):
-            for phrase in (word, " ".join(words[i : i + 2])):
-                for record in self.candidates(phrase, lang):
-                    if record.kind == "country" and record.country:
-                        found.add(record.country)
+            if not word[0].isupper():  # `candidates` takes neither the word nor the pair it starts
+                continue
+            countries, pairs = self._countries_named(word, lang)
+            found.update(countries)
+            if pairs and i + 1 < len(words):
+                found.update(self._countries_named(f"{word} {words[i + 1]}", lang)[0])
         return frozenset(found)
+
+    def _countries_named(self, phrase: str, lang: str) -> tuple[frozenset[str], bool]:
+        """The countries among a phrase's candidates, and whether an indexed name of several words starts with it;
+        remembered, as the same words recur across articles.
+
+        A pair of words can only have candidates when some indexed name starts with its first word (its genitive
+        endings are undone in the second word; a second word that is all ending leaves the first word's own).
+        """
+        known = self._country_memo.setdefault(lang, {})
+        remembered = known.get(phrase)
+        if remembered is None:
+            if len(known) >= COUNTRY_MEMO_SIZE:
+                known.clear()
+            folded = fold_place(phrase)
+            remembered = known[phrase] = (
+                frozenset(record.country for record in self.candidates(phrase, lang)
+                          if record.kind == "country" and record.country),
+                not folded or folded in self.name_starts)
+        return remembered
+
+    @cached_property
+    def name_starts(self) -> frozenset[str]:
+        """The first words (one or more, folded) of every indexed name of several words."""
+        starts: set[str] = set()
+        for key in self.index.names:
+            if " " in key:
+                parts = key.split(" ")
+                starts.update(" ".join(parts[:k]) for k in range(1, len(parts)))
+        return frozenset(starts)
 
     def prominent(self, key: str, candidates: list[PlaceRecord], strong_only: bool) -> PlaceRecord | None:
         """The candidate that stands out without context, or None."""

@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Token
 
 from ..lang import language_data
 from . import claims
-from .guards import first_guard
+from .guards import first_guard, word_trie
 from .sentences import SentenceIndex
 
 # Files in lang/<code>/ this extractor needs; a language without them runs without it.
@@ -54,7 +54,8 @@ WORD = re.compile(r"[^\W\d_][\w\-]*|[%€$]", re.UNICODE)
 
 
 def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    """Any of the words, longest first (for the case-insensitive finders), as a prefix trie."""
+    return word_trie(words)
 
 
 @dataclass(frozen=True)

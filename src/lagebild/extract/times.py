@@ -33,7 +33,7 @@ from spacy.tokens import Doc
 
 from ..lang import language_data
 from . import claims
-from .guards import first_guard
+from .guards import first_guard, word_trie
 from .sentences import SentenceIndex
 from .timex_values import UNIT_GRANULARITY, Resolved, duration_value, mask, resolved, shift_value
 
@@ -87,11 +87,7 @@ class TimeLexicon:
         return " ".join(text.lower().split())
 
     def _expand(self, template: str) -> str:
-        def alternation(match: re.Match[str]) -> str:
-            words = sorted(self.classes[match[1]], key=len, reverse=True)
-            return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + ")"
-
-        return re.sub(r"\{([A-Z_]+)\}", alternation, template)
+        return re.sub(r"\{([A-Z_]+)\}", lambda match: word_trie(self.classes[match[1]]), template)
 
     def get(self, cls: str, text: str | None) -> Any:
         """The value of a word in a class, or None."""
