@@ -11,6 +11,8 @@ Scale mode: .venv/bin/python benchmarks/bench_fuse.py --scale 10000,100000,10000
 untimed run) how many open clusters a mention is scored against on average. With PYTHONPATH=<other src> it times
 that code instead (recorded as "code"), for before/after figures. --synthetic span keeps events per day constant
 (the days grow with the size) instead of the original two years at every size; it writes fuse_scale_span.json.
+--alternate DIR (with --scale): the code in DIR (the src of an older commit) and this checkout, each run in its own
+process, alternating, so both see the same load: CPU per mention and the group-by's, medians of --runs.
 """
 
 from __future__ import annotations
@@ -169,6 +171,49 @@ def scale(sizes: list[int], runs: int, scan_up_to: int, out: Path, generator: st
     print(json.dumps(result, indent=1))
 
 
+def time_one(size: int, generator: str) -> None:
+    """Print the CPU microseconds per mention of one clustering of `size` shuffled mentions, and of the group-by."""
+    mentions = random.Random(1).sample(synthetic(size, generator=generator), size)
+    _, cpu_seconds, _ = cpu_timed(cluster_mentions, mentions)
+    _, base_cpu, _ = cpu_timed(baseline, mentions)
+    print(json.dumps({"cpu_us": cpu_seconds / size * 1e6, "baseline_cpu_us": base_cpu / size * 1e6}))
+
+
+def alternate(sizes: list[int], runs: int, before: Path, generator: str, out: Path) -> None:
+    """The code in `before` (a src folder) and this checkout, each in its own process, alternating at each size."""
+    import subprocess
+    import sys
+
+    codes = {"before": {**os.environ, "PYTHONPATH": str(before.resolve())},
+             "this checkout": {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}}
+    rows = []
+    for size in sizes:
+        got: dict[str, list[dict]] = {name: [] for name in codes}
+        for _ in range(runs):
+            for name, env in codes.items():
+                done = subprocess.run([sys.executable, __file__, "--time-one", str(size), "--synthetic", generator],
+                                      env=env, check=True, capture_output=True, text=True)
+                got[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
+        row: dict[str, object] = {"mentions": size, "load": round(os.getloadavg()[0], 1)}
+        for name, values in got.items():
+            row[name] = {"cpu_us_per_mention": [round(v["cpu_us"], 2) for v in values],
+                         "median_cpu_us_per_mention": round(statistics.median(v["cpu_us"] for v in values), 2),
+                         "median_baseline_cpu_us_per_mention": round(statistics.median(v["baseline_cpu_us"]
+                                                                                       for v in values), 2)}
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    result = {"benchmark": "fuse per mention, the code before and this checkout alternating, one process each run",
+              "command": f"python benchmarks/bench_fuse.py --alternate {before} --scale "
+                         f"{','.join(map(str, sizes))} --runs {runs}"
+                         + ("" if generator == "fixed" else f" --synthetic {generator}"),
+              "synthetic": GENERATORS[generator], "sizes": rows,
+              "largest_to_smallest": {name: round(rows[-1][name]["median_cpu_us_per_mention"]  # type: ignore[index]
+                                                  / rows[0][name]["median_cpu_us_per_mention"], 2)  # type: ignore[index]
+                                      for name in codes}}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mentions", type=int, default=100_000)
@@ -177,8 +222,19 @@ def main() -> None:
     parser.add_argument("--scan-up-to", type=int, default=100_000, help="scale mode: also time ScanAll up to here")
     parser.add_argument("--synthetic", choices=sorted(GENERATORS), default="fixed",
                         help="fixed: two years at every size (the original set); span: the days grow with the size")
+    parser.add_argument("--alternate", type=Path, help="scale mode: time this src folder and this checkout, "
+                                                             "alternating (writes fuse_scale_alternate.json)")
+    parser.add_argument("--time-one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
+    if args.time_one:
+        time_one(args.time_one, args.synthetic)
+        return
+    if args.scale and args.alternate:
+        sizes = [int(s) for s in args.scale.split(",")]
+        alternate(sizes, args.runs, args.alternate, args.synthetic,
+                  args.out or Path(__file__).parent / "results" / "fuse_scale_alternate.json")
+        return
     if args.scale:
         sizes = [int(s) for s in args.scale.split(",")]
         name = "fuse_scale.json" if args.synthetic == "fixed" else f"fuse_scale_{args.synthetic}.json"
