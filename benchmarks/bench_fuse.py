@@ -9,7 +9,10 @@ Scale mode: .venv/bin/python benchmarks/bench_fuse.py --scale 10000,100000,10000
 (`OpenClusters`), the same figure for the old scan over every open cluster of the type (`ScanAll`, up to
 --scan-up-to mentions), whether both give the same clusters, the group-by baseline at each size, and (one more,
 untimed run) how many open clusters a mention is scored against on average. With PYTHONPATH=<other src> it times
-that code instead (recorded as "code"), for before/after figures.
+that code instead (recorded as "code"), for before/after figures. --synthetic span keeps events per day constant
+(the days grow with the size) instead of the original two years at every size; it writes fuse_scale_span.json.
+--alternate DIR (with --scale): the code in DIR (the src of an older commit) and this checkout, each run in its own
+process, alternating, so both see the same load: CPU per mention and the group-by's, medians of --runs.
 """
 
 from __future__ import annotations
@@ -33,16 +36,25 @@ MODES = {"PROTEST": ("riot", "demonstrate"), "ASSAULT": ("kill", None), "COERCE"
          "FIGHT": (None,)}
 
 
-def synthetic(n: int, seed: int = 7) -> list[Mention]:
-    """n mentions of about n/5 real events over two years in 60 countries, 10 places each; a fifth undated."""
+GENERATORS = {
+    "fixed": "n mentions of n/5 events over two years at every size (events per day grow with n), 8 types, "
+             "60 countries x 10 places, a fifth undated, a tenth without country",
+    "span": "the same world observed for longer: n mentions of n/5 events over 730 * n / 1,000,000 days (at least "
+            "one), so events per type, country and day are those of 1M mentions in two years at every size",
+}
+
+
+def synthetic(n: int, seed: int = 7, generator: str = "fixed") -> list[Mention]:
+    """n mentions of about n/5 real events in 60 countries, 10 places each; a fifth undated (`GENERATORS`)."""
     rng = random.Random(seed)
     start = date(2022, 1, 1)
+    days = 730 if generator == "fixed" else max(1, round(730 * n / 1_000_000))
     events = []
     for _ in range(max(1, n // 5)):
         type_ = rng.choice(TYPES)
         country = f"C{rng.randrange(60):02d}"
         events.append((type_, rng.choice(MODES.get(type_, (None,))), country, rng.randrange(10),
-                       start + timedelta(days=rng.randrange(730))))
+                       start + timedelta(days=rng.randrange(days))))
     mentions = []
     for i in range(n):
         type_, mode, country, place, day = events[rng.randrange(len(events))]
@@ -103,11 +115,11 @@ def partition(clusters) -> set[tuple]:
     return {tuple(sorted(m.key for m in c.members)) for c in clusters}
 
 
-def scale(sizes: list[int], runs: int, scan_up_to: int, out: Path) -> None:
+def scale(sizes: list[int], runs: int, scan_up_to: int, out: Path, generator: str = "fixed") -> None:
     """Time per mention from the smallest to the largest size, indexed and (up to a size) scanning."""
     rows = []
     for size in sizes:
-        mentions = synthetic(size)
+        mentions = synthetic(size, generator=generator)
         indexed, cpu, scanned, base, base_cpus = [], [], [], [], []
         same = None
         for run in range(runs):
@@ -144,9 +156,8 @@ def scale(sizes: list[int], runs: int, scan_up_to: int, out: Path) -> None:
     result = {
         "benchmark": "fuse at scale: cluster_mentions with the candidate index on synthetic mentions, one core",
         "command": f"python benchmarks/bench_fuse.py --scale {','.join(map(str, sizes))} --runs {runs} "
-                   f"--scan-up-to {scan_up_to}",
-        "synthetic": "n mentions of n/5 events over two years, 8 types, 60 countries x 10 places, a fifth undated, "
-                     "a tenth without country",
+                   f"--scan-up-to {scan_up_to}" + ("" if generator == "fixed" else f" --synthetic {generator}"),
+        "synthetic": GENERATORS[generator],
         "code": os.environ.get("PYTHONPATH") or "this checkout", "runs": runs, "sizes": rows, "target": "1M mentions in under 60 s; time per mention flat",
         "cpu_per_mention_largest_to_smallest": round(per[-1] / per[0], 2),
         "cpu_ratio_to_baseline_largest_to_smallest": round(rows[-1]["cpu_ratio_to_baseline"]
@@ -160,17 +171,74 @@ def scale(sizes: list[int], runs: int, scan_up_to: int, out: Path) -> None:
     print(json.dumps(result, indent=1))
 
 
+def time_one(size: int, generator: str) -> None:
+    """Print the CPU microseconds per mention of one clustering of `size` shuffled mentions, and of the group-by."""
+    mentions = random.Random(1).sample(synthetic(size, generator=generator), size)
+    _, cpu_seconds, _ = cpu_timed(cluster_mentions, mentions)
+    _, base_cpu, _ = cpu_timed(baseline, mentions)
+    print(json.dumps({"cpu_us": cpu_seconds / size * 1e6, "baseline_cpu_us": base_cpu / size * 1e6}))
+
+
+def alternate(sizes: list[int], runs: int, before: Path, generator: str, out: Path) -> None:
+    """The code in `before` (a src folder) and this checkout, each in its own process, alternating at each size."""
+    import subprocess
+    import sys
+
+    codes = {"before": {**os.environ, "PYTHONPATH": str(before.resolve())},
+             "this checkout": {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}}
+    rows = []
+    for size in sizes:
+        got: dict[str, list[dict]] = {name: [] for name in codes}
+        for _ in range(runs):
+            for name, env in codes.items():
+                done = subprocess.run([sys.executable, __file__, "--time-one", str(size), "--synthetic", generator],
+                                      env=env, check=True, capture_output=True, text=True)
+                got[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
+        row: dict[str, object] = {"mentions": size, "load": round(os.getloadavg()[0], 1)}
+        for name, values in got.items():
+            row[name] = {"cpu_us_per_mention": [round(v["cpu_us"], 2) for v in values],
+                         "median_cpu_us_per_mention": round(statistics.median(v["cpu_us"] for v in values), 2),
+                         "median_baseline_cpu_us_per_mention": round(statistics.median(v["baseline_cpu_us"]
+                                                                                       for v in values), 2)}
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    result = {"benchmark": "fuse per mention, the code before and this checkout alternating, one process each run",
+              "command": f"python benchmarks/bench_fuse.py --alternate {before} --scale "
+                         f"{','.join(map(str, sizes))} --runs {runs}"
+                         + ("" if generator == "fixed" else f" --synthetic {generator}"),
+              "synthetic": GENERATORS[generator], "sizes": rows,
+              "largest_to_smallest": {name: round(rows[-1][name]["median_cpu_us_per_mention"]  # type: ignore[index]
+                                                  / rows[0][name]["median_cpu_us_per_mention"], 2)  # type: ignore[index]
+                                      for name in codes}}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mentions", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--scale", help="comma-separated sizes: time per mention at each (scale mode)")
     parser.add_argument("--scan-up-to", type=int, default=100_000, help="scale mode: also time ScanAll up to here")
+    parser.add_argument("--synthetic", choices=sorted(GENERATORS), default="fixed",
+                        help="fixed: two years at every size (the original set); span: the days grow with the size")
+    parser.add_argument("--alternate", type=Path, help="scale mode: time this src folder and this checkout, "
+                                                             "alternating (writes fuse_scale_alternate.json)")
+    parser.add_argument("--time-one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
+    if args.time_one:
+        time_one(args.time_one, args.synthetic)
+        return
+    if args.scale and args.alternate:
+        sizes = [int(s) for s in args.scale.split(",")]
+        alternate(sizes, args.runs, args.alternate, args.synthetic,
+                  args.out or Path(__file__).parent / "results" / "fuse_scale_alternate.json")
+        return
     if args.scale:
         sizes = [int(s) for s in args.scale.split(",")]
-        scale(sizes, args.runs, args.scan_up_to, args.out or Path(__file__).parent / "results" / "fuse_scale.json")
+        name = "fuse_scale.json" if args.synthetic == "fixed" else f"fuse_scale_{args.synthetic}.json"
+        scale(sizes, args.runs, args.scan_up_to, args.out or Path(__file__).parent / "results" / name, args.synthetic)
         return
     args.out = args.out or Path(__file__).parent / "results" / "fuse.json"
     mentions = synthetic(args.mentions)

@@ -8,7 +8,9 @@ Parts, each timed in the same run as its baseline, medians of `--repeats`:
   `--jobs 2` on the same articles. Ratios are against the tokenizer process; the speed-up is jobs 1 over jobs 2.
 - scaling: articles of growing length (10kGNAD articles joined as paragraphs), each extracted in one process; the
   CPU milliseconds per 1,000 characters should stay flat.
-The machine is shared: the load average before and after each part is recorded beside the figures.
+The machine is shared: the load average before and after each part is recorded beside the figures. Each extract
+process logs its own CPU seconds and its workers' (LAGEBILD_LOG=info): recorded as parent_cpu_seconds and
+workers_cpu_seconds, and the parent's share of the CPU with --jobs 2 (parent_cpu_share_jobs2).
 --before-src DIR adds `lagebild extract` on the code in DIR (a `git archive` of an older commit's src) to the same
 rounds, for a before/after ratio measured in one run. The --jobs 2 speed-up: `--parts corpus --repeats 3` on idle
 cores (its figure is `speedup_jobs2_vs_jobs1`).
@@ -21,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import statistics
 import subprocess
@@ -71,14 +74,21 @@ def load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds of one process, which must succeed, and its CPU seconds (user + system, its workers included)."""
+CPU_LINE = re.compile(r"CPU ([\d.]+) s in this process, ([\d.]+) s in worker processes")
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, tuple[float, float] | None]:
+    """Wall seconds of one process, which must succeed, its CPU seconds (user + system, its workers included), and
+    the CPU seconds of the process itself and of its workers as it logs them (LAGEBILD_LOG=info; None if it did not)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = subprocess.run(command, check=True, env={**env, "LAGEBILD_LOG": "info"}, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    split = CPU_LINE.search(done.stderr)
+    return (wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime,
+            (float(split[1]), float(split[2])) if split else None)
 
 
 def one_thread_env() -> dict[str, str]:
@@ -109,12 +119,17 @@ def corpus(texts: list[str], repeats: int, work: Path, jobs: bool = True, before
         envs["extract_before"] = {**env, "PYTHONPATH": str(before)}
     seconds: dict[str, list[float]] = {name: [] for name in commands}
     cpu: dict[str, list[float]] = {name: [] for name in commands}
+    parent: dict[str, list[float]] = {name: [] for name in commands if name.startswith("extract")}
+    workers: dict[str, list[float]] = {name: [] for name in parent}
     load_before = load()
     for _ in range(repeats):
         for name, command in commands.items():
-            wall, used = timed(command, envs[name])
+            wall, used, split = timed(command, envs[name])
             seconds[name].append(round(wall, 2))
             cpu[name].append(round(used, 2))
+            if split and name in parent:
+                parent[name].append(split[0])
+                workers[name].append(split[1])
     median = {name: statistics.median(values) for name, values in seconds.items()}
     cpu_median = {name: statistics.median(values) for name, values in cpu.items()}
     base = median["tokenizer_process"]
@@ -126,6 +141,10 @@ def corpus(texts: list[str], repeats: int, work: Path, jobs: bool = True, before
         "cpu_seconds": cpu, "cpu_median_s": cpu_median,
         "cpu_ratio_vs_tokenizer_process": {name: round(m / cpu_median["tokenizer_process"], 2)
                                            for name, m in cpu_median.items()},
+        # the extract process's own CPU and its workers' (from its log): what the parent takes from the cores
+        "parent_cpu_seconds": {name: values for name, values in parent.items() if values},
+        "workers_cpu_seconds": {name: values for name, values in workers.items() if values},
+        "parent_cpu_share_jobs2": _share(parent.get("extract_jobs2"), workers.get("extract_jobs2")),
         "before_over_jobs1_cpu": round(cpu_median["extract_before"] / cpu_median["extract_jobs1"], 2) if before else None,
         "articles_per_s": {name: round(len(texts) / m, 1) for name, m in median.items() if name != "tokenizer_process"},
         "speedup_jobs2_vs_jobs1": round(median["extract_jobs1"] / median["extract_jobs2"], 2) if jobs else None,
@@ -134,6 +153,13 @@ def corpus(texts: list[str], repeats: int, work: Path, jobs: bool = True, before
         # the largest resident set of any process so far: an extract process or a worker (pipelines loaded)
         "peak_rss_mb_largest_process": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
     }
+
+
+def _share(parent: list[float] | None, workers: list[float] | None) -> float | None:
+    """The parent's median share of the CPU that a run took (parent and workers together)."""
+    if not parent or not workers:
+        return None
+    return round(statistics.median(p / (p + w) for p, w in zip(parent, workers)), 3)
 
 
 def long_text(texts: list[str], chars: int) -> str:

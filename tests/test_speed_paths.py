@@ -136,3 +136,29 @@ def test_ingest_with_two_jobs_stores_the_reports_one_job_stores(tmp_path):
             stored[jobs] = con.execute("SELECT id, report FROM articles ORDER BY id").fetchall()
     assert len(stored["2"]) == len(GOLDEN.read_text(encoding="utf-8").splitlines())
     assert stored["2"] == stored["1"]
+
+
+def test_ingest_with_two_jobs_stores_what_one_job_stores_across_store_batches(tmp_path):
+    from dataclasses import replace
+
+    from lagebild.store import Store
+    from lagebild.views.cli import RejectLog, ingest_paths
+
+    records = [json.loads(line)["article"] for line in GOLDEN.read_text(encoding="utf-8").splitlines()]
+    lines = [json.dumps({k: r[k] for k in ("id", "lang", "text") if r.get(k)}, ensure_ascii=False) for r in records]
+    lines.insert(2, "{not json")
+    source = tmp_path / "mixed.jsonl"
+    source.write_text("\n".join(lines + lines[:3]) + "\n", encoding="utf-8")  # repeats in a later store batch
+    stored = {}
+    for jobs in (1, 2):
+        settings = replace(Settings.from_env(db_path=tmp_path / f"jobs{jobs}.duckdb"), store_batch_size=3)
+        counts = ingest_paths([str(source)], settings, RejectLog(None), jobs=jobs)
+        with Store(settings.db_path) as store:
+            rows = [store.con.execute(query).fetchall() for query in (
+                "SELECT * EXCLUDE (ingested_at) FROM articles ORDER BY id", "SELECT * FROM events ORDER BY ALL")]
+            members = store.con.execute("SELECT article_id, event_id FROM cluster_members ORDER BY ALL").fetchall()
+        stored[jobs] = (counts, rows, members)
+        again = ingest_paths([str(source)], settings, RejectLog(None), jobs=jobs)
+        assert again == {"stored": 0, "unchanged": len(records) + 2, "rejected": 2}
+    assert stored[2] == stored[1]
+    assert stored[1][0] == {"stored": len(records), "unchanged": 2, "rejected": 2}

@@ -11,6 +11,7 @@ from position, so re-extracting an unchanged article gives the same ids.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Literal
 
@@ -205,6 +206,10 @@ class Report(_Strict):
     def to_json_dict(self) -> dict:
         """The report as plain JSON-ready data, with the schema key spelled `schema`."""
         return self.model_dump(mode="json", by_alias=True)
+
+    def to_json_line(self) -> str:
+        """The report as one line of JSON (no newline), as `lagebild extract` writes it."""
+        return json.dumps(self.to_json_dict(), ensure_ascii=False)
 
 
 def report_json_schema() -> dict:

@@ -42,6 +42,11 @@ class Extractor:
         while batch := list(islice(iterator, self.settings.batch_size)):
             yield from self._run_batch(batch)
 
+    def lines(self, items: Iterable[Article | Reject]) -> Iterator[str | Reject]:
+        """The reports of a stream as JSON lines (`Report.to_json_line`); rejects pass through in place."""
+        for item in self.reports(items):
+            yield item if isinstance(item, Reject) else item.to_json_line()
+
     def _run_batch(self, batch: list[Article | Reject]) -> list[Report | Reject]:
         results: list[Report | Reject | None] = [item if isinstance(item, Reject) else None for item in batch]
         by_lang: dict[str, list[int]] = {}

@@ -1,8 +1,11 @@
 """Extraction on several cores: worker processes, each with its own pipelines, reports in input order.
 
 spaCy's own `n_process` sends Docs between processes, and a Doc that carries an Article cannot be sent. Here
-the workers receive Articles and send back Reports (both plain pydantic models, which pickle), so no Doc ever
-crosses a process boundary. Each worker is a fresh (spawned) process that uses one BLAS thread.
+the workers receive chunks of Articles and send back Reports (plain pydantic models, which pickle) or, for a
+caller that only writes them out, each report already serialised as one JSON line: a string pickles and unpickles
+for almost nothing, so the parent process, which shares the cores with the workers, only reads and writes.
+Each worker is a fresh (spawned) process that uses one BLAS thread; all start at once, so their pipelines load
+side by side while the parent reads the first chunks.
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from multiprocessing.pool import AsyncResult, Pool
+from typing import TypeVar
 
 from .config import Settings
 from .ingest.base import Reject
@@ -24,6 +28,7 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 CHUNK = 8  # articles per task: small enough to keep every worker busy, large enough to batch in spaCy
 IN_FLIGHT_PER_JOB = 3  # tasks queued per worker; bounds memory on an endless stream
 
+T = TypeVar("T")
 _extractor = None  # the worker process's own Extractor, built once by _start
 
 
@@ -35,10 +40,16 @@ def _start(settings: Settings) -> None:
     _extractor = Extractor(settings)
 
 
-def _extract(articles: list[Article]) -> list[Report]:
-    """Worker task: the reports of a chunk of articles, in order."""
+def _extract(articles: list[Article]) -> list[Report | Reject]:
+    """Worker task: the reports of a chunk of articles, in order (an article that failed: its reject)."""
     assert _extractor is not None, "worker not started"
-    return list(_extractor.reports(articles))  # type: ignore[arg-type]
+    return list(_extractor.reports(articles))
+
+
+def _extract_lines(articles: list[Article]) -> list[str | Reject]:
+    """Worker task: the reports of a chunk of articles as JSON lines (`Report.to_json_line`), in order."""
+    assert _extractor is not None, "worker not started"
+    return list(_extractor.lines(articles))
 
 
 def _thread_limits() -> dict[str, str]:
@@ -62,13 +73,22 @@ class ParallelExtractor:
 
     def reports(self, items: Iterable[Article | Reject]) -> Iterator[Report | Reject]:
         """Reports for the articles of a stream, in input order; rejects pass through in place."""
+        return self._ordered(items, _extract)
+
+    def lines(self, items: Iterable[Article | Reject]) -> Iterator[str | Reject]:
+        """The reports of a stream as JSON lines, made in the workers, in input order; rejects in place."""
+        return self._ordered(items, _extract_lines)
+
+    def _ordered(self, items: Iterable[Article | Reject], task: Callable[[list[Article]], list[T]]
+                 ) -> Iterator[T | Reject]:
+        """`task`'s results for chunks of the stream's articles, in input order, rejects in place."""
         assert self._pool is not None, "extractor closed"
-        pending: deque[tuple[list[Article | Reject], AsyncResult[list[Report]]]] = deque()
+        pending: deque[tuple[list[Article | Reject], AsyncResult[list[T]]]] = deque()
         iterator = iter(items)
         while True:
             while len(pending) < self.jobs * IN_FLIGHT_PER_JOB and (chunk := list(islice(iterator, CHUNK))):
                 articles = [item for item in chunk if isinstance(item, Article)]
-                pending.append((chunk, self._pool.apply_async(_extract, (articles,))))
+                pending.append((chunk, self._pool.apply_async(task, (articles,))))
             if not pending:
                 return
             chunk, result = pending.popleft()

@@ -24,8 +24,8 @@ Mentions are processed in one canonical order (dates, type, ids), never in inges
 the best-scoring compatible open cluster (ties: the smaller cluster key), so the same mentions always give
 the same clusters. A cluster's id is a hash of its first member's (article_id, event_id). Open clusters are
 filed in an index (`candidates.OpenClusters`) so a mention is matched only against the clusters it could join,
-and leave it as soon as their common interval ends before the day the next mention starts (an expiry heap with an
-entry for every end the interval had); only the chosen cluster's reason is written out.
+and leave it as soon as their common interval ends before the day the next mention starts (`Expiry`: a list of
+clusters per day, with an entry for every end the interval had); only the chosen cluster's reason is written out.
 The fuse store keeps the ids of earlier runs (`fuse/store.py`: persistent ids and redirects).
 """
 
@@ -34,8 +34,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import heapq
-import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -238,13 +237,18 @@ def cluster_mentions(mentions: Iterable[Mention], index: Callable[[], Any] = Ope
     the reference the index is tested against).
     """
     originals: list[Mention] = []
+    keys: list[Any] = []
     copies: list[Mention] = []
-    for mention in mentions:
-        (copies if mention.copy and not mention.pinned else originals).append(mention)
+    for mention in mentions:  # one pass: the input is read once, in its own order, and keyed for the sort
+        if mention.copy and not mention.pinned:
+            copies.append(mention)
+        else:
+            originals.append(mention)
+            keys.append(_order_key(mention))
     collecting = gc.isenabled()
     gc.disable()  # no reference cycles are made here; the cyclic collector's passes would grow with the heap
     try:
-        clusters = _cluster(originals, index())
+        clusters = _cluster(originals, index(), keys)
         leftover = _attach_copies(clusters, copies)
         return _merge_groups(clusters + _cluster(leftover, index()) if leftover else clusters)
     finally:
@@ -252,15 +256,13 @@ def cluster_mentions(mentions: Iterable[Mention], index: Callable[[], Any] = Ope
             gc.enable()
 
 
-def _cluster(mentions: list[Mention], open_clusters: Any) -> list[Cluster]:
+def _cluster(mentions: list[Mention], open_clusters: Any, keys: list[Any] | None = None) -> list[Cluster]:
     """The merging rules, applied in canonical order, each mention against the open clusters it could join."""
     clusters: list[Cluster] = []
-    expiry: list[tuple[date, int, Cluster]] = []  # (profile latest, tie-breaker, cluster): when a cluster closes
-    tick = itertools.count()
-    keys = _order_keys(mentions)
-    for mention in map(mentions.__getitem__, sorted(range(len(mentions)), key=keys.__getitem__)):
+    expiry = Expiry(open_clusters)
+    for mention in _in_order(mentions, [_order_key(m) for m in mentions] if keys is None else keys):
         if mention.earliest is not None:
-            _expire(expiry, open_clusters, mention.earliest)
+            expiry.before(mention.earliest)
         chosen = _best(open_clusters, mention) if mention.earliest is not None and not mention.pinned else None
         if chosen is not None:
             chosen_reason = match(chosen, mention)
@@ -269,25 +271,47 @@ def _cluster(mentions: list[Mention], open_clusters: Any) -> list[Cluster]:
             chosen_reason["with"] = {"article_id": first.article_id, "event_id": first.event_id}
             open_clusters.join(chosen, mention, chosen_reason)  # adds it, and files what the profile gained
             if chosen.latest < latest:  # the common interval now ends earlier: so does the cluster
-                heapq.heappush(expiry, (chosen.latest, next(tick), chosen))
+                expiry.add(chosen)
             continue
         new = Cluster.seed(mention)
         clusters.append(new)
         if not new.closed:
             open_clusters.add(new)
-            heapq.heappush(expiry, (new.latest, next(tick), new))
+            expiry.add(new)
     return clusters
 
 
-def _expire(expiry: list[tuple[date, int, Cluster]], open_clusters: Any, day: date) -> None:
-    """Take the clusters whose common interval ends before `day` out of the index (mentions come by earliest day).
+class Expiry:
+    """When open clusters close: lists of clusters by the last day of their common interval.
 
-    A cluster whose interval narrowed has an entry for each end it had; only the one for its present end counts.
+    Mentions come by earliest day, so a cluster whose interval ends before the day of the next mention can take
+    no more and leaves the index. A cluster whose interval narrowed is listed under each end it had; only its
+    present end counts. Days are few (a list per day, a heap of days), so adding is O(1) and no cluster is
+    compared with another.
     """
-    while expiry and expiry[0][0] < day:
-        latest, _, cluster = heapq.heappop(expiry)
-        if latest == cluster.latest:
-            open_clusters.remove(cluster)
+
+    def __init__(self, open_clusters: Any) -> None:
+        self.open_clusters = open_clusters
+        self.by_day: dict[date, list[Cluster]] = {}
+        self.days: list[date] = []  # heap of the days in `by_day`
+
+    def add(self, cluster: Cluster) -> None:
+        """List the cluster under the present end of its interval."""
+        listed = self.by_day.get(cluster.latest)
+        if listed is None:
+            self.by_day[cluster.latest] = [cluster]
+            heapq.heappush(self.days, cluster.latest)
+        else:
+            listed.append(cluster)
+
+    def before(self, day: date) -> None:
+        """Take the clusters whose common interval ends before `day` out of the index."""
+        days = self.days
+        while days and days[0] < day:
+            end = heapq.heappop(days)
+            for cluster in self.by_day.pop(end):
+                if cluster.latest == end:
+                    self.open_clusters.remove(cluster)
 
 
 def _best(open_clusters: Any, mention: Mention) -> Cluster | None:
@@ -302,17 +326,23 @@ def _best(open_clusters: Any, mention: Mention) -> Cluster | None:
     return chosen
 
 
-def _order_keys(mentions: list[Mention]) -> list[Any]:
-    """The canonical order as one string per mention (compared in one pass, unlike tuples of dates and strings).
+def _order_key(m: Mention) -> Any:
+    """The canonical order as one string (compared in one pass, unlike tuples of dates and strings).
 
-    Dates become 7-digit day numbers (`date.max` is day 3,652,059) and the text fields are joined by NUL, which sorts below every other
-    character, so the strings sort as the `Mention.order` tuples do; text holding a NUL falls back to the tuples.
+    Dates become 7-digit day numbers (`date.max` is day 3,652,059) and the text fields are joined by NUL, which
+    sorts below every other character, so the strings sort as the `Mention.order` tuples do; text holding a NUL
+    gives the tuple (`_in_order` then sorts every mention by its tuple).
     """
-    keys = [f"{(m.earliest or date.max).toordinal():07d}{(m.latest or date.max).toordinal():07d}"
-            f"{m.type}\x00{m.mode or ''}\x00{m.article_id}\x00{m.event_id}" for m in mentions]
-    if any(key.count("\x00") != 3 for key in keys):
-        return [m.order for m in mentions]
-    return keys
+    key = (f"{(m.earliest or date.max).toordinal():07d}{(m.latest or date.max).toordinal():07d}"
+           f"{m.type}\x00{m.mode or ''}\x00{m.article_id}\x00{m.event_id}")
+    return key if key.count("\x00") == 3 else m.order
+
+
+def _in_order(mentions: list[Mention], keys: list[Any]) -> Iterator[Mention]:
+    """The mentions in canonical order, by their `_order_key`s."""
+    if not all(type(key) is str for key in keys):
+        keys = [m.order for m in mentions]
+    return map(mentions.__getitem__, sorted(range(len(mentions)), key=keys.__getitem__))
 
 
 def _merge_groups(clusters: list[Cluster]) -> list[Cluster]:

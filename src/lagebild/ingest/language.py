@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+if TYPE_CHECKING:
+    from py3langid.langid import LanguageIdentifier
+
 
 # A text is taken to be in an unsupported language only when the supported languages together get less than this
 # probability. A text that says nothing (a number, one word) gives each of py3langid's ~100 languages about 0.007,
@@ -16,7 +19,9 @@ SAMPLE_CHARS = 600
 
 @lru_cache(maxsize=1)
 def _identifier() -> LanguageIdentifier:
-    """py3langid's model, loaded once per process (about 2 s)."""
+    """py3langid's model, loaded once per process (about 2 s), and imported only then (it brings numpy)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 

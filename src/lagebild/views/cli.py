@@ -127,12 +127,13 @@ def _extractor(settings: Settings, jobs: int) -> Extractor | ParallelExtractor:
 
 
 def _extracted(paths: list[str], settings: Settings, rejects: RejectLog, lang: Optional[str] = None,
-               jobs: int = 1) -> Iterator[Report]:
+               jobs: int = 1) -> Iterator[str]:
+    """The reports of the inputs as JSON lines (made by the workers with `jobs` > 1); rejects go to `rejects`."""
+    extractor = _extractor(settings, jobs)  # first: the workers load their pipelines while the parent reads
     items = read_inputs(paths, _builder(settings, lang))
-    extractor = _extractor(settings, jobs)
     with closing_extractor(extractor), record_progress("extracting") as progress:
         task = progress.task_ids[0]
-        for item in extractor.reports(items):
+        for item in extractor.lines(items):
             if isinstance(item, Reject):
                 rejects.add(item)
                 progress.update(task, rejects=rejects.count)
@@ -165,7 +166,15 @@ def extract(
         if out:
             stream.close()
         rejects.close()
+    _log_cpu("extract")
     raise typer.Exit(EXIT_REJECTS if rejects.count else 0)
+
+
+def _log_cpu(command: str) -> None:
+    """Log (LAGEBILD_LOG=info) the CPU seconds of this process and of its worker processes, once they have ended."""
+    used = os.times()
+    log.info("%s: CPU %.2f s in this process, %.2f s in worker processes", command, used.user + used.system,
+             used.children_user + used.children_system)
 
 
 @contextmanager
@@ -179,26 +188,24 @@ def closing_extractor(extractor: object) -> Iterator[None]:
             close()
 
 
-def _write_reports(reports: Iterable[Report], stream: IO[str], format: ReportFormat) -> None:
-    def dump(report: Report) -> str:
-        return json.dumps(report.to_json_dict(), ensure_ascii=False)
-
+def _write_reports(lines: Iterable[str], stream: IO[str], format: ReportFormat) -> None:
+    """Reports given as JSON lines, written one a line (jsonl) or as one value (json: an array for several)."""
     if format is ReportFormat.jsonl:
-        for report in reports:
-            stream.write(dump(report) + "\n")
+        for line in lines:
+            stream.write(line + "\n")
         return
     first: str | None = None
     count = 0
-    for report in reports:
+    for line in lines:
         count += 1
         if count == 1:
-            first = dump(report)
+            first = line
             continue
         if count == 2:
             stream.write("[\n" + first + ",\n")  # type: ignore[operator]
         else:
             stream.write(",\n")
-        stream.write(dump(report))
+        stream.write(line)
     if count == 1:
         stream.write(first + "\n")  # type: ignore[operator]
     elif count >= 2:
@@ -221,33 +228,49 @@ def ingest_paths(paths: list[str], settings: Settings, rejects: RejectLog, force
     from ..store.store import article_fingerprint, text_hash
 
     counts = {"stored": 0, "unchanged": 0, "rejected": 0}
+    extractor = _extractor(settings, jobs)  # first: the workers load their pipelines while the parent reads
     items = read_inputs(paths, _builder(settings, lang))
-    extractor = _extractor(settings, jobs)
     with closing_extractor(extractor), Store(settings.db_path) as store, record_progress("ingesting") as progress:
         task = progress.task_ids[0]
-        while batch := list(islice(items, settings.store_batch_size)):
-            articles = [item for item in batch if isinstance(item, Article)]
-            batch_rejects = [item for item in batch if isinstance(item, Reject)]
-            known = {} if force else store.known_fingerprints([a.id for a in articles])
-            fresh: dict[str, Article] = {}
-            for article in articles:
-                fingerprint = article_fingerprint(text_hash(article.text), article.lang, article.source, article.url,
-                                                  article.title, article.published.text if article.published else None)
-                if known.get(article.id) == fingerprint or article.id in fresh:
-                    counts["unchanged"] += 1
-                else:
-                    fresh[article.id] = article
-            extracted = list(extractor.reports(list(fresh.values())))
-            reports = [r for r in extracted if isinstance(r, Report)]
-            batch_rejects += [r for r in extracted if isinstance(r, Reject)]  # an article whose extraction failed
+
+        def fresh() -> Iterator[Article | Reject]:
+            """The articles to extract (not stored yet with this text and metadata, unless `force`), and rejects."""
+            sent: set[str] = set()  # ids sent for extraction in this run: a repeat is the same record again
+            while batch := list(islice(items, settings.store_batch_size)):
+                articles = [item for item in batch if isinstance(item, Article)]
+                known = {} if force else store.known_fingerprints([a.id for a in articles])
+                for item in batch:
+                    if isinstance(item, Reject):
+                        yield item
+                    elif item.id in sent or known.get(item.id) == article_fingerprint(
+                            text_hash(item.text), item.lang, item.source, item.url, item.title,
+                            item.published.text if item.published else None):
+                        counts["unchanged"] += 1
+                    else:
+                        sent.add(item.id)
+                        yield item
+                progress.update(task, advance=len(articles))
+
+        def write(reports: list[Report], batch_rejects: list[Reject]) -> None:
             store.write(reports, batch_rejects)
             for reject in batch_rejects:
                 rejects.add(reject)
             counts["stored"] += len(reports)
             counts["rejected"] += len(batch_rejects)
-            progress.update(task, advance=len(articles), reports=counts["stored"], rejects=counts["rejected"])
+            progress.update(task, reports=counts["stored"], rejects=counts["rejected"])
             log.info("ingest %s: %d stored, %d unchanged, %d rejected so far", settings.db_path.name, counts["stored"],
                      counts["unchanged"], counts["rejected"])
+
+        # The workers keep extracting while the parent stores: their output is written every store batch.
+        reports: list[Report] = []
+        batch_rejects: list[Reject] = []
+        for item in extractor.reports(fresh()):
+            (batch_rejects if isinstance(item, Reject) else reports).append(item)  # type: ignore[arg-type]
+            if len(reports) + len(batch_rejects) >= settings.store_batch_size:
+                write(reports, batch_rejects)
+                reports, batch_rejects = [], []
+        if reports or batch_rejects:
+            write(reports, batch_rejects)
         if reextract:
             from ..pipeline import Extractor
             from ..reextract import reextract as reextract_stored
@@ -295,6 +318,7 @@ def ingest(
     again = f", {counts['reextracted']} re-extracted" if "reextracted" in counts else ""
     stderr.print(f"{counts['stored']} stored, {counts['unchanged']} unchanged{again}, {counts['rejected']} rejected "
                  f"→ {settings.db_path}")
+    _log_cpu("ingest")
     raise typer.Exit(EXIT_REJECTS if counts["rejected"] else 0)
 
 
