@@ -326,6 +326,12 @@ def evaluate(model: Tagger, inputs: InputLayer, dev: Sequences, device: str) -> 
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
+def _fit_settings(recipe: Recipe) -> dict[str, object]:
+    """The settings that shape the fit (the export runs with the fit's options; paths are left out)."""
+    keep = ("epochs", "batch_size", "learning_rate", "warmup", "seed", "device", "start_from", "english_dev")
+    return {k: v for k, v in recipe.settings().items() if k in keep}
+
+
 def export(recipe: Recipe) -> Path:
     """Write the model directory: int8 ONNX encoder, pruned pieces and embeddings, meta.json."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -345,10 +351,12 @@ def export(recipe: Recipe) -> Path:
     quantize_dynamic(str(fp32), str(recipe.out_dir / "encoder.onnx"), weight_type=QuantType.QInt8, per_channel=True)
     for name in ("pieces.json", "embeddings.npz"):
         shutil.copyfile(base / name, recipe.out_dir / name)
-    fit_state = json.loads((recipe.work_dir / "fit.json").read_text()) if (recipe.work_dir / "fit.json").exists() else {}
+    history = recipe.work_dir / "history.json"  # written after every dev score, so a running fit can be exported
+    fit_state = {"history": json.loads(history.read_text())} if history.exists() else {}
     prepared = json.loads((recipe.work_dir / "prepared.json").read_text())
     meta = {"tags": list(TAGS), "max_pieces": recipe.max_pieces, "layers": shape["layers"],
-            "recipe": prepared["recipe"], "sentences": prepared["sentences"], "pieces_kept": prepared["pieces_kept"],
+            "recipe": {**prepared["recipe"], **_fit_settings(recipe), "corpora": prepared["recipe"]["corpora"]},
+            "sentences": prepared["sentences"], "pieces_kept": prepared["pieces_kept"],
             "dev_history": fit_state.get("history", [])}
     (recipe.out_dir / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
     return recipe.out_dir
