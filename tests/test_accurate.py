@@ -201,6 +201,31 @@ def test_a_fit_continues_from_an_exported_model_and_resumes(sample_model: Path, 
     assert "resuming at step 12 of 12" in again.output and "english_heldout: F1" in again.output
 
 
+def test_a_top_layer_fit_exports_its_update_exactly(sample_model: Path, data_dir: Path, tmp_path: Path) -> None:
+    """Fine-tuning updates are far below the int8 step; the fitted top layer stays float32, the frozen one unchanged."""
+    import torch
+
+    from lagebild.train.accurate_fit import Tagger, load_onnx
+
+    work, out = tmp_path / "work", tmp_path / "model"
+    result = train_accurate(data_dir, "--sample", "--work", str(work), "--out", str(out), "--start-from",
+                            str(sample_model), "--train-layers", "1", "--stage", "prepare", "--stage", "fit",
+                            "--stage", "export")
+    assert result.exit_code == 0, result.output
+    shape = {"hidden": 384, "heads": 12, "ffn": 1536, "eps": 1e-12, "layers": 2}
+    start, exported = Tagger(shape, len(TAGS)), Tagger(shape, len(TAGS))
+    load_onnx(start, sample_model / "encoder.onnx")
+    load_onnx(exported, out / "encoder.onnx")
+    fitted = torch.load(work / "best.pt")
+    before, after = start.state_dict(), exported.state_dict()
+    for name, value in fitted.items():
+        if name.startswith("layers.0."):
+            assert torch.allclose(after[name], before[name], atol=1e-6), name
+        else:
+            assert torch.equal(after[name], value), name
+    assert json.loads((out / "meta.json").read_text())["recipe"]["train_layers"] == 1
+
+
 def _installed(module: str) -> bool:
     import importlib.util
 

@@ -123,13 +123,15 @@ def load_onnx(model: Tagger, path: Path) -> None:
             params[name].data = torch.from_numpy(value.astype(np.float32))
             loaded.add(name)
     for node in graph.node:
-        if node.op_type != "MatMulInteger":
-            continue
-        weight = node.input[1].removesuffix("_quantized")
         module = node.output[0].lstrip("/").split("/MatMul")[0].replace("/", ".") + ".weight"
-        q = inits[node.input[1]].astype(np.float32) - inits[node.input[3]].astype(np.float32)
-        params[module].data = torch.from_numpy((q * inits[weight + "_scale"]).T.copy())
-        loaded.add(module)
+        if node.op_type == "MatMulInteger":
+            weight = node.input[1].removesuffix("_quantized")
+            q = inits[node.input[1]].astype(np.float32) - inits[node.input[3]].astype(np.float32)
+            params[module].data = torch.from_numpy((q * inits[weight + "_scale"]).T.copy())
+            loaded.add(module)
+        elif node.op_type == "MatMul" and node.input[1] in inits:  # a layer the export kept float32
+            params[module].data = torch.from_numpy(inits[node.input[1]].astype(np.float32).T.copy())
+            loaded.add(module)
     missing = set(params) - loaded
     if missing:
         raise ValueError(f"{path}: no weights for {', '.join(sorted(missing)[:3])}")
@@ -200,7 +202,7 @@ def fit(recipe: Recipe) -> Path:
     total = batches_per_epoch * recipe.epochs
     if recipe.sample:
         total = min(total, SAMPLE_STEPS)
-    optimiser = torch.optim.AdamW(model.parameters(), lr=recipe.learning_rate, weight_decay=0.01)
+    optimiser = torch.optim.AdamW(trainable(model, recipe.train_layers), lr=recipe.learning_rate, weight_decay=0.01)
     warm = max(1, int(total * recipe.warmup))
     schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min((s + 1) / warm, max(0.0, (total - s) / (total - warm))))
     state: dict[str, Any] = {"step": 0, "best_f1": -1.0, "history": []}
@@ -247,6 +249,23 @@ def fit(recipe: Recipe) -> Path:
         saver.score(epoch + 1)
     (recipe.work_dir / "fit.json").write_text(json.dumps(state, indent=1), encoding="utf-8")
     return recipe.work_dir / "best.pt"
+
+
+def trainable(model: Tagger, top_layers: int) -> list[nn.Parameter]:
+    """The parameters a fit updates: all, or (top_layers > 0) the top layers and the classifier, the rest frozen."""
+    if top_layers:
+        for layer in model.layers[: len(model.layers) - top_layers]:
+            layer.requires_grad_(False)
+    return [p for p in model.parameters() if p.requires_grad]
+
+
+def float_nodes(path: Path, top_layers: int, n_layers: int) -> list[str]:
+    """The MatMul nodes of the top layers and the classifier, kept float32 by the export."""
+    import onnx
+
+    prefixes = ("/classifier/", *(f"/layers.{i}/" for i in range(n_layers - top_layers, n_layers)))
+    graph = onnx.load(str(path)).graph
+    return [n.name for n in graph.node if n.op_type == "MatMul" and n.name.startswith(prefixes)]
 
 
 class DevSets:
@@ -328,7 +347,8 @@ def evaluate(model: Tagger, inputs: InputLayer, dev: Sequences, device: str) -> 
 
 def _fit_settings(recipe: Recipe) -> dict[str, object]:
     """The settings that shape the fit (the export runs with the fit's options; paths are left out)."""
-    keep = ("epochs", "batch_size", "learning_rate", "warmup", "seed", "device", "start_from", "english_dev")
+    keep = ("epochs", "batch_size", "learning_rate", "warmup", "seed", "device", "start_from", "english_dev",
+            "train_layers")
     return {k: v for k, v in recipe.settings().items() if k in keep}
 
 
@@ -348,7 +368,9 @@ def export(recipe: Recipe) -> Path:
     torch.onnx.export(model, example, str(fp32), input_names=["hidden", "mask"], output_names=["logits"],
                       dynamic_axes={"hidden": {0: "batch", 1: "length"}, "mask": {0: "batch", 1: "length"},
                                     "logits": {0: "batch", 1: "length"}}, opset_version=17, dynamo=False)
-    quantize_dynamic(str(fp32), str(recipe.out_dir / "encoder.onnx"), weight_type=QuantType.QInt8, per_channel=True)
+    keep = float_nodes(fp32, recipe.train_layers, int(shape["layers"])) if recipe.train_layers else []
+    quantize_dynamic(str(fp32), str(recipe.out_dir / "encoder.onnx"), weight_type=QuantType.QInt8, per_channel=True,
+                     nodes_to_exclude=keep)
     for name in ("pieces.json", "embeddings.npz"):
         shutil.copyfile(base / name, recipe.out_dir / name)
     history = recipe.work_dir / "history.json"  # written after every dev score, so a running fit can be exported

@@ -30,6 +30,7 @@ class Recipe:
     teacher: str = ""  # spaCy package that fills unannotated English names (silver labels); "": gold only
     german_limit: int = 0  # at most this many sentences per German corpus, a seeded sample (0: all)
     english_dev: bool = False  # hold out English documents as a second selection set
+    train_layers: int = 0  # fit only the top layers and the classifier, and keep them float32 in the export (0: all)
     skip_corpora: list[str] = field(default_factory=list)  # prepared, but left out of this fit
     corpora: list[str] = field(default_factory=list)
 

@@ -124,6 +124,8 @@ def train(
     learning_rate: float = typer.Option(8e-5, "--learning-rate", min=0.0, help="accurate: peak learning rate"),
     threads: int = typer.Option(1, "--threads", min=1, help="accurate: torch threads for a CPU fit"),
     checkpoint_every: int = typer.Option(500, "--checkpoint-every", min=1, help="accurate: steps between checkpoints"),
+    train_layers: int = typer.Option(0, "--train-layers", min=0, help="accurate: fit only the top layers (kept "
+                                                                       "float32 in the export) [default: all]"),
     eval_every: int = typer.Option(0, "--eval-every", min=0, help="accurate: steps between dev scores [default: "
                                                                    "after each epoch]"),
 ) -> None:
@@ -143,7 +145,7 @@ def train(
                         device=device, layers=2 if sample and not start_from else 12, start_from=start_from or "",
                         teacher=teacher or "", german_limit=german_limit, english_dev=english_dev,
                         english_upsample=english_upsample, learning_rate=learning_rate, threads=threads,
-                        checkpoint_every=checkpoint_every, eval_every=eval_every)
+                        checkpoint_every=checkpoint_every, eval_every=eval_every, train_layers=train_layers)
         path = _train_accurate(recipe, out, stage or list(STAGES))
         if stage and "export" not in stage:
             return
