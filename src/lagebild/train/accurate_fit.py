@@ -9,7 +9,7 @@ import shutil
 import time
 from collections.abc import Collection
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import torch
@@ -77,6 +77,7 @@ class InputLayer(nn.Module):
     def __init__(self, table: EmbeddingTable) -> None:
         super().__init__()
         self.word = nn.Embedding.from_pretrained(torch.from_numpy(table.word_rows()), freeze=True)
+        self.position: torch.Tensor
         self.register_buffer("position", torch.from_numpy(table.position + table.token_type))
         self.norm = nn.LayerNorm(table.hidden, eps=table.eps)
         self.norm.weight.data = torch.from_numpy(table.ln_weight.copy())
@@ -102,9 +103,38 @@ def load_base(model: Tagger, layers_path: Path, shape: dict[str, float]) -> None
                 weight = dequantise(raw.view(Q4_BLOCK), *dims[short])
                 linear.weight.data = torch.from_numpy(weight)
                 linear.bias.data = torch.from_numpy(data[f"l{i}.{short}.b"].copy())
-            for short, norm in (("aln", layer.attn_norm), ("oln", layer.out_norm)):
+            block = cast(Layer, layer)
+            for short, norm in (("aln", block.attn_norm), ("oln", block.out_norm)):
                 norm.weight.data = torch.from_numpy(data[f"l{i}.{short}.w"].copy())
                 norm.bias.data = torch.from_numpy(data[f"l{i}.{short}.b"].copy())
+
+
+def load_onnx(model: Tagger, path: Path) -> None:
+    """Dequantise an exported int8 encoder back into the tagger's float32 parameters (a fit's starting point)."""
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(path)).graph
+    inits = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+    params = dict(model.named_parameters())
+    loaded = set()
+    for name, value in inits.items():
+        if name in params:
+            params[name].data = torch.from_numpy(value.astype(np.float32))
+            loaded.add(name)
+    for node in graph.node:
+        module = node.output[0].lstrip("/").split("/MatMul")[0].replace("/", ".") + ".weight"
+        if node.op_type == "MatMulInteger":
+            weight = node.input[1].removesuffix("_quantized")
+            q = inits[node.input[1]].astype(np.float32) - inits[node.input[3]].astype(np.float32)
+            params[module].data = torch.from_numpy((q * inits[weight + "_scale"]).T.copy())
+            loaded.add(module)
+        elif node.op_type == "MatMul" and node.input[1] in inits:  # a layer the export kept float32
+            params[module].data = torch.from_numpy(inits[node.input[1]].astype(np.float32).T.copy())
+            loaded.add(module)
+    missing = set(params) - loaded
+    if missing:
+        raise ValueError(f"{path}: no weights for {', '.join(sorted(missing)[:3])}")
 
 
 class Sequences:
@@ -150,26 +180,29 @@ def _setup(recipe: Recipe) -> tuple[Tagger, InputLayer, dict[str, float], int]:
     table = EmbeddingTable.load(base / "embeddings.npz")
     pad = json.loads((base / "pieces.json").read_text())["specials"]["pad"]
     model = Tagger(shape, len(TAGS))
-    load_base(model, base / "layers.npz", shape)
+    if (base / "start.onnx").exists():
+        load_onnx(model, base / "start.onnx")
+    else:
+        load_base(model, base / "layers.npz", shape)
     return model.to(recipe.device), InputLayer(table).to(recipe.device), shape, pad
 
 
 def fit(recipe: Recipe) -> Path:
-    """Fine-tune, evaluating on the dev split after each epoch; resumes from work_dir/checkpoint.pt."""
+    """Fine-tune, scoring the dev sets after each epoch (and every `eval_every` steps); resumes from a checkpoint."""
     torch.manual_seed(recipe.seed)
     if recipe.device == "cpu":
-        torch.set_num_threads(1)  # spinning BLAS threads on a shared 2-core machine cost more than they give
+        torch.set_num_threads(recipe.threads)  # 1 on a busy shared machine: spinning BLAS threads cost more
     model, inputs, _, pad = _setup(recipe)
     prepared = json.loads((recipe.work_dir / "prepared.json").read_text())
     names = prepared["recipe"]["corpora"]
     skip = {names.index(n) for n in recipe.skip_corpora if n in names}
     with np.load(recipe.work_dir / "prepared.npz") as data:
-        train, dev = Sequences(data, "train", pad, skip), Sequences(data, "dev", pad)
+        train, devs = Sequences(data, "train", pad, skip), DevSets.read(data, pad)
     batches_per_epoch = math.ceil(len(train) / recipe.batch_size)
     total = batches_per_epoch * recipe.epochs
     if recipe.sample:
         total = min(total, SAMPLE_STEPS)
-    optimiser = torch.optim.AdamW(model.parameters(), lr=recipe.learning_rate, weight_decay=0.01)
+    optimiser = torch.optim.AdamW(trainable(model, recipe.train_layers), lr=recipe.learning_rate, weight_decay=0.01)
     warm = max(1, int(total * recipe.warmup))
     schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min((s + 1) / warm, max(0.0, (total - s) / (total - warm))))
     state: dict[str, Any] = {"step": 0, "best_f1": -1.0, "history": []}
@@ -181,11 +214,18 @@ def fit(recipe: Recipe) -> Path:
         schedule.load_state_dict(saved["schedule"])
         state = saved["state"]
         print(f"resuming at step {state['step']} of {total}", flush=True)
+    print(f"{len(train)} training sequences, {batches_per_epoch} steps an epoch, {total} steps", flush=True)
+    saver = Saver(recipe, model, inputs, devs, optimiser, schedule, state)
+    if recipe.start_from and not state["history"]:
+        saver.score(0)  # the starting model on the same dev sets, in the same code path
     loss_fn = nn.CrossEntropyLoss(ignore_index=IGNORE)
     use_bf16 = recipe.device.startswith("cuda")
     started = time.time()
     while state["step"] < total:
         epoch, done = divmod(state["step"], batches_per_epoch)
+        if recipe.eval_every and 0 < state["step"] and state["step"] % recipe.eval_every == 0 \
+                and saver.last_scored() < state["step"]:
+            saver.score(epoch)  # an evaluation the interruption cut short
         model.train()
         for batch in train.batches(recipe.batch_size, random.Random(recipe.seed + epoch))[done:]:
             ids, labels, mask = train.tensors(batch, recipe.device)
@@ -198,21 +238,82 @@ def fit(recipe: Recipe) -> Path:
             optimiser.step()
             schedule.step()
             state["step"] += 1
-            if state["step"] >= total:
+            if state["step"] >= total or state["step"] % batches_per_epoch == 0:
                 break
-            if state["step"] % 100 == 0:
+            if state["step"] % 10 == 0:
                 print(f"step {state['step']}/{total} loss {loss.item():.4f} {time.time() - started:.0f}s", flush=True)
             if state["step"] % recipe.checkpoint_every == 0:
-                _save(checkpoint, model, optimiser, schedule, state)
-        f1 = evaluate(model, inputs, dev, recipe.device)
-        state["history"].append({"epoch": epoch + 1, "step": state["step"], "dev_f1": f1})
-        print(f"epoch {epoch + 1} dev F1 {f1:.4f}", flush=True)
-        if f1 > state["best_f1"]:
-            state["best_f1"] = f1
-            torch.save(model.state_dict(), recipe.work_dir / "best.pt")
-        _save(checkpoint, model, optimiser, schedule, state)
+                saver.save()
+            if recipe.eval_every and state["step"] % recipe.eval_every == 0:
+                saver.score(state["step"] / batches_per_epoch)
+        saver.score(epoch + 1)
     (recipe.work_dir / "fit.json").write_text(json.dumps(state, indent=1), encoding="utf-8")
     return recipe.work_dir / "best.pt"
+
+
+def trainable(model: Tagger, top_layers: int) -> list[nn.Parameter]:
+    """The parameters a fit updates: all, or (top_layers > 0) the top layers and the classifier, the rest frozen."""
+    if top_layers:
+        for layer in model.layers[: len(model.layers) - top_layers]:
+            layer.requires_grad_(False)
+    return [p for p in model.parameters() if p.requires_grad]
+
+
+def float_nodes(path: Path, top_layers: int, n_layers: int) -> list[str]:
+    """The MatMul nodes of the top layers and the classifier, kept float32 by the export."""
+    import onnx
+
+    prefixes = ("/classifier/", *(f"/layers.{i}/" for i in range(n_layers - top_layers, n_layers)))
+    graph = onnx.load(str(path)).graph
+    return [n.name for n in graph.node if n.op_type == "MatMul" and n.name.startswith(prefixes)]
+
+
+class DevSets:
+    """The selection sets: German dev and, where prepared, held-out English documents."""
+
+    def __init__(self, de: Sequences, en: Sequences | None) -> None:
+        self.de, self.en = de, en
+
+    @classmethod
+    def read(cls, data: Any, pad: int) -> DevSets:
+        en = Sequences(data, "endev", pad) if "endev_ids" in data.files and len(data["endev_ids"]) else None
+        return cls(Sequences(data, "dev", pad), en)
+
+    def scores(self, model: Tagger, inputs: InputLayer, device: str) -> dict[str, float]:
+        """Span F1 on each set and the selection score (their mean)."""
+        out = {"dev_f1": evaluate(model, inputs, self.de, device)}
+        if self.en is not None:
+            out["en_dev_f1"] = evaluate(model, inputs, self.en, device)
+        out["score"] = sum(out.values()) / len(out)
+        return out
+
+
+class Saver:
+    """Checkpoints, dev scores and the best model of one fit."""
+
+    def __init__(self, recipe: Recipe, model: Tagger, inputs: InputLayer, devs: DevSets, optimiser: Any,
+                 schedule: Any, state: dict[str, Any]) -> None:
+        self.recipe, self.model, self.inputs, self.devs = recipe, model, inputs, devs
+        self.optimiser, self.schedule, self.state = optimiser, schedule, state
+
+    def save(self) -> None:
+        _save(self.recipe.work_dir / "checkpoint.pt", self.model, self.optimiser, self.schedule, self.state)
+
+    def last_scored(self) -> int:
+        return max((int(h["step"]) for h in self.state["history"]), default=-1)
+
+    def score(self, epoch: float) -> None:
+        """Score the dev sets, keep the best model, then checkpoint (so a resumed fit does not score again)."""
+        scores = self.devs.scores(self.model, self.inputs, self.recipe.device)
+        step = self.state["step"]
+        self.state["history"].append({"epoch": round(epoch, 3), "step": step, **scores})
+        print(f"step {step} epoch {epoch:.2f} " + " ".join(f"{k} {v:.4f}" for k, v in scores.items()), flush=True)
+        if scores["score"] > self.state["best_f1"]:
+            self.state["best_f1"] = scores["score"]
+            self.state["best_step"] = step
+            torch.save(self.model.state_dict(), self.recipe.work_dir / "best.pt")
+        (self.recipe.work_dir / "history.json").write_text(json.dumps(self.state["history"], indent=1), encoding="utf-8")
+        self.save()
 
 
 def _save(path: Path, model: Tagger, optimiser: Any, schedule: Any, state: dict[str, Any]) -> None:
@@ -244,6 +345,13 @@ def evaluate(model: Tagger, inputs: InputLayer, dev: Sequences, device: str) -> 
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
+def _fit_settings(recipe: Recipe) -> dict[str, object]:
+    """The settings that shape the fit (the export runs with the fit's options; paths are left out)."""
+    keep = ("epochs", "batch_size", "learning_rate", "warmup", "seed", "device", "start_from", "english_dev",
+            "train_layers")
+    return {k: v for k, v in recipe.settings().items() if k in keep}
+
+
 def export(recipe: Recipe) -> Path:
     """Write the model directory: int8 ONNX encoder, pruned pieces and embeddings, meta.json."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -260,13 +368,17 @@ def export(recipe: Recipe) -> Path:
     torch.onnx.export(model, example, str(fp32), input_names=["hidden", "mask"], output_names=["logits"],
                       dynamic_axes={"hidden": {0: "batch", 1: "length"}, "mask": {0: "batch", 1: "length"},
                                     "logits": {0: "batch", 1: "length"}}, opset_version=17, dynamo=False)
-    quantize_dynamic(str(fp32), str(recipe.out_dir / "encoder.onnx"), weight_type=QuantType.QInt8, per_channel=True)
+    keep = float_nodes(fp32, recipe.train_layers, int(shape["layers"])) if recipe.train_layers else []
+    quantize_dynamic(str(fp32), str(recipe.out_dir / "encoder.onnx"), weight_type=QuantType.QInt8, per_channel=True,
+                     nodes_to_exclude=keep)
     for name in ("pieces.json", "embeddings.npz"):
         shutil.copyfile(base / name, recipe.out_dir / name)
-    fit_state = json.loads((recipe.work_dir / "fit.json").read_text()) if (recipe.work_dir / "fit.json").exists() else {}
+    history = recipe.work_dir / "history.json"  # written after every dev score, so a running fit can be exported
+    fit_state = {"history": json.loads(history.read_text())} if history.exists() else {}
     prepared = json.loads((recipe.work_dir / "prepared.json").read_text())
     meta = {"tags": list(TAGS), "max_pieces": recipe.max_pieces, "layers": shape["layers"],
-            "recipe": prepared["recipe"], "sentences": prepared["sentences"], "pieces_kept": prepared["pieces_kept"],
+            "recipe": {**prepared["recipe"], **_fit_settings(recipe), "corpora": prepared["recipe"]["corpora"]},
+            "sentences": prepared["sentences"], "pieces_kept": prepared["pieces_kept"],
             "dev_history": fit_state.get("history", [])}
     (recipe.out_dir / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
     return recipe.out_dir

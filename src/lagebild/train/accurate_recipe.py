@@ -23,7 +23,14 @@ class Recipe:
     english_upsample: int = 3
     seed: int = 0
     device: str = "cpu"
+    threads: int = 1  # torch threads for a CPU fit
     checkpoint_every: int = 500
+    eval_every: int = 0  # also score the dev sets every this many steps (0: after each epoch only)
+    start_from: str = ""  # a model directory to continue from (its int8 weights dequantised); "": the pretrained image
+    teacher: str = ""  # spaCy package that fills unannotated English names (silver labels); "": gold only
+    german_limit: int = 0  # at most this many sentences per German corpus, a seeded sample (0: all)
+    english_dev: bool = False  # hold out English documents as a second selection set
+    train_layers: int = 0  # fit only the top layers and the classifier, and keep them float32 in the export (0: all)
     skip_corpora: list[str] = field(default_factory=list)  # prepared, but left out of this fit
     corpora: list[str] = field(default_factory=list)
 

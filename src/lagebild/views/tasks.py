@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.console import Console
@@ -17,6 +17,9 @@ from rich.table import Table
 from ..config import Settings
 from ..errors import BadOption, DataError
 from .progress import stderr
+
+if TYPE_CHECKING:
+    from ..train.accurate_recipe import Recipe
 
 EVALUATIONS = ("ner", "tags", "timex", "quotes", "redewiedergabe", "gepade", "quantities", "events", "claims", "fuse")
 TASKS_HELP = f"Which evaluations: {', '.join(EVALUATIONS)} [default: all]"
@@ -27,7 +30,7 @@ class Target(str, Enum):
     accurate = "accurate"
 
 
-STAGES = ("prepare", "fit", "export")
+STAGES = ("prepare", "fit", "export", "score")
 
 
 def evaluate(
@@ -107,9 +110,24 @@ def train(
     work: Path = typer.Option(Path("build/accurate"), "--work", help="accurate: work directory (checkpoints; a "
                                                                         "stopped fit resumes from here)"),
     stage: Optional[list[str]] = typer.Option(None, "--stage", help="accurate: run only these stages of "
-                                                                     "prepare, fit, export [default: all]"),
+                                                                     "prepare, fit, export, score [default: all]"),
     device: str = typer.Option("cpu", "--device", help="accurate: torch device for the fit (cpu, cuda)"),
     epochs: int = typer.Option(5, "--epochs", min=1, help="accurate: passes over the training data"),
+    start_from: Optional[str] = typer.Option(None, "--start-from", help="accurate: continue from a model directory "
+                                                                         "('shipped': the packaged model)"),
+    teacher: Optional[str] = typer.Option(None, "--teacher", help="accurate: spaCy package that fills unannotated "
+                                                                   "English names (en_core_web_sm; a training extra)"),
+    german_limit: int = typer.Option(0, "--german-limit", min=0, help="accurate: at most this many sentences per "
+                                                                       "German corpus [default: all]"),
+    english_dev: bool = typer.Option(False, "--english-dev", help="accurate: hold out English documents for selection"),
+    english_upsample: int = typer.Option(3, "--english-upsample", min=1, help="accurate: repeats of English data"),
+    learning_rate: float = typer.Option(8e-5, "--learning-rate", min=0.0, help="accurate: peak learning rate"),
+    threads: int = typer.Option(1, "--threads", min=1, help="accurate: torch threads for a CPU fit"),
+    checkpoint_every: int = typer.Option(500, "--checkpoint-every", min=1, help="accurate: steps between checkpoints"),
+    train_layers: int = typer.Option(0, "--train-layers", min=0, help="accurate: fit only the top layers (kept "
+                                                                       "float32 in the export) [default: all]"),
+    eval_every: int = typer.Option(0, "--eval-every", min=0, help="accurate: steps between dev scores [default: "
+                                                                   "after each epoch]"),
 ) -> None:
     """Rebuild a shipped model from the open training data in ../shared/data (long; accurate needs the
     training extras: pip install -e '.[train-accurate]')."""
@@ -121,12 +139,20 @@ def train(
 
         path = train_de(settings.data_dir, out or DEFAULT_OUT_DE, sample=sample)
     else:
-        path = _train_accurate(settings.data_dir, out, work, stage or list(STAGES), device, epochs, sample)
+        from ..train.accurate_recipe import Recipe
+
+        recipe = Recipe(data_dir=settings.data_dir, work_dir=work, out_dir=out or Path(), sample=sample, epochs=epochs,
+                        device=device, layers=2 if sample and not start_from else 12, start_from=start_from or "",
+                        teacher=teacher or "", german_limit=german_limit, english_dev=english_dev,
+                        english_upsample=english_upsample, learning_rate=learning_rate, threads=threads,
+                        checkpoint_every=checkpoint_every, eval_every=eval_every, train_layers=train_layers)
+        path = _train_accurate(recipe, out, stage or list(STAGES))
+        if stage and "export" not in stage:
+            return
     stderr.print(f"model written to {path}")
 
 
-def _train_accurate(data_dir: Path, out: Optional[Path], work: Path, stages: list[str], device: str, epochs: int,
-                    sample: bool) -> Path:
+def _train_accurate(recipe: Recipe, out: Optional[Path], stages: list[str]) -> Path:
     unknown = sorted(set(stages) - set(STAGES))
     if unknown:
         raise BadOption(f"unknown stage {', '.join(unknown)}; choose from {', '.join(STAGES)}")
@@ -136,10 +162,17 @@ def _train_accurate(data_dir: Path, out: Optional[Path], work: Path, stages: lis
             import torch  # noqa: F401
         except ImportError:
             raise BadOption("the fit and export need the training extras: pip install -e '.[train-accurate]'") from None
+    if recipe.teacher and "prepare" in stages:
+        try:
+            __import__(recipe.teacher)
+        except ImportError:
+            raise BadOption(f"the teacher {recipe.teacher} is not installed: pip install -e '.[train-accurate]'") from None
     from ..accurate.runtime import MODEL_DIR
     from ..train.accurate import run
-    from ..train.accurate_recipe import Recipe
 
-    recipe = Recipe(data_dir=data_dir, work_dir=work, out_dir=out or MODEL_DIR, sample=sample, epochs=epochs,
-                    device=device, layers=2 if sample else 12)
+    recipe.out_dir = out or MODEL_DIR
+    if recipe.start_from == "shipped":
+        recipe.start_from = str(MODEL_DIR)
+    if recipe.start_from and not (Path(recipe.start_from) / "encoder.onnx").is_file():
+        raise BadOption(f"no model to start from at {recipe.start_from} (encoder.onnx missing)")
     return run(recipe, [s for s in STAGES if s in stages])
