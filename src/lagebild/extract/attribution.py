@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from spacy.attrs import LEMMA, LOWER, MORPH, POS
+from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Span, Token
 
 from ..lang import language_data
@@ -15,6 +18,8 @@ QUOTE_CHARS = frozenset("„“”»«\"‚‘›‹'")
 SENT_END = frozenset({".", "!", "?"})
 MODALITY_LISTS = ("reportative", "future_markers", "perfect_aux", "clause_breaks", "konjunktiv_substitutes")
 TAG_LISTS = ("pronoun_tags", "relative_tags", "infinitive_tags", "subordinator_tags")  # the tagger's tags, not words
+FACTS_KEY = "lagebild.attribution"  # doc.user_data key: per lexicon, the token facts and cues found in the doc
+WEAK_KONJUNKTIV = ("würde", "würden", "wäre", "wären")  # Konjunktiv II forms that mark no reported speech (strong=True)
 
 
 @dataclass(frozen=True)
@@ -289,13 +294,88 @@ def _content_end(sent: Span) -> int:
 
 def has_konjunktiv(doc: Doc, start: int, end: int, lex: AttributionLexicon, strong: bool = False) -> bool:
     """Does the token range contain a Konjunktiv form (morphology when present, else the word-form list)?"""
-    forms = lex.konjunktiv_strong if strong else lex.konjunktiv_forms
-    for tok in doc[start:end]:
-        if "Sub" in tok.morph.get("Mood", []) and (not strong or tok.lower_ not in ("würde", "würden", "wäre", "wären")):
-            return True
-        if tok.lower_ in forms:
-            return True
-    return False
+    start, end, _ = slice(start, end).indices(len(doc))  # what doc[start:end] covers
+    facts = doc_facts(doc, lex)
+    found = facts.konjunktiv_strong if strong else facts.konjunktiv
+    k = bisect_left(found, start)
+    return k < len(found) and found[k] < end
+
+
+def konjunktiv_one(doc: Doc, start: int, end: int, lex: AttributionLexicon) -> bool:
+    """A verb in Konjunktiv I (a listed strong form, or Mood=Sub without Tense=Past) in tokens [start, end)."""
+    found = doc_facts(doc, lex).konjunktiv_one
+    k = bisect_left(found, start)
+    return k < len(found) and found[k] < end
+
+
+@dataclass
+class DocFacts:
+    """What attribution asks of every token, found in one pass over a document: cue candidates, Konjunktiv forms."""
+
+    lex: AttributionLexicon
+    cue_tokens: list[int]  # tokens that can open a cue: a listed cue word, or a verb whose lemma is a cue
+    konjunktiv: list[int]  # Mood=Sub or a listed Konjunktiv form
+    konjunktiv_strong: list[int]  # the same without "würde", "wäre" (or a listed strong form)
+    konjunktiv_one: list[int]  # verbs in Konjunktiv I
+    cues: dict[tuple[int, int], list[Cue]] = field(default_factory=dict)  # by sentence (start, end)
+
+
+_MORPH_FLAGS: dict[int, tuple[bool, bool]] = {}  # morph key: (Mood has Sub, Tense has Past)
+_WORD_FLAGS: dict[int, tuple[AttributionLexicon, dict[int, int], dict[int, bool]]] = {}  # id(lex): memos by hash
+CUE_WORD, KONJ_FORM, KONJ_STRONG, WEAK_FORM = 1, 2, 4, 8
+
+
+def _morph_flags(doc: Doc, key: int) -> tuple[bool, bool]:
+    flags = _MORPH_FLAGS.get(key)
+    if flags is None:
+        feats = dict(f.split("=", 1) for f in doc.vocab.strings[key].split("|") if "=" in f) if key else {}
+        flags = _MORPH_FLAGS[key] = ("Sub" in feats.get("Mood", "").split(","), "Past" in feats.get("Tense", "").split(","))
+    return flags
+
+
+def _word_flags(lex: AttributionLexicon, low: str) -> int:
+    cue = low in lex.preposition_cues or low in lex.postposition_cues or low == lex.nach_word or low == lex.so_cue \
+        or low in lex.cue_verbs
+    return (cue and CUE_WORD) | (low in lex.konjunktiv_forms and KONJ_FORM) \
+        | (low in lex.konjunktiv_strong and KONJ_STRONG) | (low in WEAK_KONJUNKTIV and WEAK_FORM)
+
+
+def doc_facts(doc: Doc, lex: AttributionLexicon) -> DocFacts:
+    """The token facts of `doc` for `lex`, found on first use and kept in `doc.user_data`."""
+    store = doc.user_data.setdefault(FACTS_KEY, {})
+    facts = store.get(id(lex))
+    if facts is None or facts.lex is not lex:
+        facts = store[id(lex)] = _scan(doc, lex)
+    return facts
+
+
+def _scan(doc: Doc, lex: AttributionLexicon) -> DocFacts:
+    memo = _WORD_FLAGS.get(id(lex))
+    if memo is None or memo[0] is not lex:
+        memo = _WORD_FLAGS[id(lex)] = (lex, {}, {})
+    _, words, lemmas = memo
+    strings = doc.vocab.strings
+    facts = DocFacts(lex, [], [], [], [])
+    for i, (low, pos, lemma, morph) in enumerate(doc.to_array([LOWER, POS, LEMMA, MORPH]).tolist()):
+        flags = words.get(low)
+        if flags is None:
+            flags = words[low] = _word_flags(lex, strings[low])
+        verb = pos == VERB or pos == AUX
+        if not flags & CUE_WORD and verb and lemma:
+            cue = lemmas.get(lemma)
+            if cue is None:
+                cue = lemmas[lemma] = strings[lemma].lower() in lex.cue_verbs
+            flags |= cue and CUE_WORD
+        if flags & CUE_WORD:
+            facts.cue_tokens.append(i)
+        sub, past = _morph_flags(doc, morph)
+        if sub or flags & KONJ_FORM:
+            facts.konjunktiv.append(i)
+        if (sub and not flags & WEAK_FORM) or flags & KONJ_STRONG:
+            facts.konjunktiv_strong.append(i)
+        if verb and (flags & KONJ_STRONG or (sub and not past)):
+            facts.konjunktiv_one.append(i)
+    return facts
 
 
 def first_word(sent: Span) -> int:
@@ -307,12 +387,21 @@ def first_word(sent: Span) -> int:
 
 
 def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
-    """All reporting cues in a sentence, with speaker and content token ranges."""
+    """All reporting cues in a sentence, with speaker and content token ranges (found once, then kept with the doc)."""
+    facts = doc_facts(doc, lex)
+    cues = facts.cues.get((sent.start, sent.end))
+    if cues is None:
+        cues = facts.cues[sent.start, sent.end] = _find_cues(doc, sent, lex, facts.cue_tokens)
+    return list(cues)
+
+
+def _find_cues(doc: Doc, sent: Span, lex: AttributionLexicon, candidates: list[int]) -> list[Cue]:
+    """The cues of `find_cues`, looked for only at the candidate tokens (no other token can open one)."""
     cues: list[Cue] = []
     k: int | None  # a token index, or None when a search finds nothing
-    toks = list(sent)
     s0, s1 = first_word(sent), sent.end
-    for tok in toks:
+    for c in range(bisect_left(candidates, sent.start), bisect_left(candidates, s1)):
+        tok = doc[candidates[c]]
         low = tok.lower_
         lemma = tok.lemma_.lower() if tok.lemma_ else ""
         i = tok.i

@@ -22,6 +22,7 @@ from .attribution import (
     forward_np,
     has_konjunktiv,
     is_break,
+    konjunktiv_one,
     no_verb,
     source_kind,
 )
@@ -518,8 +519,7 @@ class QuoteExtractor:
         ("hätte", "könnte") is as often the author's own conditional."""
         lex = self.lex
         assert lex is not None
-        return any(t.lower_ in lex.konjunktiv_strong or ("Sub" in t.morph.get("Mood", []) and "Past" not in t.morph.get("Tense", []))
-                   for t in sent if t.pos_ in ("VERB", "AUX"))
+        return konjunktiv_one(doc, sent.start, sent.end, lex)
 
     def _reportative_perfect(self, doc: Doc, sent: Span) -> bool:
         """A reportative modal with a perfect infinitive ("soll … geflohen sein"): hearsay, not the author's claim."""
