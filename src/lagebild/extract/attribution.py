@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+import numpy as np
 from spacy.attrs import LEMMA, LOWER, MORPH, POS
+from spacy.strings import StringStore
 from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Span, Token
 
@@ -110,8 +113,15 @@ class AttributionLexicon:
 
     @classmethod
     def load(cls, lang: str) -> AttributionLexicon:
-        """Read `lang/<lang>/attribution.json`."""
-        return cls.from_dict(json.loads(Path(language_data(lang, "attribution.json")).read_text("utf-8")))
+        """Read `lang/<lang>/attribution.json` (once per file version: the extractors share one lexicon, and with it
+        the token facts and cues found per document)."""
+        path = Path(language_data(lang, "attribution.json"))
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        lex = _LOADED.get(key)
+        if lex is None:
+            lex = _LOADED[key] = cls.from_dict(json.loads(path.read_text("utf-8")))
+        return lex
 
     @classmethod
     def from_dict(cls, d: dict) -> AttributionLexicon:
@@ -145,6 +155,9 @@ class AttributionLexicon:
             finite_verb_suffixes=tuple(d.get("finite_verb_suffixes", ())),
             untagged_verb_suffixes=tuple(d.get("untagged_verb_suffixes", ())),
         )
+
+
+_LOADED: dict[tuple[str, int, int], AttributionLexicon] = {}  # by data file (path, mtime, size)
 
 
 @dataclass
@@ -320,16 +333,17 @@ class DocFacts:
     cues: dict[tuple[int, int], list[Cue]] = field(default_factory=dict)  # by sentence (start, end)
 
 
-_MORPH_FLAGS: dict[int, tuple[bool, bool]] = {}  # morph key: (Mood has Sub, Tense has Past)
-_WORD_FLAGS: dict[int, tuple[AttributionLexicon, dict[int, int], dict[int, bool]]] = {}  # id(lex): memos by hash
-CUE_WORD, KONJ_FORM, KONJ_STRONG, WEAK_FORM = 1, 2, 4, 8
+_MORPH_FLAGS: dict[int, int] = {}  # morph key: SUB | PAST
+_WORD_FLAGS: dict[int, tuple[AttributionLexicon, dict[int, int], dict[int, int]]] = {}  # id(lex): memos by hash
+CUE_WORD, KONJ_FORM, KONJ_STRONG, WEAK_FORM, SUB, PAST = 1, 2, 4, 8, 16, 32
 
 
-def _morph_flags(doc: Doc, key: int) -> tuple[bool, bool]:
+def _morph_flags(strings: StringStore, key: int) -> int:
     flags = _MORPH_FLAGS.get(key)
     if flags is None:
-        feats = dict(f.split("=", 1) for f in doc.vocab.strings[key].split("|") if "=" in f) if key else {}
-        flags = _MORPH_FLAGS[key] = ("Sub" in feats.get("Mood", "").split(","), "Past" in feats.get("Tense", "").split(","))
+        feats = dict(f.split("=", 1) for f in strings[key].split("|") if "=" in f) if key else {}
+        flags = _MORPH_FLAGS[key] = ("Sub" in feats.get("Mood", "").split(",") and SUB) \
+            | ("Past" in feats.get("Tense", "").split(",") and PAST)
     return flags
 
 
@@ -338,6 +352,12 @@ def _word_flags(lex: AttributionLexicon, low: str) -> int:
         or low in lex.cue_verbs
     return (cue and CUE_WORD) | (low in lex.konjunktiv_forms and KONJ_FORM) \
         | (low in lex.konjunktiv_strong and KONJ_STRONG) | (low in WEAK_KONJUNKTIV and WEAK_FORM)
+
+
+def _per_token(column: np.ndarray, flags_of: Callable[[int], int]) -> np.ndarray:
+    """Flags for every token, each distinct hash in the column looked up once."""
+    distinct, where = np.unique(column, return_inverse=True)
+    return np.array([flags_of(int(h)) for h in distinct], dtype=np.int64)[where.reshape(-1)]
 
 
 def doc_facts(doc: Doc, lex: AttributionLexicon) -> DocFacts:
@@ -355,27 +375,35 @@ def _scan(doc: Doc, lex: AttributionLexicon) -> DocFacts:
         memo = _WORD_FLAGS[id(lex)] = (lex, {}, {})
     _, words, lemmas = memo
     strings = doc.vocab.strings
-    facts = DocFacts(lex, [], [], [], [])
-    for i, (low, pos, lemma, morph) in enumerate(doc.to_array([LOWER, POS, LEMMA, MORPH]).tolist()):
-        flags = words.get(low)
+
+    def word(h: int) -> int:
+        flags = words.get(h)
         if flags is None:
-            flags = words[low] = _word_flags(lex, strings[low])
-        verb = pos == VERB or pos == AUX
-        if not flags & CUE_WORD and verb and lemma:
-            cue = lemmas.get(lemma)
-            if cue is None:
-                cue = lemmas[lemma] = strings[lemma].lower() in lex.cue_verbs
-            flags |= cue and CUE_WORD
-        if flags & CUE_WORD:
-            facts.cue_tokens.append(i)
-        sub, past = _morph_flags(doc, morph)
-        if sub or flags & KONJ_FORM:
-            facts.konjunktiv.append(i)
-        if (sub and not flags & WEAK_FORM) or flags & KONJ_STRONG:
-            facts.konjunktiv_strong.append(i)
-        if verb and (flags & KONJ_STRONG or (sub and not past)):
-            facts.konjunktiv_one.append(i)
-    return facts
+            flags = words[h] = _word_flags(lex, strings[h])
+        return flags
+
+    def lemma_cue(h: int) -> int:
+        flags = lemmas.get(h)
+        if flags is None:
+            flags = lemmas[h] = CUE_WORD if h and strings[h].lower() in lex.cue_verbs else 0
+        return flags
+
+    if len(doc) == 0:
+        return DocFacts(lex, [], [], [], [])
+    rows = doc.to_array([LOWER, POS, LEMMA, MORPH])
+    w = _per_token(rows[:, 0], word)
+    verb = (rows[:, 1] == VERB) | (rows[:, 1] == AUX)
+    m = _per_token(rows[:, 3], lambda h: _morph_flags(strings, h))
+    cue = (w & CUE_WORD != 0) | (verb & (_per_token(rows[:, 2], lemma_cue) != 0))
+    sub = m & SUB != 0
+    strong = w & KONJ_STRONG != 0
+    return DocFacts(
+        lex,
+        np.flatnonzero(cue).tolist(),
+        np.flatnonzero(sub | (w & KONJ_FORM != 0)).tolist(),
+        np.flatnonzero((sub & (w & WEAK_FORM == 0)) | strong).tolist(),
+        np.flatnonzero(verb & (strong | (sub & (m & PAST == 0)))).tolist(),
+    )
 
 
 def first_word(sent: Span) -> int:
