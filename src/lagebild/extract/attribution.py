@@ -330,12 +330,14 @@ class DocFacts:
     konjunktiv: list[int]  # Mood=Sub or a listed Konjunktiv form
     konjunktiv_strong: list[int]  # the same without "würde", "wäre" (or a listed strong form)
     konjunktiv_one: list[int]  # verbs in Konjunktiv I
+    commas: list[int]  # ","
+    pointers: list[int]  # words that can point back to a source ("Demnach", "Danach", "Seiner")
     cues: dict[tuple[int, int], list[Cue]] = field(default_factory=dict)  # by sentence (start, end)
 
 
 _MORPH_FLAGS: dict[int, int] = {}  # morph key: SUB | PAST
 _WORD_FLAGS: dict[int, tuple[AttributionLexicon, dict[int, int], dict[int, int]]] = {}  # id(lex): memos by hash
-CUE_WORD, KONJ_FORM, KONJ_STRONG, WEAK_FORM, SUB, PAST = 1, 2, 4, 8, 16, 32
+CUE_WORD, KONJ_FORM, KONJ_STRONG, WEAK_FORM, SUB, PAST, COMMA, POINTER = 1, 2, 4, 8, 16, 32, 64, 128
 
 
 def _morph_flags(strings: StringStore, key: int) -> int:
@@ -351,7 +353,9 @@ def _word_flags(lex: AttributionLexicon, low: str) -> int:
     cue = low in lex.preposition_cues or low in lex.postposition_cues or low == lex.nach_word or low == lex.so_cue \
         or low in lex.cue_verbs
     return (cue and CUE_WORD) | (low in lex.konjunktiv_forms and KONJ_FORM) \
-        | (low in lex.konjunktiv_strong and KONJ_STRONG) | (low in WEAK_KONJUNKTIV and WEAK_FORM)
+        | (low in lex.konjunktiv_strong and KONJ_STRONG) | (low in WEAK_KONJUNKTIV and WEAK_FORM) | (low == "," and COMMA) \
+        | ((low in lex.anaphoric_cues or low in lex.konjunktiv_anaphoric_cues or low in lex.possessive_determiners)
+           and POINTER)
 
 
 def _per_token(column: np.ndarray, flags_of: Callable[[int], int]) -> np.ndarray:
@@ -389,7 +393,7 @@ def _scan(doc: Doc, lex: AttributionLexicon) -> DocFacts:
         return flags
 
     if len(doc) == 0:
-        return DocFacts(lex, [], [], [], [])
+        return DocFacts(lex, [], [], [], [], [], [])
     rows = doc.to_array([LOWER, POS, LEMMA, MORPH])
     w = _per_token(rows[:, 0], word)
     verb = (rows[:, 1] == VERB) | (rows[:, 1] == AUX)
@@ -403,6 +407,8 @@ def _scan(doc: Doc, lex: AttributionLexicon) -> DocFacts:
         np.flatnonzero(sub | (w & KONJ_FORM != 0)).tolist(),
         np.flatnonzero((sub & (w & WEAK_FORM == 0)) | strong).tolist(),
         np.flatnonzero(verb & (strong | (sub & (m & PAST == 0)))).tolist(),
+        np.flatnonzero(w & COMMA != 0).tolist(),
+        np.flatnonzero(w & POINTER != 0).tolist(),
     )
 
 
