@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+import numpy as np
+from spacy.attrs import LEMMA, LOWER, MORPH, POS
+from spacy.strings import StringStore
+from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Span, Token
 
 from ..lang import language_data
@@ -15,6 +21,8 @@ QUOTE_CHARS = frozenset("„“”»«\"‚‘›‹'")
 SENT_END = frozenset({".", "!", "?"})
 MODALITY_LISTS = ("reportative", "future_markers", "perfect_aux", "clause_breaks", "konjunktiv_substitutes")
 TAG_LISTS = ("pronoun_tags", "relative_tags", "infinitive_tags", "subordinator_tags")  # the tagger's tags, not words
+FACTS_KEY = "lagebild.attribution"  # doc.user_data key: per lexicon, the token facts and cues found in the doc
+WEAK_KONJUNKTIV = ("würde", "würden", "wäre", "wären")  # Konjunktiv II forms that mark no reported speech (strong=True)
 
 
 @dataclass(frozen=True)
@@ -105,8 +113,15 @@ class AttributionLexicon:
 
     @classmethod
     def load(cls, lang: str) -> AttributionLexicon:
-        """Read `lang/<lang>/attribution.json`."""
-        return cls.from_dict(json.loads(Path(language_data(lang, "attribution.json")).read_text("utf-8")))
+        """Read `lang/<lang>/attribution.json` (once per file version: the extractors share one lexicon, and with it
+        the token facts and cues found per document)."""
+        path = Path(language_data(lang, "attribution.json"))
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        lex = _LOADED.get(key)
+        if lex is None:
+            lex = _LOADED[key] = cls.from_dict(json.loads(path.read_text("utf-8")))
+        return lex
 
     @classmethod
     def from_dict(cls, d: dict) -> AttributionLexicon:
@@ -140,6 +155,9 @@ class AttributionLexicon:
             finite_verb_suffixes=tuple(d.get("finite_verb_suffixes", ())),
             untagged_verb_suffixes=tuple(d.get("untagged_verb_suffixes", ())),
         )
+
+
+_LOADED: dict[tuple[str, int, int], AttributionLexicon] = {}  # by data file (path, mtime, size)
 
 
 @dataclass
@@ -289,13 +307,109 @@ def _content_end(sent: Span) -> int:
 
 def has_konjunktiv(doc: Doc, start: int, end: int, lex: AttributionLexicon, strong: bool = False) -> bool:
     """Does the token range contain a Konjunktiv form (morphology when present, else the word-form list)?"""
-    forms = lex.konjunktiv_strong if strong else lex.konjunktiv_forms
-    for tok in doc[start:end]:
-        if "Sub" in tok.morph.get("Mood", []) and (not strong or tok.lower_ not in ("würde", "würden", "wäre", "wären")):
-            return True
-        if tok.lower_ in forms:
-            return True
-    return False
+    start, end, _ = slice(start, end).indices(len(doc))  # what doc[start:end] covers
+    facts = doc_facts(doc, lex)
+    found = facts.konjunktiv_strong if strong else facts.konjunktiv
+    k = bisect_left(found, start)
+    return k < len(found) and found[k] < end
+
+
+def konjunktiv_one(doc: Doc, start: int, end: int, lex: AttributionLexicon) -> bool:
+    """A verb in Konjunktiv I (a listed strong form, or Mood=Sub without Tense=Past) in tokens [start, end)."""
+    found = doc_facts(doc, lex).konjunktiv_one
+    k = bisect_left(found, start)
+    return k < len(found) and found[k] < end
+
+
+@dataclass
+class DocFacts:
+    """What attribution asks of every token, found in one pass over a document: cue candidates, Konjunktiv forms."""
+
+    lex: AttributionLexicon
+    cue_tokens: list[int]  # tokens that can open a cue: a listed cue word, or a verb whose lemma is a cue
+    konjunktiv: list[int]  # Mood=Sub or a listed Konjunktiv form
+    konjunktiv_strong: list[int]  # the same without "würde", "wäre" (or a listed strong form)
+    konjunktiv_one: list[int]  # verbs in Konjunktiv I
+    commas: list[int]  # ","
+    pointers: list[int]  # words that can point back to a source ("Demnach", "Danach", "Seiner")
+    cues: dict[tuple[int, int], list[Cue]] = field(default_factory=dict)  # by sentence (start, end)
+
+
+_MORPH_FLAGS: dict[int, int] = {}  # morph key: SUB | PAST
+_WORD_FLAGS: dict[int, tuple[AttributionLexicon, dict[int, int], dict[int, int]]] = {}  # id(lex): memos by hash
+CUE_WORD, KONJ_FORM, KONJ_STRONG, WEAK_FORM, SUB, PAST, COMMA, POINTER = 1, 2, 4, 8, 16, 32, 64, 128
+
+
+def _morph_flags(strings: StringStore, key: int) -> int:
+    flags = _MORPH_FLAGS.get(key)
+    if flags is None:
+        feats = dict(f.split("=", 1) for f in strings[key].split("|") if "=" in f) if key else {}
+        flags = _MORPH_FLAGS[key] = ("Sub" in feats.get("Mood", "").split(",") and SUB) \
+            | ("Past" in feats.get("Tense", "").split(",") and PAST)
+    return flags
+
+
+def _word_flags(lex: AttributionLexicon, low: str) -> int:
+    cue = low in lex.preposition_cues or low in lex.postposition_cues or low == lex.nach_word or low == lex.so_cue \
+        or low in lex.cue_verbs
+    return (cue and CUE_WORD) | (low in lex.konjunktiv_forms and KONJ_FORM) \
+        | (low in lex.konjunktiv_strong and KONJ_STRONG) | (low in WEAK_KONJUNKTIV and WEAK_FORM) | (low == "," and COMMA) \
+        | ((low in lex.anaphoric_cues or low in lex.konjunktiv_anaphoric_cues or low in lex.possessive_determiners)
+           and POINTER)
+
+
+def _per_token(column: np.ndarray, flags_of: Callable[[int], int]) -> np.ndarray:
+    """Flags for every token, each distinct hash in the column looked up once."""
+    distinct, where = np.unique(column, return_inverse=True)
+    return np.array([flags_of(int(h)) for h in distinct], dtype=np.int64)[where.reshape(-1)]
+
+
+def doc_facts(doc: Doc, lex: AttributionLexicon) -> DocFacts:
+    """The token facts of `doc` for `lex`, found on first use and kept in `doc.user_data`."""
+    store = doc.user_data.setdefault(FACTS_KEY, {})
+    facts = store.get(id(lex))
+    if facts is None or facts.lex is not lex:
+        facts = store[id(lex)] = _scan(doc, lex)
+    return facts
+
+
+def _scan(doc: Doc, lex: AttributionLexicon) -> DocFacts:
+    memo = _WORD_FLAGS.get(id(lex))
+    if memo is None or memo[0] is not lex:
+        memo = _WORD_FLAGS[id(lex)] = (lex, {}, {})
+    _, words, lemmas = memo
+    strings = doc.vocab.strings
+
+    def word(h: int) -> int:
+        flags = words.get(h)
+        if flags is None:
+            flags = words[h] = _word_flags(lex, strings[h])
+        return flags
+
+    def lemma_cue(h: int) -> int:
+        flags = lemmas.get(h)
+        if flags is None:
+            flags = lemmas[h] = CUE_WORD if h and strings[h].lower() in lex.cue_verbs else 0
+        return flags
+
+    if len(doc) == 0:
+        return DocFacts(lex, [], [], [], [], [], [])
+    rows = doc.to_array([LOWER, POS, LEMMA, MORPH])
+    w = _per_token(rows[:, 0], word)
+    verb = (rows[:, 1] == VERB) | (rows[:, 1] == AUX)
+    m = _per_token(rows[:, 3], lambda h: _morph_flags(strings, h))
+    cue = (w & CUE_WORD != 0) | (verb & (_per_token(rows[:, 2], lemma_cue) != 0))
+    sub = m & SUB != 0
+    strong = w & KONJ_STRONG != 0
+    return DocFacts(
+        lex,
+        np.flatnonzero(cue).tolist(),
+        np.flatnonzero(sub | (w & KONJ_FORM != 0)).tolist(),
+        np.flatnonzero((sub & (w & WEAK_FORM == 0)) | strong).tolist(),
+        np.flatnonzero(verb & (strong | (sub & (m & PAST == 0)))).tolist(),
+        np.flatnonzero(w & COMMA != 0).tolist(),
+        np.flatnonzero(w & POINTER != 0).tolist(),
+    )
 
 
 def first_word(sent: Span) -> int:
@@ -307,12 +421,21 @@ def first_word(sent: Span) -> int:
 
 
 def find_cues(doc: Doc, sent: Span, lex: AttributionLexicon) -> list[Cue]:
-    """All reporting cues in a sentence, with speaker and content token ranges."""
+    """All reporting cues in a sentence, with speaker and content token ranges (found once, then kept with the doc)."""
+    facts = doc_facts(doc, lex)
+    cues = facts.cues.get((sent.start, sent.end))
+    if cues is None:
+        cues = facts.cues[sent.start, sent.end] = _find_cues(doc, sent, lex, facts.cue_tokens)
+    return list(cues)
+
+
+def _find_cues(doc: Doc, sent: Span, lex: AttributionLexicon, candidates: list[int]) -> list[Cue]:
+    """The cues of `find_cues`, looked for only at the candidate tokens (no other token can open one)."""
     cues: list[Cue] = []
     k: int | None  # a token index, or None when a search finds nothing
-    toks = list(sent)
     s0, s1 = first_word(sent), sent.end
-    for tok in toks:
+    for c in range(bisect_left(candidates, sent.start), bisect_left(candidates, s1)):
+        tok = doc[candidates[c]]
         low = tok.lower_
         lemma = tok.lemma_.lower() if tok.lemma_ else ""
         i = tok.i

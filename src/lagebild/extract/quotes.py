@@ -16,12 +16,14 @@ from .attribution import (
     AttributionLexicon,
     Cue,
     backward_np,
+    doc_facts,
     find_cues,
     first_np,
     first_word,
     forward_np,
     has_konjunktiv,
     is_break,
+    konjunktiv_one,
     no_verb,
     source_kind,
 )
@@ -403,9 +405,10 @@ class QuoteExtractor:
         lex = self.lex
         assert lex is not None
         governor, scanned = False, sent.start  # a word before the comma that frames an infinitive clause as said
-        for k in range(first_word(sent) + 2, sent.end - 3):
-            if doc[k - 1].text != ",":
-                continue
+        commas = doc_facts(doc, lex).commas
+        lo, hi = first_word(sent) + 2, sent.end - 3
+        for c in range(bisect_left(commas, lo - 1), bisect_left(commas, hi - 1)):
+            k = commas[c] + 1  # each k in [lo, hi) after a comma
             if doc[k].lower_ in lex.complementizers or has_konjunktiv(doc, k, min(sent.end, k + 4), lex, strong=True):
                 framed = True
             elif self._infinitive_clause(doc, k, sent.end):  # "forderte X auf, …": scanned once, up to the comma
@@ -416,9 +419,9 @@ class QuoteExtractor:
             if framed:
                 # "Der Vorsitzende, Paul Reiter, ist überzeugt, dass …": an apposition between two commas may stand
                 # in the frame; any other comma before, or a Konjunktiv I there, means the whole sentence is reported
-                commas = [m for m in range(sent.start, k - 1) if doc[m].text == ","]
-                apposition = len(commas) == 2 and no_verb(doc, commas[0] + 1, commas[1])
-                if (commas and not apposition) or has_konjunktiv(doc, sent.start, k - 1, lex, strong=True):
+                before = commas[bisect_left(commas, sent.start):c]  # the commas in [sent.start, k - 1)
+                apposition = len(before) == 2 and no_verb(doc, before[0] + 1, before[1])
+                if (before and not apposition) or has_konjunktiv(doc, sent.start, k - 1, lex, strong=True):
                     return None
                 np = first_np(doc, sent.start, k - 1, lex, sent.start)
                 sp = self._plausible_source(doc, np, mentions, state) if np is not None else None
@@ -518,15 +521,17 @@ class QuoteExtractor:
         ("hätte", "könnte") is as often the author's own conditional."""
         lex = self.lex
         assert lex is not None
-        return any(t.lower_ in lex.konjunktiv_strong or ("Sub" in t.morph.get("Mood", []) and "Past" not in t.morph.get("Tense", []))
-                   for t in sent if t.pos_ in ("VERB", "AUX"))
+        return konjunktiv_one(doc, sent.start, sent.end, lex)
 
     def _reportative_perfect(self, doc: Doc, sent: Span) -> bool:
         """A reportative modal with a perfect infinitive ("soll … geflohen sein"): hearsay, not the author's claim."""
         lex = self.lex
         assert lex is not None
-        words = [t.lower_ for t in sent if not (t.is_punct or t.is_space)]
-        return any(w in lex.reportative for w in words[:4]) and bool(words) and words[-1] in lex.perfect_aux
+        last = next((t for t in reversed(sent) if not (t.is_punct or t.is_space)), None)
+        if last is None or last.lower_ not in lex.perfect_aux:
+            return False  # the last word first: it rules out most sentences
+        words = islice((t.lower_ for t in sent if not (t.is_punct or t.is_space)), 4)
+        return any(w in lex.reportative for w in words)
 
     def _content_ok(self, doc: Doc, cue: Cue) -> bool:
         """A cue's content that is a reported clause, not an apposition, a relative or fronted clause, or the speaker's
@@ -585,7 +590,9 @@ class QuoteExtractor:
         lex = self.lex
         assert lex is not None
         found: tuple[int, int] | None
-        for t in sent:
+        pointers = doc_facts(doc, lex).pointers  # no other token can be one
+        for p in range(bisect_left(pointers, sent.start), bisect_left(pointers, sent.end)):
+            t = doc[pointers[p]]
             low = t.lower_
             if low in lex.anaphoric_cues:
                 found = (t.i, t.i + 1)
