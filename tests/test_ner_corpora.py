@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lagebild.train.ner_corpora import read_meantime, read_smartdata, smartdata_label
+from lagebild.train.ner_corpora import read_meantime, read_re3d, read_smartdata, smartdata_label
 
 DATA = Path(os.environ.get("LAGEBILD_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data"))
 
@@ -201,3 +201,44 @@ def test_real_files():
     assert set(c) == {"PER", "ORG", "LOC", "MISC"} and c["ORG"] > 300
     for s in m:
         assert not any(t.startswith("I-") and (i == 0 or s.ner[i - 1] == "O") for i, t in enumerate(s.ner))
+
+
+def _re3d_folder(root, source, text, mentions):
+    folder = root / source
+    folder.mkdir()
+    (folder / "documents.json").write_text(json.dumps({"_id": f"D-{source}", "text": text}) + "\n", encoding="utf-8")
+    lines = [json.dumps({"documentId": f"D-{source}", "begin": text.index(value), "type": kind,
+                         "end": text.index(value) + len(value), "value": value, "confidence": conf})
+             for value, kind, conf in mentions]
+    (folder / "entities.json").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_re3d_keeps_names_and_skips_non_commercial_sources(tmp_path):
+    text = ("Brigadier General Ann Miller of the Northern Task Force visited the town of Harbin Falls, Oregon. "
+            "The regional government said it would help.")
+    _re3d_folder(tmp_path, "CENTCOM", text, [
+        ("Brigadier General Ann Miller", "Person", 1.0),
+        ("the Northern Task Force", "Organisation", 1.0),
+        ("Northern Task", "Location", 0.5),
+        ("Harbin Falls, Oregon", "Location", 1.0),
+        ("The regional government", "Organisation", 1.0),
+        ("it", "Organisation", 1.0),
+    ])
+    _re3d_folder(tmp_path, "BBC Online", "Tom Jones met Ann.", [("Tom Jones", "Person", 1.0)])
+    sents = list(read_re3d(tmp_path))
+    assert [s.extra["file"] for s in sents] == ["D-CENTCOM", "D-CENTCOM"]
+    tagged = [(w, t) for w, t in zip(sents[0].words, sents[0].ner) if t != "O"]
+    assert tagged == [("Ann", "B-PER"), ("Miller", "I-PER"), ("Northern", "B-ORG"), ("Task", "I-ORG"),
+                      ("Force", "I-ORG"), ("Harbin", "B-LOC"), ("Falls", "I-LOC")]
+    assert set(sents[1].ner) == {"O"}
+
+
+def test_re3d_real_files_read_only_licence_clean_sources():
+    root = DATA / "re3d_en"
+    if not (root / "CENTCOM" / "documents.json").exists():
+        pytest.skip("shared data absent")
+    sents = list(read_re3d(root))
+    counts = _label_counts(sents)
+    assert 500 < len(sents) < 1000 and counts["ORG"] > 400 and counts["LOC"] > 300 and counts["PER"] > 150
+    assert len({s.extra["file"] for s in sents}) == 90  # 98 documents less BBC Online's 8
+    assert all(len(s.words) == len(s.ner) and not s.ner[0].startswith("I-") for s in sents)

@@ -52,6 +52,8 @@ class Corpus:
             return list(ner_corpora.read_smartdata(path))
         if self.name == "meantime":
             return list(ner_corpora.read_meantime(path))
+        if self.name == "re3d":
+            return list(ner_corpora.read_re3d(path))
         return list(read_uner(path))
 
 
@@ -64,9 +66,11 @@ TRAIN_CORPORA = (
     Corpus("smartdata_v3_dev", "de", "smartdata_de/dev.json.gz"),
     Corpus("uner_ewt_dev", "en", "uner_ewt_en/en_ewt-ud-dev.iob2"),
     Corpus("meantime", "en", "meantime_en/intra-doc_annotation"),
+    Corpus("re3d", "en", "re3d_en"),
 )
 DEV_CORPUS = Corpus("germeval_dev", "de", "germeval2014_ner/NER-de-dev.tsv")
-EN_DEV_EVERY = {"meantime": 6, "uner_ewt_dev": 5}  # with english_dev: every 6th document, every 5th sentence
+# with english_dev: every 6th document (MEANTIME, re3d), every 5th sentence (UNER EWT)
+EN_DEV_EVERY = {"meantime": 6, "uner_ewt_dev": 5, "re3d": 6}
 VOCAB_TEXT = "gesetze_de"  # public-domain German text that widens the kept vocabulary
 
 
@@ -281,7 +285,7 @@ def split_english(recipe: Recipe, corpora: dict[str, list[Sent]]) -> tuple[dict[
     out = dict(corpora)
     for name, every in EN_DEV_EVERY.items():
         if recipe.english_dev and name in out:
-            out[name], dev = _hold_out(out[name], every, by_file=name == "meantime")
+            out[name], dev = _hold_out(out[name], every, by_file=name != "uner_ewt_dev")
             held.extend(dev)
     if not recipe.teacher:
         return out, held

@@ -366,3 +366,90 @@ def read_meantime(root: Path) -> Iterator[Sent]:
             cur_t.append(tag)
         if cur_w:
             yield Sent(cur_w, ner=cur_t, extra={"doc_id": doc.get("doc_id"), "file": f.name})
+
+
+# --------------------------------------------------------------------------- re3d
+
+_ARTICLES = frozenset({"the", "a", "an"})
+# military ranks, which re3d includes in person mentions ("Major General Hassan"); cut like `_TITLES`
+_RANKS = frozenset({"General", "Gen.", "Colonel", "Col.", "Major", "Maj.", "Staff", "Lieutenant", "Lt.",
+                    "Captain", "Capt.", "Sergeant", "Sgt.", "Spc.", "Admiral", "Adm.", "Brigadier", "Commander"})
+RE3D_MAP = {"Person": "PER", "Organisation": "ORG", "Location": "LOC"}
+# Source folders whose licence allows a shipped model (each folder's LICENSE): public domain (CENTCOM, US State
+# Department), OGL v3 (UK Government), CC BY-SA 3.0 (Wikipedia), CC BY 3.0 AU (Australian DFA), reuse with
+# attribution (EU Delegation to Syria). "BBC Online" is CC BY-NC: never read for training.
+RE3D_SOURCES = ("CENTCOM", "US State Department", "UK Government", "Wikipedia",
+                "Australian Department of Foreign Affairs", "Delegation of the European Union to Syria")
+
+
+def read_re3d(root: Path, sources: tuple[str, ...] = RE3D_SOURCES) -> Iterator[Sent]:
+    """re3d (Dstl; English, Syria/Iraq conflict) -> gold NER sentences over PER/ORG/LOC.
+
+    Person/Organisation/Location mentions only (Nationality, Weapon and the rest are not our names). Where
+    annotations overlap, the most confident wins, then the longer. A mention is kept as a name only when it
+    starts and ends capitalised after its leading article ("the Syrian government" is not a name, "the Free
+    Syrian Army" is "Free Syrian Army"). Words and sentences come from spaCy's blank English tokenizer and
+    sentencizer; each sentence carries its document id as `file` (for holding out whole documents).
+    """
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    for source in sources:
+        folder = Path(root) / source
+        if not (folder / "documents.json").exists():
+            continue
+        mentions: dict[str, list[dict[str, Any]]] = {}
+        for ent in iter_json_objects(folder / "entities.json"):
+            if ent.get("type") in RE3D_MAP:
+                mentions.setdefault(str(ent.get("documentId")), []).append(ent)
+        for document in iter_json_objects(folder / "documents.json"):
+            doc_id = str(document.get("_id"))
+            yield from _re3d_sentences(nlp(str(document.get("text") or "")), mentions.get(doc_id, []), doc_id)
+
+
+def _re3d_sentences(doc: Any, mentions: list[dict[str, Any]], doc_id: str) -> Iterator[Sent]:
+    """The sentences of one tokenised re3d document with its chosen mentions as BIO tags."""
+    tags = ["O"] * len(doc)
+    ranked = sorted(mentions, key=lambda m: (-float(m.get("confidence") or 0), -(int(m["end"]) - int(m["begin"]))))
+    for mention in ranked:
+        span = doc.char_span(int(mention["begin"]), int(mention["end"]), alignment_mode="expand")
+        label = RE3D_MAP[mention["type"]]
+        name = _re3d_name([t.text for t in span], label) if span is not None else None
+        if name is None or any(tags[span.start + i] != "O" for i in range(*name)):
+            continue
+        start, end = span.start + name[0], span.start + name[1]
+        tags[start:end] = [f"B-{label}"] + [f"I-{label}"] * (end - start - 1)
+    for sent in doc.sents:
+        words = [t.text for t in sent if not t.is_space]
+        ner = [tags[t.i] for t in sent if not t.is_space]
+        if words:
+            yield Sent(words, ner=_continue_bio(ner), extra={"file": doc_id})
+
+
+def _re3d_name(words: list[str], label: str) -> tuple[int, int] | None:
+    """The name part of a mention without its leading article; None unless it starts and ends capitalised
+    ("commander of U.S. Central Command" annotated as a person is not a name) or when it is a pronoun. A
+    person's titles and ranks are cut ("Major General Hassan" -> "Hassan"; "Chief of Staff" is no name)."""
+    if "," in words:  # "Virginia Beach, Virginia": the first place named
+        words = words[:words.index(",")]
+    start = 0
+    while start < len(words) and (words[start].lower() in _ARTICLES or words[start] in _DETERMINERS):
+        start += 1
+    if start == len(words) or not (_is_cap(words[start]) and _is_cap(words[-1])):
+        return None
+    if len(words) - start == 1 and words[start] in _PRONOUNS:
+        return None
+    titles = [i for i in range(start, len(words)) if words[i] in _TITLES or words[i] in _RANKS]
+    if label == "PER" and titles:
+        if titles[-1] == len(words) - 1 or words[titles[-1] + 1].lower() in _NAME_CONNECTORS:
+            return None
+        start = titles[-1] + 1
+    return start, len(words)
+
+
+def _continue_bio(tags: list[str]) -> list[str]:
+    """A sentence that starts inside a mention starts it with B-."""
+    if tags and tags[0].startswith("I-"):
+        return [f"B-{tags[0][2:]}", *tags[1:]]
+    return tags
