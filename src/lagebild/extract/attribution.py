@@ -105,6 +105,7 @@ class AttributionLexicon:
     konjunktiv_anaphoric_cues: frozenset[str] = frozenset()  # "Danach habe …": points back to a source with Konjunktiv I only
     possessive_determiners: frozenset[str] = frozenset()  # "Seiner Meinung nach …": the owner is the source
     subordinator_tags: frozenset[str] = frozenset()  # the tagger's tags of "da", "weil", "nachdem" (and "dass")
+    document_suffixes: tuple[str, ...] = ()  # "In einem Bericht … wurde vermutet": a passive's source is the document
 
     def is_pronoun(self, tok: Token) -> bool:
         """A pronoun that can stand for a speaker: listed ("er") or tagged so ("Dieser bestätigte")."""
@@ -154,6 +155,7 @@ class AttributionLexicon:
             bare_speakers=bool(d.get("bare_speakers", False)),
             finite_verb_suffixes=tuple(d.get("finite_verb_suffixes", ())),
             untagged_verb_suffixes=tuple(d.get("untagged_verb_suffixes", ())),
+            document_suffixes=tuple(d.get("document_suffixes", ())),
         )
 
 
@@ -192,9 +194,18 @@ def _is_head(tok: Token, lex: AttributionLexicon) -> bool:
     if tok.lower_ in lex.non_speaker_nouns:
         return False
     if tok.pos_ and tok.pos_ in ("ADJ", "ADV", "VERB", "AUX", "ADP", "CCONJ", "SCONJ", "PART", "NUM") \
-            and not _mistagged_name(tok):
+            and not _mistagged_name(tok) and not nominal_adjective(tok, lex):
         return False
     return _is_cap(tok) or tok.lower_ in lex.np_nouns
+
+
+def nominal_adjective(tok: Token, lex: AttributionLexicon) -> bool:
+    """A capitalised adjective after a determiner with no noun after it: a person ("der 58-Jährige", "die Angeklagte")."""
+    doc = tok.doc
+    if tok.pos_ != "ADJ" or not tok.text.rsplit("-", 1)[-1][:1].isupper() or tok.i == 0 \
+            or doc[tok.i - 1].lower_ not in lex.determiners:
+        return False
+    return tok.i + 1 >= len(doc) or doc[tok.i + 1].pos_ not in ("NOUN", "PROPN", "ADJ")
 
 
 def _mistagged_name(tok: Token) -> bool:
@@ -607,7 +618,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     aux = next((k for k in range(cs, i) if doc[k].lower_ in lex.auxiliaries), None)
     verb_first = lead == i and (i == cs or doc[cs - 1].text in PUNCT_BREAKS | QUOTE_CHARS)
     wie = _wie_before(doc, s0, cs, lex) if verb_first or (cs > s0 and doc[cs - 1].text in PUNCT_BREAKS) else None
-    agent = _passive_agent(doc, tok, cs, ce, lex) if not impersonal else None
+    agent = (_passive_agent(doc, tok, cs, ce, lex) or _passive_document(doc, tok, cs, ce, lex)) if not impersonal else None
     if agent is None and not impersonal and i > cs and doc[i - 1].lower_ in lex.passive_auxiliaries \
             and low not in lex.passive_subject_cues:
         return None  # "no casualties were reported": a passive without its agent names no speaker
@@ -747,6 +758,27 @@ def _passive_agent(doc: Doc, tok: Token, cs: int, ce: int, lex: AttributionLexic
             np = forward_np(doc, k + 1, ce, lex, doc[cs].sent.start)
             if np is not None:
                 return np
+    return None
+
+
+def _passive_document(doc: Doc, tok: Token, cs: int, ce: int, lex: AttributionLexicon) -> tuple[int, int] | None:
+    """The document or event a passive reporting participle is said in ("In einem Bericht … wurde vermutet", "auf
+    einer Konferenz vorgeschlagen worden"): it stands for the speaker the passive leaves out."""
+    participle = "Part" in tok.morph.get("VerbForm", []) or tok.i == ce - 1 or doc[tok.i - 1].lower_ in lex.passive_auxiliaries
+    if not lex.document_suffixes or not participle or tok.lower_ in lex.passive_subject_cues:
+        return None
+    if not any(doc[k].lower_ in lex.passive_auxiliaries for k in range(cs, ce) if k != tok.i):
+        return None
+    s0 = first_word(doc[cs].sent)
+    for k in [*range(cs, tok.i), *([s0] if s0 < cs else [])]:
+        if doc[k].lower_ not in lex.source_prepositions:
+            continue
+        np = forward_np(doc, k + 1, ce if k >= cs else cs, lex, s0)
+        if np is None:
+            continue
+        head = next((doc[m].lower_ for m in range(np[0], np[1]) if doc[m].pos_ == "NOUN"), "")
+        if head.endswith(lex.document_suffixes):
+            return np
     return None
 
 

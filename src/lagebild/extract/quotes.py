@@ -25,6 +25,7 @@ from .attribution import (
     is_break,
     konjunktiv_one,
     no_verb,
+    nominal_adjective,
     source_kind,
 )
 from .entities import LanguageRules
@@ -667,7 +668,8 @@ class QuoteExtractor:
                     best = (score, m)
         is_person = bool(best and best[1][3] == "PER") or (b - a >= 2 and all(
             doc[k].text[:1].isupper() and doc[k].lower_ not in lex.determiners and doc[k].pos_ not in ("DET", "PRON")
-            for k in range(b - 2, b)))  # two capitalised words: a name the recogniser missed, not "Seine Zuversicht"
+            for k in range(b - 2, b))) or nominal_adjective(doc[b - 1], lex)  # two capitalised words: a name the
+        # recogniser missed, not "Seine Zuversicht"; or a person named by an adjective ("der 58-Jährige")
         sp = Speaker(doc_text(doc)[cs:ce], best[1][2] if best else None, [(cs, ce)], is_person)
         state["last"] = sp
         if is_person:
