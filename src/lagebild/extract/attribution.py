@@ -106,6 +106,7 @@ class AttributionLexicon:
     possessive_determiners: frozenset[str] = frozenset()  # "Seiner Meinung nach …": the owner is the source
     subordinator_tags: frozenset[str] = frozenset()  # the tagger's tags of "da", "weil", "nachdem" (and "dass")
     document_suffixes: tuple[str, ...] = ()  # "In einem Bericht … wurde vermutet": a passive's source is the document
+    predicative_particles: frozenset[str] = frozenset()  # "als": "X hat Y als „…“ bezeichnet", the quote is in the clause
 
     def is_pronoun(self, tok: Token) -> bool:
         """A pronoun that can stand for a speaker: listed ("er") or tagged so ("Dieser bestätigte")."""
@@ -298,15 +299,48 @@ def backward_np(doc: Doc, i: int, floor: int, lex: AttributionLexicon, sent_star
     return span
 
 
-def clause_bounds(doc: Doc, i: int, sent: Span) -> tuple[int, int]:
-    """Token range of the clause around token i, delimited by clause punctuation or quote marks."""
+def clause_bounds(doc: Doc, i: int, sent: Span, lex: AttributionLexicon | None = None) -> tuple[int, int]:
+    """Token range of the clause around token i, delimited by clause punctuation or quote marks (not those of a
+    quoted name or, with `lex`, of a quoted predicate: "X hat Y als „…“ bezeichnet")."""
     s, first = i, first_word(sent)
-    while s > first and not is_break(doc[s - 1]):
-        s -= 1
+    while s > first:
+        if not is_break(doc[s - 1]):
+            s -= 1
+            continue
+        o = None
+        if _is_quote_mark(doc[s - 1]):
+            o = _quoted_name_start(doc, s - 1, first)
+            if o is None and lex is not None:
+                o = _quoted_predicate_start(doc, s - 1, first, lex)
+        if o is None:
+            break
+        s = o  # "Die Zeitung „Der Bote“ berichtete": a quoted name inside a phrase does not end the clause
     e = i + 1
     while e < sent.end and not is_break(doc[e]):
         e += 1
     return s, e
+
+
+def _quoted_name_start(doc: Doc, close: int, first: int) -> int | None:
+    """The opening mark of a short quoted name that closes at token `close` and stands inside a phrase ("die Zeitung
+    „Der Bote“", "im „Boten“"), else None: a name has no verb and follows a word of its phrase."""
+    o = next((k for k in range(close - 1, max(first, close - 7) - 1, -1) if _is_quote_mark(doc[k])), None)
+    if o is None or o == close - 1 or o <= first:
+        return None
+    inner = doc[o + 1:close]
+    if any(t.pos_ in ("VERB", "AUX", "ADV", "PRON") or is_break(t) for t in inner):
+        return None
+    if not (inner[0].text[:1].isupper() or any(t.pos_ in ("PROPN", "NOUN") for t in inner)):
+        return None
+    return o if doc[o - 1].pos_ in ("DET", "NOUN", "PROPN", "ADJ", "ADP") and not is_break(doc[o - 1]) else None
+
+
+def _quoted_predicate_start(doc: Doc, close: int, first: int, lex: AttributionLexicon) -> int | None:
+    """The "als" before a quotation that closes at token `close` ("als „Verrat“ bezeichnet"), else None."""
+    o = next((k for k in range(close - 1, max(first, close - 40) - 1, -1) if _is_quote_mark(doc[k])), None)
+    if o is None or o - 1 <= first or doc[o - 1].lower_ not in lex.predicative_particles:
+        return None
+    return o - 1
 
 
 def _content_end(sent: Span) -> int:
@@ -571,7 +605,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     """A reporting verb, with its particle if separable, its subject and its complement clause."""
     i, s0, s1 = tok.i, first_word(sent), sent.end
     low = tok.lower_
-    cs, ce = clause_bounds(doc, i, sent)
+    cs, ce = clause_bounds(doc, i, sent, lex)
     k: int | None  # a token index, or None when a search finds nothing
     toks = [i]
     if low in lex.cue_particles:
@@ -598,6 +632,10 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     while b - 1 > cs and (doc[b - 1].lower_ in lex.skip_after_cue or doc[b - 1].lower_ in lex.auxiliaries):
         b -= 1
     bwd = backward_np(doc, b, cs, lex, s0)
+    if bwd is None and b - 1 > cs and _is_quote_mark(doc[b - 1]) and (o := _quoted_name_start(doc, b - 1, cs)) is not None:
+        bwd = backward_np(doc, o, cs, lex, s0)  # "Ein Sprecher der Firma „Nordwind“ bezeichnete …"
+    if bwd is None and b - 1 > cs and _is_quote_mark(doc[b - 1]) and (o := _quoted_predicate_start(doc, b - 1, cs, lex)) is not None:
+        bwd = first_np(doc, cs, o, lex, s0)  # "…, weil die Regierung das Land als „…“ bezeichnet": the clause's subject
     opens = cs == s0 or doc[cs - 1].text in PUNCT_BREAKS or all(c in QUOTE_CHARS for c in doc[cs - 1].text)
     if bwd is None and lex.bare_speakers and opens and i > cs and doc[i - 1].lower_ not in lex.auxiliaries:
         bwd = _bare_phrase(doc, cs, i, lex)  # "jaitley said police arrested …", "…, tuteja said."
@@ -773,7 +811,12 @@ def _passive_document(doc: Doc, tok: Token, cs: int, ce: int, lex: AttributionLe
     for k in [*range(cs, tok.i), *([s0] if s0 < cs else [])]:
         if doc[k].lower_ not in lex.source_prepositions:
             continue
-        np = forward_np(doc, k + 1, ce if k >= cs else cs, lex, s0)
+        limit = ce if k >= cs else cs
+        if k + 2 < limit and _is_quote_mark(doc[k + 1]) and (close := next(
+                (m for m in range(k + 2, min(limit, k + 8)) if _is_quote_mark(doc[m])), None)) is not None \
+                and _quoted_name_start(doc, close, cs) == k + 1:
+            return k + 1, close + 1  # "im „Kurier“ als … bezeichnet": a quoted title
+        np = forward_np(doc, k + 1, limit, lex, s0)
         if np is None:
             continue
         head = next((doc[m].lower_ for m in range(np[0], np[1]) if doc[m].pos_ == "NOUN"), "")
