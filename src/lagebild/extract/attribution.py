@@ -882,6 +882,9 @@ def first_np(doc: Doc, a: int, b: int, lex: AttributionLexicon, s0: int) -> tupl
         if tok.lower_ in lex.prepositions_before_np:
             governed = forward_np(doc, p + 1, b, lex, s0)  # skip the whole prepositional phrase
             p = governed[1] if governed else p + 2
+            while governed and p + 1 < b and doc[p].lower_ in lex.coordinators:
+                governed = forward_np(doc, p + 1, b, lex, s0)  # "Zur Lage und seiner Aufgabe wird X zitiert"
+                p = governed[1] if governed else p
             continue
         if lex.is_pronoun(tok) or tok.lower_ in lex.determiners or (_is_head(tok, lex) and not (p == s0 and tok.lower_ in lex.sentence_adverbs)):
             np = forward_np(doc, p, b, lex, s0)

@@ -353,9 +353,12 @@ class QuoteExtractor:
         inside = ts > first_word(sent) + 1  # a quote inside a sentence without a cue ("sprach X von der „Katastrophe“")
         if inside and (sp := self._sentence_source(doc, sent.start, ts, mentions, state)):
             running = state.get("active") or state.get("recent")
-            if not sp.is_person and running is not None and (has_konjunktiv(doc, sent.start, ts, lex, strong=True)
-                                                             or has_konjunktiv(doc, te, sent.end, lex, strong=True)):
+            reported = has_konjunktiv(doc, sent.start, ts, lex, strong=True) or has_konjunktiv(doc, te, sent.end, lex, strong=True)
+            if not sp.is_person and running is not None and reported:
                 return running, None  # "Die Behörde habe das Schreiben „irritiert“ gelesen": reported speech goes on
+            if not sp.is_person and reported and si > 0 and self._konjunktiv_one(doc, sent) and \
+                    (framing := self._framing_subject(doc, sents[si - 1], mentions, dict(state))) is not None:
+                return framing, None  # "X hatte Gutes zu melden. Erstmals sei die Stadt „…“": X speaks on
             return sp, None
         context = state.get("active") if si > 0 else None
         # with no cue and no running speaker, the sentence's subject or the paragraph's last person is a guess that
@@ -463,6 +466,10 @@ class QuoteExtractor:
         lex = self.lex
         assert lex is not None
         np = first_np(doc, a, b, lex, doc[a].sent.start)
+        if np is not None and doc[np[0]].lower_ in lex.object_determiners:
+            # "Den Ärger der Partei brachte X zum Ausdruck": a fronted object, the subject follows the verb
+            verb = next((k for k in range(np[1], b) if doc[k].pos_ in ("VERB", "AUX")), None)
+            np = first_np(doc, verb + 1, b, lex, doc[a].sent.start) if verb is not None else None
         subject = self._plausible_source(doc, np, mentions, state) if np else None
         if subject is not None:
             return subject
