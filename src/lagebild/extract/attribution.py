@@ -299,6 +299,23 @@ def backward_np(doc: Doc, i: int, floor: int, lex: AttributionLexicon, sent_star
     return span
 
 
+def _reported_after(doc: Doc, ce: int, sent: Span, lex: AttributionLexicon) -> bool:
+    """A comma at ce and a reported clause after it ("dass …", Konjunktiv I, "… zu tun"), not the main clause going on."""
+    end = _content_end(sent)
+    if ce + 1 >= end or doc[ce].text != "," or doc[ce + 1].pos_ in ("VERB", "AUX"):
+        return False
+    return doc[ce + 1].lower_ in lex.complementizers or konjunktiv_one(doc, ce + 1, end, lex) \
+        or _infinitive_clause(doc, ce + 1, end, lex)
+
+
+def _antecedent(doc: Doc, comma: int, floor: int, lex: AttributionLexicon) -> tuple[int, int] | None:
+    """The noun phrase right before the comma that opens a relative clause, even inside a prepositional phrase."""
+    j = comma
+    while j - 1 >= floor and _np_word(doc[j - 1], lex, floor):
+        j -= 1
+    return _trim_np(doc, j, comma, lex) if j < comma else None
+
+
 def clause_bounds(doc: Doc, i: int, sent: Span, lex: AttributionLexicon | None = None) -> tuple[int, int]:
     """Token range of the clause around token i, delimited by clause punctuation or quote marks (not those of a
     quoted name or, with `lex`, of a quoted predicate: "X hat Y als „…“ bezeichnet")."""
@@ -661,6 +678,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
             and low not in lex.passive_subject_cues:
         return None  # "no casualties were reported": a passive without its agent names no speaker
     speaker: tuple[int, int] | None
+    local: tuple[int, int] | None = None
     if agent is not None:
         speaker = agent  # "wurde von Minister Stolpe als unrealistisch bezeichnet"
     elif impersonal:
@@ -678,6 +696,9 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     elif wie is not None:
         w = wie + 2 if wie + 1 < cs and doc[wie + 1].lower_ in lex.source_prepositions else wie + 1
         speaker = forward_np(doc, w, cs, lex, s0)  # "…, wie Burt Rutan, Chef der Firma, mitteilte"; "Wie aus X hervorgeht"
+    elif bwd is None and fwd is None and cs > s0 + 1 and doc[cs - 1].text == "," and doc[cs].tag_ in lex.relative_tags \
+            and _reported_after(doc, ce, sent, lex) and (antecedent := _antecedent(doc, cs - 1, s0, lex)) is not None:
+        speaker, local = antecedent, (cs, cs + 1)  # "…, ein General, der betonte, …": the relative's antecedent
     elif verb_first:
         speaker = fwd
         if speaker is None and lex.bare_speakers and j < ce and (ce >= _content_end(sent) or doc[ce].text == "("):
@@ -712,6 +733,9 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         relative = doc[cs].tag_ in lex.relative_tags if doc[cs].tag_ and lex.relative_tags else doc[cs].lower_ in lex.relative_pronouns
         if bwd and cs > s0 and doc[cs - 1].text == "," and relative:
             speaker = fwd  # relative clause "..., die der Sender berichtete"
+        elif bwd and fwd is None and doc[cs].tag_ in lex.subordinator_tags and \
+                (pronoun := next((k for k in range(cs + 1, bwd[0]) if doc[k].lower_ in lex.person_pronouns), None)):
+            speaker = (pronoun, pronoun + 1)  # "…, indem er seinem Arbeitgeber vorwarf, …": the pronoun, not the object
     # content: the other side of the cue clause
     end = _content_end(sent)
     content: tuple[int, int] | None = None
@@ -755,7 +779,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         content = (ce + 1, end)
     if speaker is None and not impersonal:
         return None
-    return Cue(min(toks), max(toks) + 1, text, "impersonal" if impersonal else "verb", speaker, content, toks)
+    return Cue(min(toks), max(toks) + 1, text, "impersonal" if impersonal else "verb", speaker, content, toks, local)
 
 
 def _infinitive_clause(doc: Doc, a: int, end: int, lex: AttributionLexicon) -> bool:
