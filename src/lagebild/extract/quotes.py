@@ -251,7 +251,10 @@ class QuoteExtractor:
                     items.append((start, sent.end_char, "indirect", sp, doc[pointer[0]:pointer[1]].text))
                     state["active"] = source
                 elif active is not None and has_konjunktiv(doc, sent.start, sent.end, lex) and self._can_speak(active):
-                    items.append((sent.start_char, sent.end_char, "indirect", active, None))
+                    # "Beobachter werten den Sieg als Erfolg, da … sei": an indicative sentence speaks for its subject
+                    sp = self._indicative_subject(doc, sent, mentions, state) or active
+                    items.append((sent.start_char, sent.end_char, "indirect", sp, None))
+                    state["active"] = sp
                 elif recent is not None and has_konjunktiv(doc, sent.start, sent.end, lex, strong=True):
                     # Konjunktiv I after an indicative aside still reports the same speaker
                     items.append((sent.start_char, sent.end_char, "indirect", recent, None))
@@ -523,6 +526,18 @@ class QuoteExtractor:
             return None
         state.update(trial)
         return sp
+
+    def _indicative_subject(self, doc: Doc, sent: Span, mentions: Mentions, state: dict) -> Speaker | None:
+        """The subject of a sentence whose first finite verb is indicative, next to that verb, if it can speak."""
+        lex = self.lex
+        assert lex is not None
+        fin = next((t for t in sent if t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm", [])), None)
+        if fin is None or "Sub" in fin.morph.get("Mood", []) or has_konjunktiv(doc, fin.i, fin.i + 1, lex):
+            return None
+        np = first_np(doc, sent.start, sent.end, lex, sent.start)
+        if np is None or not (np[1] == fin.i or np[0] == fin.i + 1) or lex.is_pronoun(doc[np[0]]):
+            return None  # a pronoun subject ("Er war …") is as often the one reported on as the one who reports
+        return self._plausible_source(doc, np, mentions, state)
 
     def _konjunktiv_one(self, doc: Doc, sent: Span) -> bool:
         """A Konjunktiv I verb (present subjunctive: "sei", "gebe"), the mark of reported speech; Konjunktiv II
