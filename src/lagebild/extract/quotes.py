@@ -503,8 +503,9 @@ class QuoteExtractor:
                          or doc[k].lower_ in lex.prepositions_before_np), np[1])
         lo, hi = char_range(doc, np[0], head_end)
         speaking = {m[2] for m in mentions.overlapping(lo, hi) if m[3] in ("PER", "ORG")}
-        if not (sp.is_person or sp.entity in speaking or source_kind(sp.text or "", lex) != "named"):
-            return None
+        role = self.roles.role_at([doc[head_end - 1].text], 0) is not None
+        if not (sp.is_person or sp.entity in speaking or role or source_kind(sp.text or "", lex) != "named"):
+            return None  # a person by role ("Der Hauptgeschäftsführer des Verbands") can speak too
         state.update(trial)
         return sp
 
