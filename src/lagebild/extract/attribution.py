@@ -106,6 +106,7 @@ class AttributionLexicon:
     possessive_determiners: frozenset[str] = frozenset()  # "Seiner Meinung nach …": the owner is the source
     subordinator_tags: frozenset[str] = frozenset()  # the tagger's tags of "da", "weil", "nachdem" (and "dass")
     document_suffixes: tuple[str, ...] = ()  # "In einem Bericht … wurde vermutet": a passive's source is the document
+    claim_noun_suffixes: tuple[str, ...] = ()  # "wies die Darstellung zurück, …": the content is the claim noun's
     predicative_particles: frozenset[str] = frozenset()  # "als": "X hat Y als „…“ bezeichnet", the quote is in the clause
 
     def is_pronoun(self, tok: Token) -> bool:
@@ -157,6 +158,7 @@ class AttributionLexicon:
             finite_verb_suffixes=tuple(d.get("finite_verb_suffixes", ())),
             untagged_verb_suffixes=tuple(d.get("untagged_verb_suffixes", ())),
             document_suffixes=tuple(d.get("document_suffixes", ())),
+            claim_noun_suffixes=tuple(d.get("claim_noun_suffixes", ())),
         )
 
 

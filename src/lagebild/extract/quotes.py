@@ -16,6 +16,7 @@ from .attribution import (
     AttributionLexicon,
     Cue,
     backward_np,
+    clause_bounds,
     doc_facts,
     find_cues,
     first_np,
@@ -206,6 +207,10 @@ class QuoteExtractor:
                 sp = self._speaker(doc, cue.speaker, mentions, state) if cue.speaker else None
                 if sp is not None and cue.local is not None:
                     sp = sp.mentioned_at(char_range(doc, *cue.local))
+                cue_speaker = sp  # who goes on speaking after this sentence
+                if sp is not None and (claim := self._claim_phrase(doc, cue)) is not None:
+                    # "X wies die Darstellung der Zeitung zurück, Y sei …": what follows is the rejected claim
+                    sp = self._speaker(doc, claim, mentions, dict(state))
                 resolved.append((cue, sp))
                 # "Es hieß, dass …": reported by nobody named
                 said_by = (state["active"] or state["recent"] or Speaker(None, None, [])) if sp is None and cue.kind == "impersonal" else sp
@@ -218,8 +223,8 @@ class QuoteExtractor:
                     passage = self._passage_before(doc, sent.start_char, items)
                     if passage is not None:
                         items.append((*passage, "indirect", sp, cue.text))
-                if sp is not None:
-                    state["active"] = sp
+                if cue_speaker is not None:
+                    state["active"] = cue_speaker
             for d in in_sent:
                 if d[2] in done_direct:
                     continue
@@ -527,6 +532,34 @@ class QuoteExtractor:
             return None
         state.update(trial)
         return sp
+
+    def _claim_phrase(self, doc: Doc, cue: Cue) -> tuple[int, int] | None:
+        """The phrase of a claim noun whose complement the cue's content is: right before the comma that opens the
+        content ("reagierte auf die Forderung des Ministers, … zu …"), or anywhere in the clause after a denial
+        ("hat Berichte der Zeitung zurückgewiesen, er sei …"). Its source, not the cue's, said the content."""
+        lex = self.lex
+        assert lex is not None
+        if not lex.claim_noun_suffixes or cue.kind != "verb" or cue.content is None or cue.speaker is None \
+                or cue.content[0] <= cue.end or doc[cue.content[0] - 1].text != ",":
+            return None
+        ce, first = cue.content[0] - 1, doc[cue.content[0]]
+        if first.tag_ in lex.subordinator_tags and first.lower_ not in lex.complementizers:
+            return None  # "hat den Vorwurf zurückgewiesen, da …": the denier's own reason
+        sent = doc[cue.start].sent
+        cs, _ = clause_bounds(doc, cue.start, sent, lex)
+        denial = doc[cue.start].lower_ in lex.denial_cues
+        if not denial and not self._infinitive_clause(doc, cue.content[0], cue.content[1]):
+            return None  # "bestätigte die Meldung, dass …": a confirmation makes the content its own
+        for k in range(max(cs, cue.speaker[1]), ce):
+            if doc[k].pos_ != "NOUN" or not doc[k].lower_.endswith(lex.claim_noun_suffixes):
+                continue
+            start = k
+            while start - 1 >= max(cs, cue.speaker[1]) and doc[start - 1].pos_ in ("DET", "ADJ"):
+                start -= 1
+            np = forward_np(doc, start, ce, lex, sent.start)
+            if np is not None and (denial or np[1] == ce):
+                return np
+        return None
 
     def _indicative_subject(self, doc: Doc, sent: Span, mentions: Mentions, state: dict) -> Speaker | None:
         """The subject of a sentence whose first finite verb is indicative, next to that verb, if it can speak."""
