@@ -331,6 +331,8 @@ def clause_bounds(doc: Doc, i: int, sent: Span, lex: AttributionLexicon | None =
             o = _quoted_name_start(doc, s - 1, first)
             if o is None and lex is not None:
                 o = _quoted_predicate_start(doc, s - 1, first, lex)
+        elif doc[s - 1].text == ")":
+            o = _aside_start(doc, s - 1, first)  # "hat Staatssekretär Paul Berg (Grüne) gefordert"
         if o is None:
             break
         s = o  # "Die Zeitung „Der Bote“ berichtete": a quoted name inside a phrase does not end the clause
@@ -352,6 +354,14 @@ def _quoted_name_start(doc: Doc, close: int, first: int) -> int | None:
     if not (inner[0].text[:1].isupper() or any(t.pos_ in ("PROPN", "NOUN") for t in inner)):
         return None
     return o if doc[o - 1].pos_ in ("DET", "NOUN", "PROPN", "ADJ", "ADP") and not is_break(doc[o - 1]) else None
+
+
+def _aside_start(doc: Doc, close: int, first: int) -> int | None:
+    """The "(" of a short aside without a verb that closes at token `close` and follows a word ("Paul Berg (Grüne)")."""
+    o = next((k for k in range(close - 1, max(first, close - 6) - 1, -1) if doc[k].text == "("), None)
+    if o is None or o <= first or o == close - 1 or is_break(doc[o - 1]):
+        return None
+    return o if not any(t.pos_ in ("VERB", "AUX") or is_break(t) for t in doc[o + 1:close]) else None
 
 
 def _quoted_predicate_start(doc: Doc, close: int, first: int, lex: AttributionLexicon) -> int | None:
@@ -653,6 +663,8 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     bwd = backward_np(doc, b, cs, lex, s0)
     if bwd is None and b - 1 > cs and _is_quote_mark(doc[b - 1]) and (o := _quoted_name_start(doc, b - 1, cs)) is not None:
         bwd = backward_np(doc, o, cs, lex, s0)  # "Ein Sprecher der Firma „Nordwind“ bezeichnete …"
+    if bwd is None and b - 1 > cs and doc[b - 1].text == ")" and (o := _aside_start(doc, b - 1, cs)) is not None:
+        bwd = backward_np(doc, o, cs, lex, s0)  # "Die Ministerin Anna Berg (SPD) äußerte …"
     if bwd is None and b - 1 > cs and _is_quote_mark(doc[b - 1]) and (o := _quoted_predicate_start(doc, b - 1, cs, lex)) is not None:
         bwd = first_np(doc, cs, o, lex, s0)  # "…, weil die Regierung das Land als „…“ bezeichnet": the clause's subject
     opens = cs == s0 or doc[cs - 1].text in PUNCT_BREAKS or all(c in QUOTE_CHARS for c in doc[cs - 1].text)
