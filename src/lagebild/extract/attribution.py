@@ -351,8 +351,8 @@ def _quoted_name_start(doc: Doc, close: int, first: int) -> int | None:
     inner = doc[o + 1:close]
     if any(t.pos_ in ("VERB", "AUX", "ADV", "PRON") or is_break(t) for t in inner):
         return None
-    if not (inner[0].text[:1].isupper() or any(t.pos_ in ("PROPN", "NOUN") for t in inner)):
-        return None
+    if not (inner[0].text[:1].isupper() or any(t.pos_ == "PROPN" for t in inner)):
+        return None  # "eine „zentrale Bilddatenbank“" is a quoted phrase, not a name
     return o if doc[o - 1].pos_ in ("DET", "NOUN", "PROPN", "ADJ", "ADP") and not is_break(doc[o - 1]) else None
 
 
