@@ -182,7 +182,7 @@ SPEAKERS = {
         "„Er hat keinen Widerstand geleistet.“", ["Die Behörden", "Ein Ermittler"]),
     "a party named inside a fronted object": (
         "Den Zorn der SPD über die Kürzungen fasste die Abgeordnete Clara Vogt in einen Satz: "
-        "„So kann man mit den Kommunen nicht umgehen.“", ["Clara Vogt"]),
+        "„So kann man mit den Kommunen nicht umgehen.“", ["die Abgeordnete Clara Vogt"]),
     "a contrastive adverb between subject and verb": (
         "Die Rettungskräfte dagegen erklären, der Damm halte nur noch „wenige Stunden“ stand.",
         ["Die Rettungskräfte", "Die Rettungskräfte"]),

@@ -105,6 +105,9 @@ class AttributionLexicon:
     konjunktiv_anaphoric_cues: frozenset[str] = frozenset()  # "Danach habe …": points back to a source with Konjunktiv I only
     possessive_determiners: frozenset[str] = frozenset()  # "Seiner Meinung nach …": the owner is the source
     subordinator_tags: frozenset[str] = frozenset()  # the tagger's tags of "da", "weil", "nachdem" (and "dass")
+    document_suffixes: tuple[str, ...] = ()  # "In einem Bericht … wurde vermutet": a passive's source is the document
+    claim_noun_suffixes: tuple[str, ...] = ()  # "wies die Darstellung zurück, …": the content is the claim noun's
+    predicative_particles: frozenset[str] = frozenset()  # "als": "X hat Y als „…“ bezeichnet", the quote is in the clause
 
     def is_pronoun(self, tok: Token) -> bool:
         """A pronoun that can stand for a speaker: listed ("er") or tagged so ("Dieser bestätigte")."""
@@ -154,6 +157,8 @@ class AttributionLexicon:
             bare_speakers=bool(d.get("bare_speakers", False)),
             finite_verb_suffixes=tuple(d.get("finite_verb_suffixes", ())),
             untagged_verb_suffixes=tuple(d.get("untagged_verb_suffixes", ())),
+            document_suffixes=tuple(d.get("document_suffixes", ())),
+            claim_noun_suffixes=tuple(d.get("claim_noun_suffixes", ())),
         )
 
 
@@ -192,9 +197,18 @@ def _is_head(tok: Token, lex: AttributionLexicon) -> bool:
     if tok.lower_ in lex.non_speaker_nouns:
         return False
     if tok.pos_ and tok.pos_ in ("ADJ", "ADV", "VERB", "AUX", "ADP", "CCONJ", "SCONJ", "PART", "NUM") \
-            and not _mistagged_name(tok):
+            and not _mistagged_name(tok) and not nominal_adjective(tok, lex):
         return False
     return _is_cap(tok) or tok.lower_ in lex.np_nouns
+
+
+def nominal_adjective(tok: Token, lex: AttributionLexicon) -> bool:
+    """A capitalised adjective after a determiner with no noun after it: a person ("der 58-Jährige", "die Angeklagte")."""
+    doc = tok.doc
+    if tok.pos_ != "ADJ" or not tok.text.rsplit("-", 1)[-1][:1].isupper() or tok.i == 0 \
+            or doc[tok.i - 1].lower_ not in lex.determiners:
+        return False
+    return tok.i + 1 >= len(doc) or doc[tok.i + 1].pos_ not in ("NOUN", "PROPN", "ADJ")
 
 
 def _mistagged_name(tok: Token) -> bool:
@@ -287,15 +301,75 @@ def backward_np(doc: Doc, i: int, floor: int, lex: AttributionLexicon, sent_star
     return span
 
 
-def clause_bounds(doc: Doc, i: int, sent: Span) -> tuple[int, int]:
-    """Token range of the clause around token i, delimited by clause punctuation or quote marks."""
+def _reported_after(doc: Doc, ce: int, sent: Span, lex: AttributionLexicon) -> bool:
+    """A comma at ce and a reported clause after it ("dass …", Konjunktiv I, "… zu tun"), not the main clause going on."""
+    end = _content_end(sent)
+    if ce + 1 >= end or doc[ce].text != "," or doc[ce + 1].pos_ in ("VERB", "AUX"):
+        return False
+    return doc[ce + 1].lower_ in lex.complementizers or konjunktiv_one(doc, ce + 1, end, lex) \
+        or _infinitive_clause(doc, ce + 1, end, lex)
+
+
+def _antecedent(doc: Doc, comma: int, floor: int, lex: AttributionLexicon) -> tuple[int, int] | None:
+    """The noun phrase right before the comma that opens a relative clause, even inside a prepositional phrase."""
+    j = comma
+    while j - 1 >= floor and _np_word(doc[j - 1], lex, floor):
+        j -= 1
+    return _trim_np(doc, j, comma, lex) if j < comma else None
+
+
+def clause_bounds(doc: Doc, i: int, sent: Span, lex: AttributionLexicon | None = None) -> tuple[int, int]:
+    """Token range of the clause around token i, delimited by clause punctuation or quote marks (not those of a
+    quoted name or, with `lex`, of a quoted predicate: "X hat Y als „…“ bezeichnet")."""
     s, first = i, first_word(sent)
-    while s > first and not is_break(doc[s - 1]):
-        s -= 1
+    while s > first:
+        if not is_break(doc[s - 1]):
+            s -= 1
+            continue
+        o = None
+        if _is_quote_mark(doc[s - 1]):
+            o = _quoted_name_start(doc, s - 1, first)
+            if o is None and lex is not None:
+                o = _quoted_predicate_start(doc, s - 1, first, lex)
+        elif doc[s - 1].text == ")":
+            o = _aside_start(doc, s - 1, first)  # "hat Staatssekretär Paul Berg (Grüne) gefordert"
+        if o is None:
+            break
+        s = o  # "Die Zeitung „Der Bote“ berichtete": a quoted name inside a phrase does not end the clause
     e = i + 1
     while e < sent.end and not is_break(doc[e]):
         e += 1
     return s, e
+
+
+def _quoted_name_start(doc: Doc, close: int, first: int) -> int | None:
+    """The opening mark of a short quoted name that closes at token `close` and stands inside a phrase ("die Zeitung
+    „Der Bote“", "im „Boten“"), else None: a name has no verb and follows a word of its phrase."""
+    o = next((k for k in range(close - 1, max(first, close - 7) - 1, -1) if _is_quote_mark(doc[k])), None)
+    if o is None or o == close - 1 or o <= first:
+        return None
+    inner = doc[o + 1:close]
+    if any(t.pos_ in ("VERB", "AUX", "ADV", "PRON") or is_break(t) for t in inner):
+        return None
+    if not (inner[0].text[:1].isupper() or any(t.pos_ == "PROPN" for t in inner)):
+        return None  # "eine „zentrale Bilddatenbank“" is a quoted phrase, not a name
+    return o if doc[o - 1].pos_ in ("DET", "NOUN", "PROPN", "ADJ", "ADP") and not is_break(doc[o - 1]) else None
+
+
+def _aside_start(doc: Doc, close: int, first: int) -> int | None:
+    """The "(" of a short aside without a verb that closes at token `close` and follows a word ("Paul Berg (Grüne)")."""
+    o = next((k for k in range(close - 1, max(first, close - 6) - 1, -1) if doc[k].text == "("), None)
+    if o is None or o <= first or o == close - 1 or is_break(doc[o - 1]):
+        return None
+    return o if not any(t.pos_ in ("VERB", "AUX") or is_break(t) for t in doc[o + 1:close]) else None
+
+
+def _quoted_predicate_start(doc: Doc, close: int, first: int, lex: AttributionLexicon) -> int | None:
+    """The "als" before a quotation that closes at token `close` ("als „Verrat“ bezeichnet"), else None."""
+    o = next((k for k in range(close - 1, max(first, close - 40) - 1, -1) if _is_quote_mark(doc[k])), None)
+    if o is None or o - 1 <= first or doc[o - 1].lower_ not in lex.predicative_particles:
+        return None
+    return o - 1
 
 
 def _content_end(sent: Span) -> int:
@@ -560,7 +634,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     """A reporting verb, with its particle if separable, its subject and its complement clause."""
     i, s0, s1 = tok.i, first_word(sent), sent.end
     low = tok.lower_
-    cs, ce = clause_bounds(doc, i, sent)
+    cs, ce = clause_bounds(doc, i, sent, lex)
     k: int | None  # a token index, or None when a search finds nothing
     toks = [i]
     if low in lex.cue_particles:
@@ -587,6 +661,12 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     while b - 1 > cs and (doc[b - 1].lower_ in lex.skip_after_cue or doc[b - 1].lower_ in lex.auxiliaries):
         b -= 1
     bwd = backward_np(doc, b, cs, lex, s0)
+    if bwd is None and b - 1 > cs and _is_quote_mark(doc[b - 1]) and (o := _quoted_name_start(doc, b - 1, cs)) is not None:
+        bwd = backward_np(doc, o, cs, lex, s0)  # "Ein Sprecher der Firma „Nordwind“ bezeichnete …"
+    if bwd is None and b - 1 > cs and doc[b - 1].text == ")" and (o := _aside_start(doc, b - 1, cs)) is not None:
+        bwd = backward_np(doc, o, cs, lex, s0)  # "Die Ministerin Anna Berg (SPD) äußerte …"
+    if bwd is None and b - 1 > cs and _is_quote_mark(doc[b - 1]) and (o := _quoted_predicate_start(doc, b - 1, cs, lex)) is not None:
+        bwd = first_np(doc, cs, o, lex, s0)  # "…, weil die Regierung das Land als „…“ bezeichnet": the clause's subject
     opens = cs == s0 or doc[cs - 1].text in PUNCT_BREAKS or all(c in QUOTE_CHARS for c in doc[cs - 1].text)
     if bwd is None and lex.bare_speakers and opens and i > cs and doc[i - 1].lower_ not in lex.auxiliaries:
         bwd = _bare_phrase(doc, cs, i, lex)  # "jaitley said police arrested …", "…, tuteja said."
@@ -607,11 +687,12 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     aux = next((k for k in range(cs, i) if doc[k].lower_ in lex.auxiliaries), None)
     verb_first = lead == i and (i == cs or doc[cs - 1].text in PUNCT_BREAKS | QUOTE_CHARS)
     wie = _wie_before(doc, s0, cs, lex) if verb_first or (cs > s0 and doc[cs - 1].text in PUNCT_BREAKS) else None
-    agent = _passive_agent(doc, tok, cs, ce, lex) if not impersonal else None
+    agent = (_passive_agent(doc, tok, cs, ce, lex) or _passive_document(doc, tok, cs, ce, lex)) if not impersonal else None
     if agent is None and not impersonal and i > cs and doc[i - 1].lower_ in lex.passive_auxiliaries \
             and low not in lex.passive_subject_cues:
         return None  # "no casualties were reported": a passive without its agent names no speaker
     speaker: tuple[int, int] | None
+    local: tuple[int, int] | None = None
     if agent is not None:
         speaker = agent  # "wurde von Minister Stolpe als unrealistisch bezeichnet"
     elif impersonal:
@@ -629,6 +710,9 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     elif wie is not None:
         w = wie + 2 if wie + 1 < cs and doc[wie + 1].lower_ in lex.source_prepositions else wie + 1
         speaker = forward_np(doc, w, cs, lex, s0)  # "…, wie Burt Rutan, Chef der Firma, mitteilte"; "Wie aus X hervorgeht"
+    elif bwd is None and fwd is None and cs > s0 + 1 and doc[cs - 1].text == "," and doc[cs].tag_ in lex.relative_tags \
+            and _reported_after(doc, ce, sent, lex) and (antecedent := _antecedent(doc, cs - 1, s0, lex)) is not None:
+        speaker, local = antecedent, (cs, cs + 1)  # "…, ein General, der betonte, …": the relative's antecedent
     elif verb_first:
         speaker = fwd
         if speaker is None and lex.bare_speakers and j < ce and (ce >= _content_end(sent) or doc[ce].text == "("):
@@ -663,6 +747,9 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         relative = doc[cs].tag_ in lex.relative_tags if doc[cs].tag_ and lex.relative_tags else doc[cs].lower_ in lex.relative_pronouns
         if bwd and cs > s0 and doc[cs - 1].text == "," and relative:
             speaker = fwd  # relative clause "..., die der Sender berichtete"
+        elif bwd and fwd is None and doc[cs].tag_ in lex.subordinator_tags and \
+                (pronoun := next((k for k in range(cs + 1, bwd[0]) if doc[k].lower_ in lex.person_pronouns), None)):
+            speaker = (pronoun, pronoun + 1)  # "…, indem er seinem Arbeitgeber vorwarf, …": the pronoun, not the object
     # content: the other side of the cue clause
     end = _content_end(sent)
     content: tuple[int, int] | None = None
@@ -706,7 +793,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         content = (ce + 1, end)
     if speaker is None and not impersonal:
         return None
-    return Cue(min(toks), max(toks) + 1, text, "impersonal" if impersonal else "verb", speaker, content, toks)
+    return Cue(min(toks), max(toks) + 1, text, "impersonal" if impersonal else "verb", speaker, content, toks, local)
 
 
 def _infinitive_clause(doc: Doc, a: int, end: int, lex: AttributionLexicon) -> bool:
@@ -747,6 +834,32 @@ def _passive_agent(doc: Doc, tok: Token, cs: int, ce: int, lex: AttributionLexic
             np = forward_np(doc, k + 1, ce, lex, doc[cs].sent.start)
             if np is not None:
                 return np
+    return None
+
+
+def _passive_document(doc: Doc, tok: Token, cs: int, ce: int, lex: AttributionLexicon) -> tuple[int, int] | None:
+    """The document or event a passive reporting participle is said in ("In einem Bericht … wurde vermutet", "auf
+    einer Konferenz vorgeschlagen worden"): it stands for the speaker the passive leaves out."""
+    participle = "Part" in tok.morph.get("VerbForm", []) or tok.i == ce - 1 or doc[tok.i - 1].lower_ in lex.passive_auxiliaries
+    if not lex.document_suffixes or not participle or tok.lower_ in lex.passive_subject_cues:
+        return None
+    if not any(doc[k].lower_ in lex.passive_auxiliaries for k in range(cs, ce) if k != tok.i):
+        return None
+    s0 = first_word(doc[cs].sent)
+    for k in [*range(cs, tok.i), *([s0] if s0 < cs else [])]:
+        if doc[k].lower_ not in lex.source_prepositions:
+            continue
+        limit = ce if k >= cs else cs
+        if k + 2 < limit and _is_quote_mark(doc[k + 1]) and (close := next(
+                (m for m in range(k + 2, min(limit, k + 8)) if _is_quote_mark(doc[m])), None)) is not None \
+                and _quoted_name_start(doc, close, cs) == k + 1:
+            return k + 1, close + 1  # "im „Kurier“ als … bezeichnet": a quoted title
+        np = forward_np(doc, k + 1, limit, lex, s0)
+        if np is None:
+            continue
+        head = next((doc[m].lower_ for m in range(np[0], np[1]) if doc[m].pos_ == "NOUN"), "")
+        if head.endswith(lex.document_suffixes):
+            return np
     return None
 
 
@@ -807,6 +920,9 @@ def first_np(doc: Doc, a: int, b: int, lex: AttributionLexicon, s0: int) -> tupl
         if tok.lower_ in lex.prepositions_before_np:
             governed = forward_np(doc, p + 1, b, lex, s0)  # skip the whole prepositional phrase
             p = governed[1] if governed else p + 2
+            while governed and p + 1 < b and doc[p].lower_ in lex.coordinators:
+                governed = forward_np(doc, p + 1, b, lex, s0)  # "Zur Lage und seiner Aufgabe wird X zitiert"
+                p = governed[1] if governed else p
             continue
         if lex.is_pronoun(tok) or tok.lower_ in lex.determiners or (_is_head(tok, lex) and not (p == s0 and tok.lower_ in lex.sentence_adverbs)):
             np = forward_np(doc, p, b, lex, s0)

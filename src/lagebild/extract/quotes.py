@@ -16,6 +16,7 @@ from .attribution import (
     AttributionLexicon,
     Cue,
     backward_np,
+    clause_bounds,
     doc_facts,
     find_cues,
     first_np,
@@ -25,6 +26,7 @@ from .attribution import (
     is_break,
     konjunktiv_one,
     no_verb,
+    nominal_adjective,
     source_kind,
 )
 from .entities import LanguageRules
@@ -205,6 +207,10 @@ class QuoteExtractor:
                 sp = self._speaker(doc, cue.speaker, mentions, state) if cue.speaker else None
                 if sp is not None and cue.local is not None:
                     sp = sp.mentioned_at(char_range(doc, *cue.local))
+                cue_speaker = sp  # who goes on speaking after this sentence
+                if sp is not None and (claim := self._claim_phrase(doc, cue)) is not None:
+                    # "X wies die Darstellung der Zeitung zurück, Y sei …": what follows is the rejected claim
+                    sp = self._speaker(doc, claim, mentions, dict(state))
                 resolved.append((cue, sp))
                 # "Es hieß, dass …": reported by nobody named
                 said_by = (state["active"] or state["recent"] or Speaker(None, None, [])) if sp is None and cue.kind == "impersonal" else sp
@@ -217,8 +223,8 @@ class QuoteExtractor:
                     passage = self._passage_before(doc, sent.start_char, items)
                     if passage is not None:
                         items.append((*passage, "indirect", sp, cue.text))
-                if sp is not None:
-                    state["active"] = sp
+                if cue_speaker is not None:
+                    state["active"] = cue_speaker
             for d in in_sent:
                 if d[2] in done_direct:
                     continue
@@ -250,7 +256,10 @@ class QuoteExtractor:
                     items.append((start, sent.end_char, "indirect", sp, doc[pointer[0]:pointer[1]].text))
                     state["active"] = source
                 elif active is not None and has_konjunktiv(doc, sent.start, sent.end, lex) and self._can_speak(active):
-                    items.append((sent.start_char, sent.end_char, "indirect", active, None))
+                    # "Beobachter werten den Sieg als Erfolg, da … sei": an indicative sentence speaks for its subject
+                    sp = self._indicative_subject(doc, sent, mentions, state) or active
+                    items.append((sent.start_char, sent.end_char, "indirect", sp, None))
+                    state["active"] = sp
                 elif recent is not None and has_konjunktiv(doc, sent.start, sent.end, lex, strong=True):
                     # Konjunktiv I after an indicative aside still reports the same speaker
                     items.append((sent.start_char, sent.end_char, "indirect", recent, None))
@@ -352,9 +361,12 @@ class QuoteExtractor:
         inside = ts > first_word(sent) + 1  # a quote inside a sentence without a cue ("sprach X von der „Katastrophe“")
         if inside and (sp := self._sentence_source(doc, sent.start, ts, mentions, state)):
             running = state.get("active") or state.get("recent")
-            if not sp.is_person and running is not None and (has_konjunktiv(doc, sent.start, ts, lex, strong=True)
-                                                             or has_konjunktiv(doc, te, sent.end, lex, strong=True)):
+            reported = has_konjunktiv(doc, sent.start, ts, lex, strong=True) or has_konjunktiv(doc, te, sent.end, lex, strong=True)
+            if not sp.is_person and running is not None and reported:
                 return running, None  # "Die Behörde habe das Schreiben „irritiert“ gelesen": reported speech goes on
+            if not sp.is_person and reported and si > 0 and self._konjunktiv_one(doc, sent) and \
+                    (framing := self._framing_subject(doc, sents[si - 1], mentions, dict(state))) is not None:
+                return framing, None  # "X hatte Gutes zu melden. Erstmals sei die Stadt „…“": X speaks on
             return sp, None
         context = state.get("active") if si > 0 else None
         # with no cue and no running speaker, the sentence's subject or the paragraph's last person is a guess that
@@ -462,6 +474,10 @@ class QuoteExtractor:
         lex = self.lex
         assert lex is not None
         np = first_np(doc, a, b, lex, doc[a].sent.start)
+        if np is not None and doc[np[0]].lower_ in lex.object_determiners:
+            # "Den Ärger der Partei brachte X zum Ausdruck": a fronted object, the subject follows the verb
+            verb = next((k for k in range(np[1], b) if doc[k].pos_ in ("VERB", "AUX")), None)
+            np = first_np(doc, verb + 1, b, lex, doc[a].sent.start) if verb is not None else None
         subject = self._plausible_source(doc, np, mentions, state) if np else None
         if subject is not None:
             return subject
@@ -492,8 +508,9 @@ class QuoteExtractor:
                          or doc[k].lower_ in lex.prepositions_before_np), np[1])
         lo, hi = char_range(doc, np[0], head_end)
         speaking = {m[2] for m in mentions.overlapping(lo, hi) if m[3] in ("PER", "ORG")}
-        if not (sp.is_person or sp.entity in speaking or source_kind(sp.text or "", lex) != "named"):
-            return None
+        role = self.roles.role_at([doc[head_end - 1].text], 0) is not None
+        if not (sp.is_person or sp.entity in speaking or role or source_kind(sp.text or "", lex) != "named"):
+            return None  # a person by role ("Der Hauptgeschäftsführer des Verbands") can speak too
         state.update(trial)
         return sp
 
@@ -515,6 +532,46 @@ class QuoteExtractor:
             return None
         state.update(trial)
         return sp
+
+    def _claim_phrase(self, doc: Doc, cue: Cue) -> tuple[int, int] | None:
+        """The phrase of a claim noun whose complement the cue's content is: right before the comma that opens the
+        content ("reagierte auf die Forderung des Ministers, … zu …"), or anywhere in the clause after a denial
+        ("hat Berichte der Zeitung zurückgewiesen, er sei …"). Its source, not the cue's, said the content."""
+        lex = self.lex
+        assert lex is not None
+        if not lex.claim_noun_suffixes or cue.kind != "verb" or cue.content is None or cue.speaker is None \
+                or cue.content[0] <= cue.end or doc[cue.content[0] - 1].text != ",":
+            return None
+        ce, first = cue.content[0] - 1, doc[cue.content[0]]
+        if first.tag_ in lex.subordinator_tags and first.lower_ not in lex.complementizers:
+            return None  # "hat den Vorwurf zurückgewiesen, da …": the denier's own reason
+        sent = doc[cue.start].sent
+        cs, _ = clause_bounds(doc, cue.start, sent, lex)
+        denial = doc[cue.start].lower_ in lex.denial_cues
+        if not denial and not self._infinitive_clause(doc, cue.content[0], cue.content[1]):
+            return None  # "bestätigte die Meldung, dass …": a confirmation makes the content its own
+        for k in range(max(cs, cue.speaker[1]), ce):
+            if doc[k].pos_ != "NOUN" or not doc[k].lower_.endswith(lex.claim_noun_suffixes):
+                continue
+            start = k
+            while start - 1 >= max(cs, cue.speaker[1]) and doc[start - 1].pos_ in ("DET", "ADJ"):
+                start -= 1
+            np = forward_np(doc, start, ce, lex, sent.start)
+            if np is not None and (denial or np[1] == ce):
+                return np
+        return None
+
+    def _indicative_subject(self, doc: Doc, sent: Span, mentions: Mentions, state: dict) -> Speaker | None:
+        """The subject of a sentence whose first finite verb is indicative, next to that verb, if it can speak."""
+        lex = self.lex
+        assert lex is not None
+        fin = next((t for t in sent if t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm", [])), None)
+        if fin is None or "Sub" in fin.morph.get("Mood", []) or has_konjunktiv(doc, fin.i, fin.i + 1, lex):
+            return None
+        np = first_np(doc, sent.start, sent.end, lex, sent.start)
+        if np is None or not (np[1] == fin.i or np[0] == fin.i + 1) or lex.is_pronoun(doc[np[0]]):
+            return None  # a pronoun subject ("Er war …") is as often the one reported on as the one who reports
+        return self._plausible_source(doc, np, mentions, state)
 
     def _konjunktiv_one(self, doc: Doc, sent: Span) -> bool:
         """A Konjunktiv I verb (present subjunctive: "sei", "gebe"), the mark of reported speech; Konjunktiv II
@@ -667,7 +724,8 @@ class QuoteExtractor:
                     best = (score, m)
         is_person = bool(best and best[1][3] == "PER") or (b - a >= 2 and all(
             doc[k].text[:1].isupper() and doc[k].lower_ not in lex.determiners and doc[k].pos_ not in ("DET", "PRON")
-            for k in range(b - 2, b)))  # two capitalised words: a name the recogniser missed, not "Seine Zuversicht"
+            for k in range(b - 2, b))) or nominal_adjective(doc[b - 1], lex)  # two capitalised words: a name the
+        # recogniser missed, not "Seine Zuversicht"; or a person named by an adjective ("der 58-Jährige")
         sp = Speaker(doc_text(doc)[cs:ce], best[1][2] if best else None, [(cs, ce)], is_person)
         state["last"] = sp
         if is_person:

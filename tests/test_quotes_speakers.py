@@ -1,0 +1,114 @@
+"""Quote speakers, issue 11 (round 3): German patterns that named the wrong speaker, on sentences written for this test."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from lagebild.config import Settings
+from lagebild.extract import claims
+from lagebild.lang import Pipelines
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return Pipelines(Settings.from_env()).get("de")
+
+
+def speakers(nlp: Language, text: str) -> dict[str, str | None]:
+    """Speaker text of each quote found, by the quote's text."""
+    return {q["text"]: q["speaker_text"] for q in claims(nlp(text))["quotes"]}
+
+
+def test_nominalised_adjective_heads_the_speaker(nlp: Language) -> None:
+    text = ("Die Polizei wertet den Brief aus. Der 47-Jährige habe darin geschrieben, er wolle "
+            "\"nie wieder zurück\" in die Stadt.")
+    found = speakers(nlp, text)
+    assert found['er wolle "nie wieder zurück" in die Stadt'] == "Der 47-Jährige"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("In einem Bericht der Regionalzeitung wurde vermutet, dass niemand den Absturz überlebt hat.",
+     "einem Bericht der Regionalzeitung"),
+    ("Im Gutachten der Prüfer war aber festgestellt worden, dass keine der Brücken sicher war.",
+     "Gutachten der Prüfer"),
+])
+def test_agentless_passive_is_said_by_the_document_it_stands_in(nlp: Language, text: str, speaker: str) -> None:
+    assert list(speakers(nlp, text).values()) == [speaker]
+
+
+def test_passive_in_a_time_phrase_names_no_document(nlp: Language) -> None:
+    assert list(speakers(nlp, "Im Mai wurde vermutet, dass der Täter längst geflohen sei.").values()) == [None]
+
+
+def test_quoted_name_inside_the_speaker_phrase(nlp: Language) -> None:
+    text = "Selbst die linke Wochenzeitung „Roter Morgen“ hatte im letzten Jahr kritisiert, dass die Partei zu nachsichtig sei."
+    assert speakers(nlp, text)["dass die Partei zu nachsichtig sei"] == "die linke Wochenzeitung"
+
+
+def test_x_bezeichnet_y_als_quote_is_said_by_x(nlp: Language) -> None:
+    found = speakers(nlp, "Der Bericht ist brisant, weil die Regierung das Land noch im Mai als „junge und mutige "
+                          "Demokratie“ bezeichnet hatte.")
+    assert found["„junge und mutige Demokratie“"] == "die Regierung"
+    found = speakers(nlp, "Den Plan bezeichnete der Bürgermeister als „völlig unausgegoren“.")
+    assert found["„völlig unausgegoren“"] == "der Bürgermeister"
+
+
+def test_fronted_object_before_a_colon_leaves_the_subject_after_the_verb(nlp: Language) -> None:
+    text = ("Den Ärger der Partei über die Äußerungen von Schneider brachte die Sprecherin der Fraktion, Anna Berg, "
+            "zum Ausdruck: „Es gibt keinen Grund, jetzt nachzugeben.“")
+    assert speakers(nlp, text)["„Es gibt keinen Grund, jetzt nachzugeben.“"] == "die Sprecherin der Fraktion"
+
+
+def test_konjunktiv_sentence_with_a_quote_goes_on_with_the_previous_subject(nlp: Language) -> None:
+    text = ("Für das Amt hatte Bürgermeister Weber Gutes zu vermelden. Erstmals sei die Stadtverwaltung wieder in der Lage, "
+            "die Ziele „aller Voraussicht nach“ einzuhalten.")
+    found = speakers(nlp, text)
+    assert found["„aller Voraussicht nach“"].startswith("Bürgermeister Weber")
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Neuer Minister wird ein General, Oberst Karl Brandt, der in einer ersten Rede vor dem Parlament betonte, "
+     "er gehöre keiner Partei an.", "Oberst Karl Brandt"),
+    ("Ein neuer Vorschlag kam von Norwegen, das vorschlug, eine neutrale Zone einzurichten.", "Norwegen"),
+])
+def test_relative_pronoun_speaker_is_its_antecedent(nlp: Language, text: str, speaker: str) -> None:
+    assert list(speakers(nlp, text).values()) == [speaker]
+
+
+def test_relative_clause_inside_the_main_clause_names_no_speaker(nlp: Language) -> None:
+    text = ("Gegen Beamte, die nicht auf Hinweise reagierten, sollen nach Ansicht der Prüfer Verfahren eingeleitet "
+            "werden. Es fehle an Personal.")
+    assert "Beamte" not in speakers(nlp, text).values()
+
+
+def test_pronoun_subject_of_a_subordinate_clause_not_its_object(nlp: Language) -> None:
+    found = speakers(nlp, "Müller kommentierte dies, indem er seinem früheren Arbeitgeber vorwarf, ihn loswerden zu wollen.")
+    assert found["ihn loswerden zu wollen"] == "Müller"
+
+
+def test_role_word_subject_speaks_for_its_own_quote(nlp: Language) -> None:
+    text = ("Kritik kam vom Verband der Apotheker. Der Hauptgeschäftsführer des Verbands nannte die Studie "
+            "„fahrlässig und unseriös“.")
+    assert speakers(nlp, text)["„fahrlässig und unseriös“"] == "Der Hauptgeschäftsführer des Verbands"
+
+
+@pytest.mark.parametrize("text, content, speaker", [
+    ("Der Minister hat Berichte der Wochenzeitung zurückgewiesen, er sei für das Amt des Premiers vorgesehen.",
+     "er sei für das Amt des Premiers vorgesehen", "Berichte der Wochenzeitung"),
+    ("Mit Befremden reagierte die Partei auf die Forderung des Vorsitzenden, in der Steuerpolitik nachzugeben.",
+     "in der Steuerpolitik nachzugeben", "die Forderung des Vorsitzenden"),
+])
+def test_content_of_a_claim_noun_is_that_claim(nlp: Language, text: str, content: str, speaker: str) -> None:
+    assert speakers(nlp, text)[content] == speaker
+
+
+def test_confirmed_claim_is_the_confirmers_own(nlp: Language) -> None:
+    found = speakers(nlp, "Die Agentur bestätigte die Meldung, dass am Montag rund 300 Mönche protestiert hätten.")
+    assert found["dass am Montag rund 300 Mönche protestiert hätten"] == "Die Agentur"
+
+
+def test_party_in_brackets_stays_in_the_speaker_clause(nlp: Language) -> None:
+    text = ("In der Debatte um neue Antriebe, die wegen der hohen Preise geführt wird, hat Staatssekretär Paul Berg "
+            "(Grüne) gefordert, größere Tankstellen zum Angebot von Ökostrom zu zwingen.")
+    assert speakers(nlp, text)["größere Tankstellen zum Angebot von Ökostrom zu zwingen"] == "Staatssekretär Paul Berg"
