@@ -8,7 +8,8 @@ argmax, the same fallback to the backoff), remembers each tree's result per word
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 import numpy
 from spacy.attrs import LEMMA, ORTH
@@ -29,8 +30,9 @@ class CachedLemmas:
         self.strings = lemmatizer.vocab.strings
         self.memo: dict[tuple[int, int], int] = {}  # (tree id, word hash) -> lemma hash; -1: the tree does not apply
 
-    def predict(self, docs: list[Doc]) -> Any:
+    def predict(self, docs: Iterable[Doc]) -> Any:
         """The tree id of each token (-1 where the best tree does not apply), as spaCy's top_k 1 gives it."""
+        docs = list(docs)
         if not any(len(doc) for doc in docs):
             return self.plain_predict(docs)
         scores = self.lemmatizer.model.predict(docs)
@@ -53,7 +55,7 @@ class CachedLemmas:
             found = self.memo[key] = -1 if lemma is None else self.strings.add(lemma)
         return found
 
-    def set_annotations(self, docs: list[Doc], batch_tree_ids: Any) -> None:
+    def set_annotations(self, docs: Iterable[Doc], batch_tree_ids: Any) -> None:
         """Each token's lemma from its tree, or its own word where no tree applies; set ones kept unless overwrite."""
         overwrite = self.lemmatizer.overwrite
         for doc, tree_ids in zip(docs, batch_tree_ids):
@@ -62,7 +64,7 @@ class CachedLemmas:
             arrays = doc.to_array([ORTH, LEMMA])
             lemmas = [lemma if lemma and not overwrite else orth if tree == -1 else self._lemma(tree, orth)
                       for tree, (orth, lemma) in zip(numpy.asarray(tree_ids).tolist(), arrays.tolist())]
-            doc.from_array([LEMMA], numpy.array(lemmas, dtype=numpy.uint64))
+            doc.from_array([LEMMA], cast(Any, numpy.array(lemmas, dtype=numpy.uint64).reshape(-1, 1)))
 
 
 def use_cached_lemmas(nlp: Language) -> int:
