@@ -5,7 +5,7 @@ glibc's mmap threshold every one is a fresh mapping whose pages the kernel fault
 free: about a tenth of the fast pipeline's CPU time went there. With higher mmap and trim thresholds the freed
 memory stays in the heap and the next batch reuses it. numpy also asks the kernel for huge pages on each large array
 (madvise), and where transparent huge pages are "madvise" the kernel compacts memory to find them while the first
-batch grows the heap: about 1 s of system time per process here, so that is switched off too. The numbers computed
+batch grows the heap (system time in page faults), so that is switched off too. The numbers computed
 are the same.
 """
 

@@ -1,7 +1,7 @@
 """The CNN's entity recogniser decoded with numpy: the same entities as spaCy's transition loop, in less CPU time.
 
 spaCy's greedy loop for `ner` (the 3.8 wheels, built with Cython 3) takes and drops the GIL in every validity check
-of every token: about two thirds of the recogniser's CPU time. `NumpyNER` runs the same network layers on the same
+of every token, where `perf` finds most of the recogniser's time. `NumpyNER` runs the same network layers on the same
 sub-batches as `Parser.pipe`, scores every token in the state with no entity open at once (with blis, as the loop
 does), and replays the BILUO transition rules of `spacy/pipeline/_parser_internals/ner.pyx` in Python only where an
 entity opens. Docs that already carry entities, models with unseen classes or other feature sets go to spaCy's loop.
