@@ -32,8 +32,8 @@ class NumpyNER:
         self.name = ner.name
         moves = ner.moves
         names = [moves.get_class_name(i) for i in range(moves.n_moves)]
-        self.moves = [(name[0], name[2:]) if "-" in name else (name, "") for name in names]
-        self.label_ids = [ner.vocab.strings.add(label) if label else 0 for _, label in self.moves]
+        self.actions = [(name[0], name[2:]) if "-" in name else (name, "") for name in names]
+        self.label_ids = [ner.vocab.strings.add(label) if label else 0 for _, label in self.actions]
         lower, upper = self.model.get_ref("lower"), self.model.get_ref("upper")
         self.n_pieces = lower.get_dim("nP")
         self.supported = (lower.get_dim("nF") == 3 and self.model.attrs.get("has_upper", False)
@@ -41,13 +41,19 @@ class NumpyNER:
                           and upper.get_dim("nO") == len(names))
         self.bias = lower.get_param("b")
         self.upper_w, self.upper_b = upper.get_param("W"), upper.get_param("b")
-        kinds = numpy.array([kind for kind, _ in self.moves])
+        kinds = numpy.array([kind for kind, _ in self.actions])
         labelled = numpy.array([label_id != 0 for label_id in self.label_ids])
         self.is_out = kinds == OUT
         self.is_begin = (kinds == BEGIN) & labelled
         self.is_unit = (kinds == UNIT) & labelled
-        self.continuing = {(label_id, kind): i for i, ((kind, _), label_id) in enumerate(zip(self.moves, self.label_ids))
+        self.continuing = {(label_id, kind): i for i, ((kind, _), label_id) in enumerate(zip(self.actions, self.label_ids))
                            if kind in (IN, LAST) and label_id}
+
+    def __getattr__(self, name: str) -> Any:
+        """Everything else (labels, cfg, moves, scoring) from the wrapped recogniser."""
+        if name == "ner":
+            raise AttributeError(name)
+        return getattr(self.ner, name)
 
     def __call__(self, doc: Doc) -> Doc:
         """One Doc, as `Parser.__call__` does it (a sub-batch of one)."""
@@ -124,7 +130,7 @@ class NumpyNER:
         for t in opening:
             if t < resume:
                 continue
-            kind = self.moves[choice[t]][0]
+            kind = self.actions[choice[t]][0]
             label = self.label_ids[choice[t]]
             if kind == UNIT:
                 found.append((t, t + 1, label))
