@@ -13,7 +13,9 @@ import json
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from spacy.attrs import IDX, POS
 from spacy.language import Language
+from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc
 
 from ..ids import content_id
@@ -75,7 +77,7 @@ class ClaimBuilder:
         found = claims(doc)
         article = doc._.article
         aid = article.id if article is not None else ""
-        verbs = {t.idx for t in doc if t.pos_ in ("VERB", "AUX")}
+        verbs = {idx for idx, pos in doc.to_array([IDX, POS]).tolist() if pos in (VERB, AUX)}  # verb offsets
         one_event_per_figure(found, self.categories, verbs)
         if self.att is not None:
             mark_denials(found, self.att)

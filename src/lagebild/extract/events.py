@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from spacy.attrs import IS_ALPHA, LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -144,18 +145,23 @@ class EventExtractor:
         quotes = found.get("quotes") or []
         sents = list(doc.sents)
         events: list[dict] = []
+        # each token's word and lemma ids and whether it is alphabetic, without making Token objects
+        words = doc.to_array([LOWER, LEMMA, IS_ALPHA]).tolist()
+        strings = doc.vocab.strings
+        rumored = att.modality_words.get("rumored", ())
         for si, sent in enumerate(sents):
             seen: dict[str, dict] = {}
-            rumor_at = [t.i for t in sent if t.lower_ in att.modality_words.get("rumored", ())]
-            for tok in sent:
-                if not tok.is_alpha:
+            rumor_at = [i for i in range(sent.start, sent.end) if strings[words[i][0]] in rumored]
+            for i in range(sent.start, sent.end):
+                lower, lemma, alpha = words[i]
+                if not alpha or self._forms.get((lower, lemma), True) is None:  # a known non-trigger
                     continue
-                rule = self._rule_for(doc, tok.i, sent)
+                rule = self._rule_for(doc, i, sent)
                 if rule is None:
                     continue
                 # a rumour marker covers its own clause and what follows it ("Gerüchten zufolge …, dass …")
-                rumor = any(k < clause_window(doc, tok.i, sent, att)[1] for k in rumor_at)
-                ev = self._event(doc, tok.i, sent, si, sents, rule, mentions, times, quantities, quotes, rumor)
+                rumor = any(k < clause_window(doc, i, sent, att)[1] for k in rumor_at)
+                ev = self._event(doc, i, sent, si, sents, rule, mentions, times, quantities, quotes, rumor)
                 prior = seen.get(rule.type)
                 if prior is not None:
                     # one event per type and sentence; a trigger with a mode refines one without

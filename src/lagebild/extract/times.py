@@ -28,6 +28,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from spacy.attrs import LOWER, MORPH, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -92,6 +93,15 @@ class TimeLexicon:
     def get(self, cls: str, text: str | None) -> Any:
         """The value of a word in a class, or None."""
         return None if text is None else self.classes[cls].get(self.key(text))
+
+
+@dataclass
+class TenseKinds:
+    """Per token of a Doc: its tense cue ("future", "past", "aux": past after a perfect auxiliary) and whether it
+    is a perfect auxiliary."""
+
+    kinds: list[str | None]
+    aux: list[bool]
 
 
 @dataclass
@@ -214,9 +224,11 @@ class TimeTagger:
         sentences = SentenceIndex(doc)
         text = sentences.text
         out: list[dict] = []
+        kinds: TenseKinds | None = None
         for _, _, t_start, t_end, match in self.candidates(text):
             t_start, t_end = self._strip(self.lex.strip, text, t_start, t_end)
-            tense, initial, sentence = self._sentence_info(doc, sentences, t_start, t_end)
+            kinds = kinds or self._tense_kinds(doc)
+            tense, initial, sentence = self._sentence_info(doc, sentences, t_start, t_end, kinds)
             ctx = Context(dct, last, tense, self.narrative, initial, sentence == last_sentence,
                           bool(self.lex.clock.search(text, t_end, t_end + 40)))
             groups = {k: v for k, v in match.groupdict().items() if v is not None}
@@ -242,7 +254,36 @@ class TimeTagger:
             start = m.end()
         return start, end
 
-    def _sentence_info(self, doc: Doc, sentences: SentenceIndex, start: int, end: int) -> tuple[str, bool, int]:
+    def _tense_kinds(self, doc: Doc) -> TenseKinds:
+        """Each token's tense cue: "future", "past", "aux" (past after a perfect auxiliary) or None; and whether it
+        is a perfect auxiliary. Each distinct word, morph and tag is read once."""
+        cues = self.lex.tense
+        strings = doc.vocab.strings
+        rows = doc.to_array([LOWER, MORPH, TAG]).tolist()
+        morphs: dict[int, str] = {}
+        memo: dict[tuple[int, int, int], str | None] = {}
+        kinds: list[str | None] = []
+        aux: list[bool] = []
+        for i, (lower, morph, tag) in enumerate(rows):
+            word = strings[lower]
+            aux.append(word in cues.perfect_aux)
+            key = (lower, morph, tag)
+            if key not in memo:
+                if morph not in morphs:
+                    morphs[morph] = str(doc[i].morph)
+                if word in cues.future:
+                    memo[key] = "future"
+                elif word in cues.past or cues.morph_past in morphs[morph]:
+                    memo[key] = "past"
+                elif cues.participle.match(word) or strings[tag] == "VVPP":
+                    memo[key] = "aux"
+                else:
+                    memo[key] = None
+            kinds.append(memo[key])
+        return TenseKinds(kinds, aux)
+
+    def _sentence_info(self, doc: Doc, sentences: SentenceIndex, start: int, end: int,
+                       kinds: TenseKinds) -> tuple[str, bool, int]:
         """The tense nearest to the expression in its sentence, whether it opens it, and the sentence start."""
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or len(span) == 0:
@@ -251,20 +292,15 @@ class TimeTagger:
         sent = doc.char_span(s_start, s_end, alignment_mode="expand")
         if sent is None or len(sentences.bounds) == 1:
             sent = doc[max(0, span.start - 25): min(len(doc), span.end + 25)]
-        cues = self.lex.tense
-        has_aux = any(t.lower_ in cues.perfect_aux for t in sent)
+        has_aux = any(kinds.aux[sent.start:sent.end])
         best: tuple[int, str] | None = None
-        for token in sent:
-            word = token.lower_
-            kind = None
-            if word in cues.future:
-                kind = "future"
-            elif word in cues.past or cues.morph_past in str(token.morph) \
-                    or (has_aux and (cues.participle.match(word) or token.tag_ == "VVPP")):
-                kind = "past"
-            if kind is None or span.start <= token.i < span.end:
+        for i in range(sent.start, sent.end):
+            kind = kinds.kinds[i]
+            if kind == "aux":
+                kind = "past" if has_aux else None
+            if kind is None or span.start <= i < span.end:
                 continue
-            distance = min(abs(token.i - span.start), abs(token.i - (span.end - 1)))
+            distance = min(abs(i - span.start), abs(i - (span.end - 1)))
             if best is None or distance < best[0]:
                 best = (distance, kind)
         initial = span.start == sent.start or all(not t.is_alpha for t in doc[sent.start:span.start])

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from spacy.attrs import TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -44,9 +45,10 @@ class MoodRules:
 
     def __call__(self, doc: Doc) -> Doc:
         """Annotate finite verbs in place."""
-        for token in doc:
-            if token.tag_ not in self.finite_tags:
-                continue
+        tags = doc.to_array(TAG).tolist()
+        finite = {tag for tag in set(tags) if doc.vocab.strings[tag] in self.finite_tags}
+        for i in (i for i, tag in enumerate(tags) if tag in finite):  # no Token objects for the other tokens
+            token = doc[i]
             feats = token.morph.to_dict()
             rule = self.mood(token)
             if rule is not None:
