@@ -17,7 +17,7 @@ from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
-from . import silver
+from . import distil, silver
 from .corpora import Sent, chunked, pud_morph, read_conllu, read_germeval, read_upos_lines, sents_to_doc
 
 CONFIG_DE = Path(__file__).with_name("de.cfg")
@@ -79,8 +79,9 @@ def _docs(vocab: Vocab, sents: Sequence[Sent], *, with_ner: bool) -> list[Doc]:
     return [sents_to_doc(vocab, group, with_ner=with_ner) for group in chunked(sents, SENTS_PER_DOC)]
 
 
-def build_corpora_de(data_dir: Path, work_dir: Path, *, sample: bool = False) -> dict[str, Path]:
-    """Convert the open German corpora to DocBins (+ morphologizer labels) in work_dir."""
+def build_corpora_de(data_dir: Path, work_dir: Path, *, sample: bool = False, distil_n: int = 0) -> dict[str, Path]:
+    """Convert the open German corpora to DocBins (+ morphologizer labels) in work_dir; with distil_n > 0 the
+    accurate model adds silver entities to the GSD train text and to distil_n further sentences (see distil.py)."""
     src = {name: _need(path) for name, path in de_sources(data_dir).items()}
     limit = 300 if sample else None
     germeval = list(read_germeval(src["germeval_train"]))[:limit]
@@ -113,11 +114,21 @@ def build_corpora_de(data_dir: Path, work_dir: Path, *, sample: bool = False) ->
 
     held_out = 40 if sample else 300
     gold_dev_n = 20 if sample else 100
+    silver_extra: list[Sent] = []
+    if distil_n > 0:
+        cache = work_dir.parent / "silver_cache" if not sample else None
+        gsd_ner = distil.silver_ner("gsd_train", [s.words for s in gsd_train[:-held_out]], cache)
+        for sent, tags in zip(gsd_train, gsd_ner):
+            sent.ner = tags
+        extra = distil.extra_text(Path(data_dir), min(distil_n, 100) if sample else distil_n)
+        silver_extra = distil.silver_sents(extra, distil.silver_ner(f"extra_{distil_n}", extra, cache))
+        print(f"silver NER: {len(gsd_ner)} GSD train sentences, {len(silver_extra)} further sentences", flush=True)
     vocab = spacy.blank("de").vocab
     morph_docs = _docs(vocab, gsd_dev[:-gold_dev_n], with_ner=False) + _docs(vocab, pud, with_ner=False)
     train_docs = (
         _docs(vocab, germeval, with_ner=True)
-        + _docs(vocab, gsd_train[:-held_out], with_ner=False)
+        + _docs(vocab, gsd_train[:-held_out], with_ner=distil_n > 0)
+        + _docs(vocab, silver_extra, with_ner=True)
         + morph_docs * MORPH_UPSAMPLE
     )
     dev_docs = (
@@ -135,12 +146,15 @@ def build_corpora_de(data_dir: Path, work_dir: Path, *, sample: bool = False) ->
     return paths
 
 
-def train_de(data_dir: Path, out_dir: Path = DEFAULT_OUT_DE, *, sample: bool = False, work_dir: Path | None = None) -> Path:
-    """Train the German base pipeline from the open data in data_dir and write it to out_dir."""
+def train_de(
+    data_dir: Path, out_dir: Path = DEFAULT_OUT_DE, *, sample: bool = False, work_dir: Path | None = None, distil_n: int = 0
+) -> Path:
+    """Train the German base pipeline from the open data in data_dir and write it to out_dir (distil_n: silver NER
+    sentences beyond the GSD train text, 0 = no distillation)."""
     import lagebild.lang.de  # noqa: F401  (registers the tokenizer and the UPOS tagger)
 
     work = Path(work_dir) if work_dir else Path(tempfile.gettempdir()) / "lagebild_train_de" / ("sample" if sample else "full")
-    paths = build_corpora_de(Path(data_dir), work, sample=sample)
+    paths = build_corpora_de(Path(data_dir), work, sample=sample, distil_n=distil_n)
     overrides: dict[str, object] = {f"paths.{k}": str(v) for k, v in paths.items()}
     if sample:
         overrides.update({"training.max_steps": 40, "training.eval_frequency": 20, "training.max_epochs": 2})

@@ -107,6 +107,8 @@ def train(
                                               "multilingual entity model"),
     sample: bool = typer.Option(False, "--sample", help="A few sentences, a few steps: checks the recipe"),
     out: Optional[Path] = typer.Option(None, "--out", help="Where to write the model [default: ship it in the package]"),
+    distil: int = typer.Option(0, "--distil", min=0, help="de: silver entities from the accurate model on the GSD "
+                                                          "train text and this many further sentences [default: none]"),
     work: Path = typer.Option(Path("build/accurate"), "--work", help="accurate: work directory (checkpoints; a "
                                                                         "stopped fit resumes from here)"),
     stage: Optional[list[str]] = typer.Option(None, "--stage", help="accurate: run only these stages of "
@@ -137,7 +139,7 @@ def train(
     if target is Target.de:
         from ..train import DEFAULT_OUT_DE, train_de
 
-        path = train_de(settings.data_dir, out or DEFAULT_OUT_DE, sample=sample)
+        path = train_de(settings.data_dir, out or DEFAULT_OUT_DE, sample=sample, distil_n=distil)
     else:
         from ..train.accurate_recipe import Recipe
 
