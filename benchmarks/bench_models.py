@@ -6,7 +6,7 @@ Each mode runs in its own process on one core (one BLAS/ONNX thread), over the s
   accurate   the full extraction with the fine-tuned encoder.
 Load time (pipeline and model, plus the first article) is reported per mode. Times are medians of --repeats
 passes; speed is also given as a ratio to the tokenizer in the same run.
-Run: .venv/bin/python benchmarks/bench_models.py [--articles 1028] [--repeats 3]
+Run: .venv/bin/python benchmarks/bench_models.py [--articles 1028] [--repeats 3] [--out FILE]
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=1028)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the results (JSON)")
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("LAGEBILD_DATA", "../shared/data")))
     parser.add_argument("--worker", choices=MODES, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -93,8 +94,8 @@ def main() -> None:
     result = {"command": "benchmarks/bench_models.py " + " ".join(sys.argv[1:]),
               "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": platform.platform(),
               "load_average_at_start": os.getloadavg()[0], "rows": rows}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(json.dumps({r["mode"]: round(r["ratio_to_tokenizer"], 1) for r in rows}))
 
 
