@@ -307,7 +307,7 @@ def _reported_after(doc: Doc, ce: int, sent: Span, lex: AttributionLexicon) -> b
     if ce + 1 >= end or doc[ce].text != "," or doc[ce + 1].pos_ in ("VERB", "AUX"):
         return False
     return doc[ce + 1].lower_ in lex.complementizers or konjunktiv_one(doc, ce + 1, end, lex) \
-        or _infinitive_clause(doc, ce + 1, end, lex)
+        or infinitive_clause(doc, ce + 1, end, lex)
 
 
 def _antecedent(doc: Doc, comma: int, floor: int, lex: AttributionLexicon) -> tuple[int, int] | None:
@@ -757,7 +757,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         a = ce + 1
         if a < end and not all(c in QUOTE_CHARS for c in doc[a].text):
             has_conj = doc[a].lower_ in lex.complementizers or has_konjunktiv(doc, a, end, lex) \
-                or _infinitive_clause(doc, a, end, lex)
+                or infinitive_clause(doc, a, end, lex)
             clause_final = max(toks) == ce - 1 or (speaker is not None and speaker[1] == ce)
             if has_conj or clause_final or (impersonal and doc[ce].text == ":"):  # "hieß es: …"
                 content = (a, end)
@@ -796,7 +796,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     return Cue(min(toks), max(toks) + 1, text, "impersonal" if impersonal else "verb", speaker, content, toks, local)
 
 
-def _infinitive_clause(doc: Doc, a: int, end: int, lex: AttributionLexicon) -> bool:
+def infinitive_clause(doc: Doc, a: int, end: int, lex: AttributionLexicon) -> bool:
     """The clause from token a is an infinitive with "zu" ("…, die Grenze zu schließen"): what the cue asks or decides."""
     for k in range(a, end):
         if is_break(doc[k]):

@@ -23,7 +23,7 @@ from .attribution import (
     first_word,
     forward_np,
     has_konjunktiv,
-    is_break,
+    infinitive_clause,
     konjunktiv_one,
     no_verb,
     nominal_adjective,
@@ -450,14 +450,7 @@ class QuoteExtractor:
         """The clause from token k is an infinitive with "zu" and no "um" ("…, die Grenze zu schließen")."""
         lex = self.lex
         assert lex is not None
-        if doc[k].lower_ in lex.purpose_conjunctions:
-            return False
-        for m in range(k, end):
-            if is_break(doc[m]):
-                return False
-            if doc[m].tag_ in lex.infinitive_tags:
-                return True
-        return False
+        return doc[k].lower_ not in lex.purpose_conjunctions and infinitive_clause(doc, k, end, lex)
 
     def _agentless_passive(self, doc: Doc, a: int, b: int) -> str | None:
         """The reporting participle of a passive without agent ("Ihm wird vorgeworfen, …"): said, by no one named."""
