@@ -43,6 +43,12 @@ def test_prf_and_speaker() -> None:
     assert not speaker_correct(g[0], pred(1, 0, 10, "Paul Reiter"), [(70, 80)])
 
 
+def test_a_bracketed_tag_is_not_the_head_of_a_gold_speaker() -> None:
+    g = gold(0, 10, (60, 90), "Bürgermeisterin Ada Roth (SPD)")
+    assert speaker_correct(g, pred(1, 0, 10, "Roth"), [(120, 124)])
+    assert not speaker_correct(g, pred(1, 0, 10, "der SPD"), [(130, 137)])  # the party is not the mayor
+
+
 def test_event_gold_scorer() -> None:
     row = {"text": "x", "events": [{"trigger": "a", "start": 0, "end": 4, "type": "COERCE", "mode": "curfew",
                                     "source": "author", "modality": "ordered"}]}

@@ -112,3 +112,27 @@ def test_party_in_brackets_stays_in_the_speaker_clause(nlp: Language) -> None:
     text = ("In der Debatte um neue Antriebe, die wegen der hohen Preise geführt wird, hat Staatssekretär Paul Berg "
             "(Grüne) gefordert, größere Tankstellen zum Angebot von Ökostrom zu zwingen.")
     assert speakers(nlp, text)["größere Tankstellen zum Angebot von Ökostrom zu zwingen"] == "Staatssekretär Paul Berg"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Das geht aus einem Urteil des Landgerichts hervor. Demnach muss die Stadt den Anwohnern den Schaden ersetzen.",
+     "einem Urteil des Landgerichts"),
+    ("Am Montag wurde das Gutachten veröffentlicht. Demnach dürfen in den Innenstädten keine alten Dieselbusse mehr "
+     "fahren.", "das Gutachten"),
+])
+def test_demnach_after_a_document_points_to_the_document(nlp: Language, text: str, speaker: str) -> None:
+    """A sentence whose subject cannot speak ("Das geht aus …"); one that can keeps it (test_quotes.py)."""
+    found = speakers(nlp, text)
+    assert [v for k, v in found.items() if "Demnach" in text[:text.find(k)]] == [speaker]
+
+
+def test_demnach_without_a_document_keeps_the_speaker(nlp: Language) -> None:
+    text = ("Die Ministerin Ada Roth sagte, der Haushalt sei ausgeglichen. Demnach sollen im nächsten Jahr keine neuen "
+            "Schulden aufgenommen werden.")
+    found = speakers(nlp, text)
+    assert [v for k, v in found.items() if "Schulden" in k] == ["Die Ministerin Ada Roth"]
+
+
+def test_bekunden_reports_speech(nlp: Language) -> None:
+    found = speakers(nlp, "Die Gewerkschaft bekundete am Freitag, dass sie den Streik fortsetzen werde.")
+    assert found == {"dass sie den Streik fortsetzen werde": "Die Gewerkschaft"}

@@ -75,14 +75,24 @@ def _words(text: str | None) -> set[str]:
     return {w.strip(STRIP).lower() for w in (text or "").split()} - {""}
 
 
+def _without_tag(text: str) -> str:
+    """A speaker text without a trailing bracketed tag, whose last word is the head: "Ministerin Ada Roth (SPD)"."""
+    stripped = text.rstrip()
+    if stripped.endswith(")") and "(" in stripped:
+        head = stripped[:stripped.rfind("(")].rstrip()
+        return head or text
+    return text
+
+
 def speaker_correct(g: dict, p: dict, pred_spans: list[tuple[int, int]]) -> bool:
-    """Speaker overlaps the gold speaker span, or shares its last (head) word."""
+    """Speaker overlaps the gold speaker span, or shares its last (head) word (a trailing tag such as a party in
+    brackets is no head)."""
     for a, b in g["speaker_spans"]:
         if any(min(b, d) - max(a, c) > 0 for c, d in pred_spans):
             return True
     predicted = _words(p.get("speaker_text"))
     for text in g["speaker_texts"]:
-        gw = [w.strip(STRIP).lower() for w in text.split() if w.strip(STRIP)]
+        gw = [w.strip(STRIP).lower() for w in _without_tag(text).split() if w.strip(STRIP)]
         if gw and gw[-1] in predicted:
             return True
     return False

@@ -249,8 +249,13 @@ class QuoteExtractor:
                     items.append(own)
                 elif pointer is not None and sent.end - sent.start > 3:
                     # "Demnach wurden drei Zivilisten getötet": the word points back to the source just named
-                    source = active or recent or (self._sentence_source(doc, sents[si - 1].start, sents[si - 1].end, mentions, trial)
-                                                  if si > 0 else None)
+                    # ("Das geht aus dem Urteil hervor. Demnach …"): a document named in a sentence without a subject
+                    # that can speak
+                    prev = sents[si - 1] if si > 0 else None
+                    document = self._document_in(doc, prev, mentions, trial) if prev is not None and \
+                        self._sentence_source(doc, prev.start, prev.end, mentions, dict(trial)) is None else None
+                    source = document or active or recent or \
+                        (self._sentence_source(doc, prev.start, prev.end, mentions, trial) if prev is not None else None)
                     sp = (source or Speaker(None, None, [])).mentioned_at(char_range(doc, *pointer))
                     start = doc[pointer[1]].idx if pointer[0] == opener.i else sent.start_char
                     items.append((start, sent.end_char, "indirect", sp, doc[pointer[0]:pointer[1]].text))
@@ -480,6 +485,22 @@ class QuoteExtractor:
         if pronoun is not None:
             return self._speaker(doc, (pronoun, pronoun + 1), mentions, state)
         return self._sentence_person(doc, a, b, mentions, state, first=True)
+
+    def _document_in(self, doc: Doc, sent: Span, mentions: Mentions, state: dict) -> Speaker | None:
+        """The last document named in a sentence ("stimmte einer Gesetzesvorlage zu. Demnach …"): what a pointer
+        word right after it refers to."""
+        lex = self.lex
+        assert lex is not None
+        if not lex.document_suffixes:
+            return None
+        for k in range(sent.end - 1, sent.start - 1, -1):
+            if doc[k].pos_ == "NOUN" and doc[k].lower_.endswith(lex.document_suffixes):
+                start = k
+                while start > sent.start and doc[start - 1].pos_ in ("DET", "ADJ"):
+                    start -= 1
+                np = forward_np(doc, start, sent.end, lex, sent.start)  # with its genitive: "einer Vorlage des Rats"
+                return self._speaker(doc, np if np is not None and np[1] > k else (start, k + 1), mentions, state)
+        return None
 
     def _sentence_person(self, doc: Doc, a: int, b: int, mentions: Mentions, state: dict, first: bool = False) -> Speaker | None:
         """The last (or first) person named in tokens [a, b), if any."""
