@@ -136,3 +136,25 @@ def test_demnach_without_a_document_keeps_the_speaker(nlp: Language) -> None:
 def test_bekunden_reports_speech(nlp: Language) -> None:
     found = speakers(nlp, "Die Gewerkschaft bekundete am Freitag, dass sie den Streik fortsetzen werde.")
     assert found == {"dass sie den Streik fortsetzen werde": "Die Gewerkschaft"}
+
+
+def test_nach_auskunft_names_the_source(nlp: Language) -> None:
+    found = speakers(nlp, "Nach Auskunft der Bahn werden die Züge am Abend wieder fahren.")
+    assert list(found.values()) == ["Bahn"]
+
+
+def test_fuehrte_aus_reports_speech(nlp: Language) -> None:
+    found = speakers(nlp, "Die Ministerin führte aus, dass die Schulen im Herbst saniert würden.")
+    assert found == {"dass die Schulen im Herbst saniert würden": "Die Ministerin"}
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Der Verband beklagte die Lage. Die Bundesländer erwarten Mehrkosten, diese seien nicht zu tragen.",
+     "Die Bundesländer"),
+    ("Die Gewerkschaft sagte, der Streik gehe weiter. Die Arbeiter beabsichtigten, den Betrieb zu blockieren, man "
+     "werde nicht weichen.", "Die Arbeiter"),
+])
+def test_reported_speech_after_a_group_subject_is_the_groups(nlp: Language, text: str, speaker: str) -> None:
+    """An indicative sentence whose plural subject is a group speaks for that group, not for the speaker before."""
+    second = text[text.find(". ") + 2:]
+    assert speakers(nlp, text)[second] == speaker

@@ -267,8 +267,9 @@ class QuoteExtractor:
                     state["active"] = sp
                 elif recent is not None and has_konjunktiv(doc, sent.start, sent.end, lex, strong=True):
                     # Konjunktiv I after an indicative aside still reports the same speaker
-                    items.append((sent.start_char, sent.end_char, "indirect", recent, None))
-                    state["active"] = recent
+                    sp = self._indicative_subject(doc, sent, mentions, state) or recent
+                    items.append((sent.start_char, sent.end_char, "indirect", sp, None))
+                    state["active"] = sp
                 elif si > 0 and self._konjunktiv_one(doc, sent) and \
                         (sp := self._framing_subject(doc, sents[si - 1], mentions, state)):
                     # Konjunktiv I after a sentence without a cue ("X verteidigte den Plan. Er sei …"): its subject
@@ -585,7 +586,11 @@ class QuoteExtractor:
         np = first_np(doc, sent.start, sent.end, lex, sent.start)
         if np is None or not (np[1] == fin.i or np[0] == fin.i + 1) or lex.is_pronoun(doc[np[0]]):
             return None  # a pronoun subject ("Er war …") is as often the one reported on as the one who reports
-        return self._plausible_source(doc, np, mentions, state)
+        sp = self._plausible_source(doc, np, mentions, state)
+        head = next((t for t in doc[np[0]:np[1]] if t.pos_ in ("NOUN", "PROPN")), doc[np[1] - 1])  # "Die Wähler der Partei"
+        if sp is None and np[1] == fin.i and fin.pos_ == "VERB" and head.pos_ == "NOUN" and "Plur" in head.morph.get("Number", []):
+            sp = self._speaker(doc, np, mentions, state)  # "Die Bundesländer erwarten …, diese seien …": a group
+        return sp
 
     def _konjunktiv_one(self, doc: Doc, sent: Span) -> bool:
         """A Konjunktiv I verb (present subjunctive: "sei", "gebe"), the mark of reported speech; Konjunktiv II
