@@ -158,3 +158,10 @@ def test_reported_speech_after_a_group_subject_is_the_groups(nlp: Language, text
     """An indicative sentence whose plural subject is a group speaks for that group, not for the speaker before."""
     second = text[text.find(". ") + 2:]
     assert speakers(nlp, text)[second] == speaker
+
+
+def test_a_pronoun_with_no_person_before_it_is_the_sentence_subject(nlp: Language) -> None:
+    text = ("Der Lehrer blieb die ganze Nacht wach, immer wieder stand er auf und hatte gefragt: "
+            "„Wann kommen die Kinder endlich nach Hause?“")
+    found = speakers(nlp, text)
+    assert found == {"„Wann kommen die Kinder endlich nach Hause?“": "Der Lehrer"}

@@ -732,7 +732,7 @@ class QuoteExtractor:
                 last = state.get("person") or state["last"]
                 sp = Speaker(last.text, last.entity, [(cs, ce)] + last.spans[:1], last.is_person)
             else:
-                sp = Speaker(doc_text(doc)[cs:ce], None, [(cs, ce)])
+                sp = self._subject_before(doc, a, cs, ce) or Speaker(doc_text(doc)[cs:ce], None, [(cs, ce)])
             return sp
         best = None
         for m in mentions.overlapping(cs, ce):
@@ -751,6 +751,21 @@ class QuoteExtractor:
             state["person"] = sp
         return sp
 
+
+    def _subject_before(self, doc: Doc, a: int, cs: int, ce: int) -> Speaker | None:
+        """With no person named before it, a pronoun stands for the first noun phrase of its sentence, or of the sentence
+        before ("Der Student schlief ein, dann hatte er gefragt: …")."""
+        lex = self.lex
+        assert lex is not None
+        sent = doc[a].sent
+        np = first_np(doc, sent.start, a, lex, sent.start)
+        if (np is None or np[1] > a) and sent.start > 0:
+            prev = doc[sent.start - 1].sent
+            np = first_np(doc, prev.start, prev.end, lex, prev.start)
+        if np is None or np[1] > a or lex.is_pronoun(doc[np[0]]) or doc[np[1] - 1].pos_ not in ("NOUN", "PROPN"):
+            return None
+        ps, pe = char_range(doc, *np)
+        return Speaker(doc_text(doc)[ps:pe], None, [(cs, ce), (ps, pe)])
 
     def _group(self, doc: Doc, a: int, cs: int, ce: int, mentions: Mentions, state: dict) -> Speaker:
         """A plural pronoun ("they said"): the last organisation named, else the last speaker that is no
