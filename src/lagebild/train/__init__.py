@@ -157,14 +157,18 @@ def train_de(
     work_dir: Path | None = None,
     distil_n: int = 0,
     morph_upsample: int = MORPH_UPSAMPLE,
+    max_steps: int = 0,
 ) -> Path:
     """Train the German base pipeline from the open data in data_dir and write it to out_dir (distil_n: silver NER
-    sentences beyond the GSD train text, 0 = no distillation; morph_upsample: repeats of the gold morphology)."""
+    sentences beyond the GSD train text, 0 = no distillation; morph_upsample: repeats of the gold morphology;
+    max_steps: stop the fit there, 0 = de.cfg's 8,000)."""
     import lagebild.lang.de  # noqa: F401  (registers the tokenizer and the UPOS tagger)
 
     work = Path(work_dir) if work_dir else Path(tempfile.gettempdir()) / "lagebild_train_de" / ("sample" if sample else "full")
     paths = build_corpora_de(Path(data_dir), work, sample=sample, distil_n=distil_n, morph_upsample=morph_upsample)
     overrides: dict[str, object] = {f"paths.{k}": str(v) for k, v in paths.items()}
+    if max_steps:
+        overrides["training.max_steps"] = max_steps
     if sample:
         overrides.update({"training.max_steps": 40, "training.eval_frequency": 20, "training.max_epochs": 2})
     output = work / "output"

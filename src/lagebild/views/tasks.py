@@ -111,6 +111,8 @@ def train(
                                                           "train text and this many further sentences [default: none]"),
     morph_upsample: int = typer.Option(3, "--morph-upsample", min=1, help="de: repeats of the gold morphology "
                                                                           "documents (GSD dev, PUD)"),
+    max_steps: int = typer.Option(0, "--max-steps", min=0, help="de: stop the fit after this many steps "
+                                                                "[default: de.cfg's 8,000]"),
     work: Path = typer.Option(Path("build/accurate"), "--work", help="accurate: work directory (checkpoints; a "
                                                                         "stopped fit resumes from here)"),
     stage: Optional[list[str]] = typer.Option(None, "--stage", help="accurate: run only these stages of "
@@ -142,7 +144,7 @@ def train(
         from ..train import DEFAULT_OUT_DE, train_de
 
         path = train_de(settings.data_dir, out or DEFAULT_OUT_DE, sample=sample, distil_n=distil,
-                        morph_upsample=morph_upsample)
+                        morph_upsample=morph_upsample, max_steps=max_steps)
     else:
         from ..train.accurate_recipe import Recipe
 
