@@ -79,9 +79,12 @@ def _docs(vocab: Vocab, sents: Sequence[Sent], *, with_ner: bool) -> list[Doc]:
     return [sents_to_doc(vocab, group, with_ner=with_ner) for group in chunked(sents, SENTS_PER_DOC)]
 
 
-def build_corpora_de(data_dir: Path, work_dir: Path, *, sample: bool = False, distil_n: int = 0) -> dict[str, Path]:
+def build_corpora_de(
+    data_dir: Path, work_dir: Path, *, sample: bool = False, distil_n: int = 0, morph_upsample: int = MORPH_UPSAMPLE
+) -> dict[str, Path]:
     """Convert the open German corpora to DocBins (+ morphologizer labels) in work_dir; with distil_n > 0 the
-    accurate model adds silver entities to the GSD train text and to distil_n further sentences (see distil.py)."""
+    accurate model adds silver entities to the GSD train text and to distil_n further sentences (see distil.py);
+    morph_upsample repeats the gold morphology documents (GSD dev minus its last 100 sentences, PUD)."""
     src = {name: _need(path) for name, path in de_sources(data_dir).items()}
     limit = 300 if sample else None
     germeval = list(read_germeval(src["germeval_train"]))[:limit]
@@ -129,7 +132,7 @@ def build_corpora_de(data_dir: Path, work_dir: Path, *, sample: bool = False, di
         _docs(vocab, germeval, with_ner=True)
         + _docs(vocab, gsd_train[:-held_out], with_ner=distil_n > 0)
         + _docs(vocab, silver_extra, with_ner=True)
-        + morph_docs * MORPH_UPSAMPLE
+        + morph_docs * morph_upsample
     )
     dev_docs = (
         _docs(vocab, germeval_dev, with_ner=True)
@@ -147,15 +150,25 @@ def build_corpora_de(data_dir: Path, work_dir: Path, *, sample: bool = False, di
 
 
 def train_de(
-    data_dir: Path, out_dir: Path = DEFAULT_OUT_DE, *, sample: bool = False, work_dir: Path | None = None, distil_n: int = 0
+    data_dir: Path,
+    out_dir: Path = DEFAULT_OUT_DE,
+    *,
+    sample: bool = False,
+    work_dir: Path | None = None,
+    distil_n: int = 0,
+    morph_upsample: int = MORPH_UPSAMPLE,
+    max_steps: int = 0,
 ) -> Path:
     """Train the German base pipeline from the open data in data_dir and write it to out_dir (distil_n: silver NER
-    sentences beyond the GSD train text, 0 = no distillation)."""
+    sentences beyond the GSD train text, 0 = no distillation; morph_upsample: repeats of the gold morphology;
+    max_steps: stop the fit there, 0 = de.cfg's 8,000)."""
     import lagebild.lang.de  # noqa: F401  (registers the tokenizer and the UPOS tagger)
 
     work = Path(work_dir) if work_dir else Path(tempfile.gettempdir()) / "lagebild_train_de" / ("sample" if sample else "full")
-    paths = build_corpora_de(Path(data_dir), work, sample=sample, distil_n=distil_n)
+    paths = build_corpora_de(Path(data_dir), work, sample=sample, distil_n=distil_n, morph_upsample=morph_upsample)
     overrides: dict[str, object] = {f"paths.{k}": str(v) for k, v in paths.items()}
+    if max_steps:
+        overrides["training.max_steps"] = max_steps
     if sample:
         overrides.update({"training.max_steps": 40, "training.eval_frequency": 20, "training.max_epochs": 2})
     output = work / "output"

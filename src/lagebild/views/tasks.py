@@ -109,6 +109,10 @@ def train(
     out: Optional[Path] = typer.Option(None, "--out", help="Where to write the model [default: ship it in the package]"),
     distil: int = typer.Option(0, "--distil", min=0, help="de: silver entities from the accurate model on the GSD "
                                                           "train text and this many further sentences [default: none]"),
+    morph_upsample: int = typer.Option(3, "--morph-upsample", min=1, help="de: repeats of the gold morphology "
+                                                                          "documents (GSD dev, PUD)"),
+    max_steps: int = typer.Option(0, "--max-steps", min=0, help="de: stop the fit after this many steps "
+                                                                "[default: de.cfg's 8,000]"),
     work: Path = typer.Option(Path("build/accurate"), "--work", help="accurate: work directory (checkpoints; a "
                                                                         "stopped fit resumes from here)"),
     stage: Optional[list[str]] = typer.Option(None, "--stage", help="accurate: run only these stages of "
@@ -139,7 +143,8 @@ def train(
     if target is Target.de:
         from ..train import DEFAULT_OUT_DE, train_de
 
-        path = train_de(settings.data_dir, out or DEFAULT_OUT_DE, sample=sample, distil_n=distil)
+        path = train_de(settings.data_dir, out or DEFAULT_OUT_DE, sample=sample, distil_n=distil,
+                        morph_upsample=morph_upsample, max_steps=max_steps)
     else:
         from ..train.accurate_recipe import Recipe
 
