@@ -44,6 +44,7 @@ LANGUAGE_DATA: tuple[str, ...] = ("times.json",)
 Interval = tuple[date, date]
 CLOCK = re.compile(r"\d{1,2}(?:[.:]\d{2})?\s*(?:uhr|h)\b", re.IGNORECASE)
 TENSE_MEMO_SIZE = 200_000  # (word, morph, tag) judgements kept before the memo starts afresh (a long-running process)
+WORD_START = r"(?<!\w)"  # what every time pattern begins with
 NAMED_GROUP = re.compile(r"\(\?P<\w+>")  # "(?P<name>" in a pattern, made anonymous for the one-pass scan
 STRIP_SIGNALS = re.compile(r"(?:(?:im|in|am|an|zum|zur|vom|von|seit|ab|bis|des|der|den|dem|die|das|über|übers|"
                            r"während|gegen)\s+)+", re.IGNORECASE)
@@ -68,14 +69,16 @@ class TimeLexicon:
         self.classes: dict[str, dict[str, object]] = {
             name: {self.key(word): value for word, value in words.items()} for name, words in data["classes"].items()
         }
-        bodies = [r"(?<!\w)(?:" + self._expand(item["regex"]) + r")(?!\w)" for item in data["patterns"]]
+        bodies = [WORD_START + "(?:" + self._expand(item["regex"]) + r")(?!\w)" for item in data["patterns"]]
         self.patterns: list[tuple[str, re.Pattern[str]]] = [
             (item["name"], re.compile(body, re.IGNORECASE)) for item, body in zip(data["patterns"], bodies)
         ]
         # every pattern as one zero-width alternative: one scan finds each offset where any pattern can start
-        # (each behind a guard on its first character, so that most alternatives fail at once)
-        self.starts = re.compile(r"(?<!\w)(?=" + "|".join(f"(?:{first_guard(b)}{NAMED_GROUP.sub('(?:', b)})"
-                                                          for b in bodies) + ")", re.IGNORECASE)
+        # (each behind a guard on its first character, so that most alternatives fail at once; the word-start check
+        # the bodies begin with is made once, outside)
+        self.starts = re.compile(r"(?<!\w)(?=" + "|".join(
+            f"(?:{first_guard(b)}{NAMED_GROUP.sub('(?:', b.removeprefix(WORD_START))})" for b in bodies) + ")",
+            re.IGNORECASE)
         # leading prepositions/articles dropped from an expression (the German list unless the language gives one)
         self.strip = re.compile(data["strip_signals"], re.IGNORECASE) if "strip_signals" in data else STRIP_SIGNALS
         self.clock = re.compile(data["clock"], re.IGNORECASE) if "clock" in data else CLOCK  # a clock time after "today"
