@@ -167,3 +167,19 @@ def test_word_trie_matches_what_the_longest_first_alternation_matches():
         for text in texts:
             found, expected = new.match(text), old.match(text)
             assert (found and found.span()) == (expected and expected.span()), (tail, text)
+
+
+def test_tense_kinds_are_the_same_with_a_warm_memo_and_a_fresh_one():
+    from lagebild.extract.times import TimeTagger
+
+    nlp = spacy.blank("de")
+    tagger = nlp.add_pipe("lagebild_times")
+    texts = ["Am Montag wird die Regierung entscheiden, was sie gestern angekündigt hatte.",
+             "Die Polizei hat am Freitag drei Männer festgenommen und wird sie morgen vernehmen.",
+             "Am Montag wird die Regierung entscheiden."]
+    warm = [tagger._tense_kinds(nlp.make_doc(text)) for text in texts]
+    fresh = [TimeTagger(tagger.lex)._tense_kinds(nlp.make_doc(text)) for text in texts]
+    assert warm == fresh
+    assert warm[0].kinds[2] == "future" and warm[0].kinds[9] == "past"  # "wird", "gestern"
+    assert warm[1].aux.index(True) == 2 and warm[1].aux.count(True) == 1  # "hat"
+    assert warm[2].kinds == warm[0].kinds[:len(warm[2].kinds) - 1] + [None]  # the same words, judged once

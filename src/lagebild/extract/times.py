@@ -43,6 +43,8 @@ LANGUAGE_DATA: tuple[str, ...] = ("times.json",)
 
 Interval = tuple[date, date]
 CLOCK = re.compile(r"\d{1,2}(?:[.:]\d{2})?\s*(?:uhr|h)\b", re.IGNORECASE)
+TENSE_MEMO_SIZE = 200_000  # (word, morph, tag) judgements kept before the memo starts afresh (a long-running process)
+WORD_START = r"(?<!\w)"  # what every time pattern begins with
 NAMED_GROUP = re.compile(r"\(\?P<\w+>")  # "(?P<name>" in a pattern, made anonymous for the one-pass scan
 STRIP_SIGNALS = re.compile(r"(?:(?:im|in|am|an|zum|zur|vom|von|seit|ab|bis|des|der|den|dem|die|das|über|übers|"
                            r"während|gegen)\s+)+", re.IGNORECASE)
@@ -67,14 +69,16 @@ class TimeLexicon:
         self.classes: dict[str, dict[str, object]] = {
             name: {self.key(word): value for word, value in words.items()} for name, words in data["classes"].items()
         }
-        bodies = [r"(?<!\w)(?:" + self._expand(item["regex"]) + r")(?!\w)" for item in data["patterns"]]
+        bodies = [WORD_START + "(?:" + self._expand(item["regex"]) + r")(?!\w)" for item in data["patterns"]]
         self.patterns: list[tuple[str, re.Pattern[str]]] = [
             (item["name"], re.compile(body, re.IGNORECASE)) for item, body in zip(data["patterns"], bodies)
         ]
         # every pattern as one zero-width alternative: one scan finds each offset where any pattern can start
-        # (each behind a guard on its first character, so that most alternatives fail at once)
-        self.starts = re.compile(r"(?<!\w)(?=" + "|".join(f"(?:{first_guard(b)}{NAMED_GROUP.sub('(?:', b)})"
-                                                          for b in bodies) + ")", re.IGNORECASE)
+        # (each behind a guard on its first character, so that most alternatives fail at once; the word-start check
+        # the bodies begin with is made once, outside)
+        self.starts = re.compile(r"(?<!\w)(?=" + "|".join(
+            f"(?:{first_guard(b)}{NAMED_GROUP.sub('(?:', b.removeprefix(WORD_START))})" for b in bodies) + ")",
+            re.IGNORECASE)
         # leading prepositions/articles dropped from an expression (the German list unless the language gives one)
         self.strip = re.compile(data["strip_signals"], re.IGNORECASE) if "strip_signals" in data else STRIP_SIGNALS
         self.clock = re.compile(data["clock"], re.IGNORECASE) if "clock" in data else CLOCK  # a clock time after "today"
@@ -190,6 +194,8 @@ class TimeTagger:
     def __init__(self, lexicon: TimeLexicon, mode: str = "news") -> None:
         self.lex = lexicon
         self.narrative = mode == "narrative"
+        self._kind_memo: dict[tuple[int, int, int], str | None] = {}  # (lower, morph, tag) -> tense cue
+        self._aux_memo: dict[int, bool] = {}  # lower -> a perfect auxiliary
 
     def __call__(self, doc: Doc) -> Doc:
         claims(doc)["times"] = self.extract(doc)
@@ -256,31 +262,40 @@ class TimeTagger:
 
     def _tense_kinds(self, doc: Doc) -> TenseKinds:
         """Each token's tense cue: "future", "past", "aux" (past after a perfect auxiliary) or None; and whether it
-        is a perfect auxiliary. Each distinct word, morph and tag is read once."""
+        is a perfect auxiliary. Each distinct (word, morph, tag) is judged once per process (`TENSE_MEMO_SIZE`)."""
+        columns = doc.to_array([LOWER, MORPH, TAG]).T.tolist()
+        keys = list(zip(*columns))
+        memo, aux_memo = self._kind_memo, self._aux_memo
+        if len(memo) >= TENSE_MEMO_SIZE or len(aux_memo) >= TENSE_MEMO_SIZE:
+            memo.clear()
+            aux_memo.clear()
+        missing = set(keys).difference(memo)
+        if missing:
+            self._judge(doc, keys, missing)
+        return TenseKinds(list(map(memo.__getitem__, keys)), list(map(aux_memo.__getitem__, columns[0])))
+
+    def _judge(self, doc: Doc, keys: list[tuple[int, int, int]], missing: set[tuple[int, int, int]]) -> None:
+        """The tense cue of each (word, morph, tag) in `missing`, and whether each of their words is a perfect
+        auxiliary, into the memos."""
         cues = self.lex.tense
         strings = doc.vocab.strings
-        rows = doc.to_array([LOWER, MORPH, TAG]).tolist()
-        morphs: dict[int, str] = {}
-        memo: dict[tuple[int, int, int], str | None] = {}
-        kinds: list[str | None] = []
-        aux: list[bool] = []
-        for i, (lower, morph, tag) in enumerate(rows):
+        for i, key in enumerate(keys):
+            if key not in missing:
+                continue
+            missing.discard(key)
+            lower, _, tag = key
             word = strings[lower]
-            aux.append(word in cues.perfect_aux)
-            key = (lower, morph, tag)
-            if key not in memo:
-                if morph not in morphs:
-                    morphs[morph] = str(doc[i].morph)
-                if word in cues.future:
-                    memo[key] = "future"
-                elif word in cues.past or cues.morph_past in morphs[morph]:
-                    memo[key] = "past"
-                elif cues.participle.match(word) or strings[tag] == "VVPP":
-                    memo[key] = "aux"
-                else:
-                    memo[key] = None
-            kinds.append(memo[key])
-        return TenseKinds(kinds, aux)
+            self._aux_memo[lower] = word in cues.perfect_aux
+            if word in cues.future:
+                self._kind_memo[key] = "future"
+            elif word in cues.past or cues.morph_past in str(doc[i].morph):
+                self._kind_memo[key] = "past"
+            elif cues.participle.match(word) or strings[tag] == "VVPP":
+                self._kind_memo[key] = "aux"
+            else:
+                self._kind_memo[key] = None
+            if not missing:
+                return
 
     def _sentence_info(self, doc: Doc, sentences: SentenceIndex, start: int, end: int,
                        kinds: TenseKinds) -> tuple[str, bool, int]:

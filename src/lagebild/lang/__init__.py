@@ -14,6 +14,7 @@ from ..accurate import component  # noqa: F401  (registers the accurate entity r
 from ..config import EXTRACTOR_MODULES, MODELS, Settings
 from ..errors import BadOption, ConfigError
 from .greedy_ner import use_numpy_ner
+from .lean_layers import use_lean_layers
 from .lemmas import use_cached_lemmas
 
 LANG_DIR = Path(__file__).parent
@@ -84,6 +85,7 @@ class Pipelines:
         check_order(self.settings.extractors)
         nlp = base_pipeline(lang)
         use_cached_lemmas(nlp)  # the same lemmas, each edit tree applied once per word
+        use_lean_layers(nlp)  # the same layer norms and maxouts, with fewer temporary arrays
         if self.settings.model not in MODELS:
             raise BadOption(f"unknown model {self.settings.model!r}; choose from {', '.join(MODELS)}")
         if self.settings.model == "accurate":

@@ -27,6 +27,7 @@ class CachedLemmas:
         self.lemmatizer = lemmatizer
         self.plain_predict = lemmatizer.predict
         self.labels = list(lemmatizer.cfg["labels"])
+        self.label_array = numpy.array(self.labels, dtype=numpy.int64)  # the tree id of each output column
         self.strings = lemmatizer.vocab.strings
         self.memo: dict[tuple[int, int], int] = {}  # (tree id, word hash) -> lemma hash; -1: the tree does not apply
 
@@ -39,10 +40,13 @@ class CachedLemmas:
         return [self._guesses(doc, doc_scores.argmax(axis=1)) for doc, doc_scores in zip(docs, scores)]
 
     def _guesses(self, doc: Doc, best: numpy.ndarray) -> numpy.ndarray:
-        labels, lemma_of = self.labels, self._lemma
-        return numpy.array([tree if lemma_of(tree, orth) != -1 else -1
-                            for tree, orth in zip([labels[i] for i in best.tolist()], doc.to_array(ORTH).tolist())],
-                           dtype=numpy.int64)
+        trees = self.label_array[best].tolist()
+        pairs = list(zip(trees, doc.to_array(ORTH).tolist()))
+        lemmas = list(map(self.memo.get, pairs))  # None where the pair is new: looked up one by one
+        if None in lemmas:
+            lemma_of = self._lemma
+            lemmas = [lemma_of(*pair) if lemma is None else lemma for pair, lemma in zip(pairs, lemmas)]
+        return numpy.array([tree if lemma != -1 else -1 for tree, lemma in zip(trees, lemmas)], dtype=numpy.int64)
 
     def _lemma(self, tree: int, orth: int) -> int:
         """The hash of the lemma `tree` makes of the word `orth` (added to the strings), or -1 if it does not apply."""
