@@ -146,11 +146,15 @@ class ParallelExtractor:
 
     def close(self) -> None:
         """Stop the workers."""
+        global _extractor
         self._closed = True
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
             self._pool = None
+            if self.start == "fork":  # the parent's copy served only to be forked: let it go
+                _extractor = None
+                gc.unfreeze()
 
     def __enter__(self) -> ParallelExtractor:
         return self
