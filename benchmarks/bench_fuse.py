@@ -11,13 +11,16 @@ Scale mode: .venv/bin/python benchmarks/bench_fuse.py --scale 10000,100000,10000
 untimed run) how many open clusters a mention is scored against on average. With PYTHONPATH=<other src> it times
 that code instead (recorded as "code"), for before/after figures. --synthetic span keeps events per day constant
 (the days grow with the size) instead of the original two years at every size; it writes fuse_scale_span.json.
---alternate DIR (with --scale): the code in DIR (the src of an older commit) and this checkout, each run in its own
-process, alternating, so both see the same load: CPU per mention and the group-by's, medians of --runs.
+--fresh (with --scale): each size and run in its own new process, sizes interleaved, with the group-by with the
+collector on and off beside it (fuse_scale_fresh.json). --alternate DIR (with --scale): the code in DIR (the src
+of an older commit) and this checkout, each run in its own process, alternating,
+so both see the same load: CPU per mention and the group-by's, medians of --runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -171,12 +174,63 @@ def scale(sizes: list[int], runs: int, scan_up_to: int, out: Path, generator: st
     print(json.dumps(result, indent=1))
 
 
-def time_one(size: int, generator: str) -> None:
-    """Print the CPU microseconds per mention of one clustering of `size` shuffled mentions, and of the group-by."""
-    mentions = random.Random(1).sample(synthetic(size, generator=generator), size)
-    _, cpu_seconds, _ = cpu_timed(cluster_mentions, mentions)
+def time_one(size: int, generator: str, seed: int = 1) -> None:
+    """Print the CPU microseconds per mention of one clustering of `size` shuffled mentions, and of the group-by
+    (with the cyclic collector on, as it runs, and off: then it measures only reading mentions spread over memory)."""
+    mentions = random.Random(seed).sample(synthetic(size, generator=generator), size)
+    _, base_off, _ = cpu_timed(_without_gc, mentions)
+    _, cpu_seconds, got = cpu_timed(cluster_mentions, mentions)
     _, base_cpu, _ = cpu_timed(baseline, mentions)
-    print(json.dumps({"cpu_us": cpu_seconds / size * 1e6, "baseline_cpu_us": base_cpu / size * 1e6}))
+    print(json.dumps({"cpu_us": cpu_seconds / size * 1e6, "baseline_cpu_us": base_cpu / size * 1e6,
+                      "baseline_nogc_cpu_us": base_off / size * 1e6, "clusters": len(got)}))  # type: ignore[arg-type]
+
+
+def _without_gc(mentions: list[Mention]) -> int:
+    """The group-by with the cyclic garbage collector off."""
+    gc.disable()
+    try:
+        return baseline(mentions)
+    finally:
+        gc.enable()
+
+
+def fresh(sizes: list[int], runs: int, generator: str, out: Path) -> None:
+    """Each size in its own new process, sizes interleaved in every round, so all see the same load and a fresh heap."""
+    import subprocess
+    import sys
+
+    got: dict[int, list[dict]] = {size: [] for size in sizes}
+    loads = []
+    for run in range(runs):
+        loads.append(round(os.getloadavg()[0], 1))
+        for size in sizes:
+            done = subprocess.run([sys.executable, __file__, "--time-one", str(size), "--synthetic", generator,
+                                   "--seed", str(run + 1)], check=True, capture_output=True, text=True)
+            got[size].append(json.loads(done.stdout.strip().splitlines()[-1]))
+            print(size, got[size][-1], flush=True)
+    rows = []
+    for size in sizes:
+        values = got[size]
+        rows.append({"mentions": size, "clusters": [v["clusters"] for v in values],
+                     **{f"{name}_per_mention": [round(v[name], 2) for v in values] for name in FIGURES},
+                     **{f"median_{name}_per_mention": round(statistics.median(v[name] for v in values), 2)
+                        for name in FIGURES}})
+    result = {"benchmark": "fuse per mention, each size in its own new process, sizes interleaved in each round",
+              "command": f"python benchmarks/bench_fuse.py --scale {','.join(map(str, sizes))} --runs {runs} --fresh"
+                         + ("" if generator == "fixed" else f" --synthetic {generator}"),
+              "synthetic": GENERATORS[generator], "load_average_per_round": loads, "sizes": rows,
+              "largest_to_smallest": {name: round(rows[-1][f"median_{name}_per_mention"]
+                                                  / rows[0][f"median_{name}_per_mention"], 2) for name in FIGURES},
+              "note": "cpu_us: cluster_mentions; baseline_cpu_us: the dict group-by with the cyclic collector on; "
+                      "baseline_nogc_cpu_us: the same with it off (reading mentions spread over memory)",
+              "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                          "note": "2 shared cores, other jobs alongside: medians"}}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1) + "\n")
+    print(json.dumps(result, indent=1))
+
+
+FIGURES = ("cpu_us", "baseline_cpu_us", "baseline_nogc_cpu_us")
 
 
 def alternate(sizes: list[int], runs: int, before: Path, generator: str, out: Path) -> None:
@@ -224,11 +278,20 @@ def main() -> None:
                         help="fixed: two years at every size (the original set); span: the days grow with the size")
     parser.add_argument("--alternate", type=Path, help="scale mode: time this src folder and this checkout, "
                                                              "alternating (writes fuse_scale_alternate.json)")
+    parser.add_argument("--fresh", action="store_true", help="scale mode: each size and run in its own new process "
+                                                                   "(writes fuse_scale_fresh.json)")
     parser.add_argument("--time-one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     if args.time_one:
-        time_one(args.time_one, args.synthetic)
+        time_one(args.time_one, args.synthetic, args.seed)
+        return
+    if args.scale and args.fresh:
+        sizes = [int(s) for s in args.scale.split(",")]
+        suffix = "" if args.synthetic == "fixed" else f"_{args.synthetic}"
+        fresh(sizes, args.runs, args.synthetic, args.out or Path(__file__).parent / "results"
+              / f"fuse_scale_fresh{suffix}.json")
         return
     if args.scale and args.alternate:
         sizes = [int(s) for s in args.scale.split(",")]

@@ -110,10 +110,13 @@ def corpus(texts: list[str], repeats: int, work: Path, jobs: bool = True, before
     extract = [str(BIN / "lagebild"), "extract", str(articles), "--format", "jsonl", "-o", os.devnull]
     commands = {"tokenizer_process": [sys.executable, "-c", TOKENIZER_SCRIPT, str(articles)]}
     if jobs:
-        commands.update(extract_jobs1=extract + ["--jobs", "1"], extract_jobs2=extract + ["--jobs", "2"])
+        commands.update(extract_jobs1=extract + ["--jobs", "1"], extract_jobs2=extract + ["--jobs", "2"],
+                        extract_jobs2_spawn=extract + ["--jobs", "2"])
     else:  # code from before --jobs existed (run with PYTHONPATH=its src)
         commands.update(extract_jobs1=extract)
     envs = {name: env for name in commands}
+    if jobs:  # the workers spawned, each loading its own pipelines (as before they were forked from a loaded parent)
+        envs["extract_jobs2_spawn"] = {**env, "LAGEBILD_WORKER_START": "spawn"}
     if before is not None:  # the same command on other code (its src first on the path), in the same rounds
         commands["extract_before"] = extract
         envs["extract_before"] = {**env, "PYTHONPATH": str(before)}
@@ -122,7 +125,10 @@ def corpus(texts: list[str], repeats: int, work: Path, jobs: bool = True, before
     parent: dict[str, list[float]] = {name: [] for name in commands if name.startswith("extract")}
     workers: dict[str, list[float]] = {name: [] for name in parent}
     load_before = load()
+    ceiling: list[float] = []
     for _ in range(repeats):
+        if jobs:
+            ceiling.append(cpu_ceiling())
         for name, command in commands.items():
             wall, used, split = timed(command, envs[name])
             seconds[name].append(round(wall, 2))
@@ -148,11 +154,36 @@ def corpus(texts: list[str], repeats: int, work: Path, jobs: bool = True, before
         "before_over_jobs1_cpu": round(cpu_median["extract_before"] / cpu_median["extract_jobs1"], 2) if before else None,
         "articles_per_s": {name: round(len(texts) / m, 1) for name, m in median.items() if name != "tokenizer_process"},
         "speedup_jobs2_vs_jobs1": round(median["extract_jobs1"] / median["extract_jobs2"], 2) if jobs else None,
+        "speedup_jobs2_spawn_vs_jobs1": round(median["extract_jobs1"] / median["extract_jobs2_spawn"], 2)
+        if jobs else None,
+        "speedup_jobs2_per_round": [round(a / b, 2) for a, b in zip(seconds["extract_jobs1"], seconds["extract_jobs2"])]
+        if jobs else None,
+        # what the machine allowed in each round: a pure-Python loop, twice in a row against two processes at once
+        "ceiling_python_loop_2_processes": ceiling or None,
+        "ceiling_median": round(statistics.median(ceiling), 2) if ceiling else None,
         "before_src": str(before) if before else None,
         "before_over_jobs1": round(median["extract_before"] / median["extract_jobs1"], 2) if before else None,
         # the largest resident set of any process so far: an extract process or a worker (pipelines loaded)
         "peak_rss_mb_largest_process": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
     }
+
+
+LOOP = "n = 0\nfor i in range(30_000_000):\n    n += i & 7\n"
+
+
+def cpu_ceiling() -> float:
+    """Speed-up of two processes of a pure-Python loop run at once over the same two run one after the other."""
+    command = [sys.executable, "-c", LOOP]
+    start = time.perf_counter()
+    for _ in range(2):
+        subprocess.run(command, check=True)
+    serial = time.perf_counter() - start
+    start = time.perf_counter()
+    running = [subprocess.Popen(command) for _ in range(2)]
+    for process in running:
+        if process.wait():
+            raise SystemExit("the ceiling loop failed")
+    return round(serial / (time.perf_counter() - start), 2)
 
 
 def _share(parent: list[float] | None, workers: list[float] | None) -> float | None:

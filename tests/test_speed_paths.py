@@ -47,7 +47,8 @@ def test_example_reports_are_byte_identical_to_the_recorded_ones():
     assert lines == GOLDEN.read_text(encoding="utf-8").splitlines()
 
 
-def test_two_jobs_give_the_recorded_reports_in_input_order_with_rejects_in_place(tmp_path):
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_two_jobs_give_the_recorded_reports_in_input_order_with_rejects_in_place(tmp_path, start):
     source = tmp_path / "mixed.jsonl"
     golden = GOLDEN.read_text(encoding="utf-8").splitlines()
     records = [json.loads(line)["article"] for line in golden]
@@ -58,7 +59,7 @@ def test_two_jobs_give_the_recorded_reports_in_input_order_with_rejects_in_place
     lines.insert(6, json.dumps({"id": "empty", "text": ""}))
     source.write_text("\n".join(lines * 2) + "\n", encoding="utf-8")
     done = subprocess.run([CLI, "extract", str(source), "--format", "jsonl", "--jobs", "2"], capture_output=True,
-                          text=True, timeout=600, env={**os.environ, "COLUMNS": "200"})
+                          text=True, timeout=600, env={**os.environ, "COLUMNS": "200", "LAGEBILD_WORKER_START": start})
     assert done.returncode == 1, done.stderr  # the two broken records, twice, are listed as rejects
     assert done.stderr.count("reject") == 4 and "Traceback" not in done.stderr
     assert [canonical(json.loads(line)) for line in done.stdout.splitlines()] == golden * 2
@@ -70,10 +71,23 @@ def test_workers_run_with_one_blas_thread_and_leave_the_parent_alone():
     if "OPENBLAS_NUM_THREADS" in os.environ:
         pytest.skip("the user set OPENBLAS_NUM_THREADS, which the workers keep")
     with ParallelExtractor(Settings.from_env(), 2) as extractor:
+        assert list(extractor.lines([])) == []  # forking workers start with the first stream
         assert extractor._pool is not None
         seen = extractor._pool.map(os.getenv, ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"])
     assert seen == ["1", "1", "1"]
     assert "OPENBLAS_NUM_THREADS" not in os.environ
+
+
+def test_workers_fork_only_before_numpy_loads(monkeypatch):
+    from lagebild.workers import start_method
+
+    monkeypatch.setenv("LAGEBILD_WORKER_START", "spawn")
+    assert start_method() == "spawn"
+    monkeypatch.delenv("LAGEBILD_WORKER_START")
+    assert "numpy" in sys.modules and start_method() == "spawn"  # its BLAS threads are fixed: fresh workers
+    monkeypatch.delitem(sys.modules, "numpy")
+    if sys.platform.startswith("linux"):
+        assert start_method() == "fork"
 
 
 def random_text(rng: random.Random, alphabet: str, size: int) -> str:
