@@ -89,3 +89,32 @@ def test_the_place_cache_keeps_the_name_starts(tmp_path) -> None:
     resolver = PlaceResolver(cached=False)
     resolver._index = read
     assert resolver.name_starts == {"bosnien", "bosnien und"}
+
+
+def test_array_sentences_guess_as_spacys_sentencizer() -> None:
+    """The array `predict` gives spaCy's guesses: marks, punctuation runs, a text that starts or ends with them."""
+    import spacy
+    from spacy.pipeline import Sentencizer
+
+    from lagebild.lang.array_sentences import ArraySentences
+
+    nlp = spacy.blank("de")
+    sentencizer = Sentencizer(punct_chars=[".", "!", "?", "…"])
+    texts = ["", "!", ". . a", "Ja. Nein!? Doch … und ... so", "„Geht es?“, fragte er. (Nein.) Dann: 3. Mai!",
+             "ohne Satzzeichen am Ende", "?! ?! Wer"]
+    docs = [nlp.make_doc(text) for text in texts]
+    fast = ArraySentences(sentencizer)
+    assert fast.predict(docs) == sentencizer.predict(docs)
+    assert [fast.predict([doc]) for doc in docs] == [sentencizer.predict([doc]) for doc in docs]
+    sentencizer.punct_chars = {";"}  # changed after the first call: read again
+    assert fast.predict(docs) == sentencizer.predict(docs)
+
+
+def test_the_pipeline_uses_array_sentences() -> None:
+    """The loaded pipeline's sentencizer predicts from arrays."""
+    from lagebild.config import Settings
+    from lagebild.lang import Pipelines
+
+    nlp = Pipelines(Settings.from_env()).get("de")
+    predict = nlp.get_pipe("sentencizer").predict
+    assert getattr(predict, "__qualname__", "") == "ArraySentences.predict"
