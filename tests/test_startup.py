@@ -14,7 +14,7 @@ from lagebild.extract import datacheck
 from lagebild.extract.place_cache import read_cached, write_cached
 from lagebild.extract.places import PlaceIndex, PlaceRecord, PlaceResolver, name_starts_of
 
-SKIPPED = ("requests", "weasel", "httpx", "jinja2", "spacy.cli", "duckdb", "pyarrow")
+SKIPPED = ("requests", "weasel", "httpx", "jinja2", "spacy.cli", "duckdb", "pyarrow", "feedparser", "trafilatura", "pyspark")
 
 
 def test_the_pipeline_imports_spacy_without_its_command_line() -> None:
