@@ -1,11 +1,14 @@
 """Extraction speed: whole processes against a bare spaCy tokenizer, `--jobs`, and time per 1,000 characters.
 
-Usage: .venv/bin/python benchmarks/bench_speed.py [--docs 1028] [--repeats 3] [--parts corpus,scaling]
+Usage: .venv/bin/python benchmarks/bench_speed.py [--docs 1028] [--repeats 3] [--parts corpus,startup,scaling]
                                                    [--lengths 2000,5000,...]
 Parts, each timed in the same run as its baseline, medians of `--repeats`:
 - corpus: on 10kGNAD test (benchmark-only data), the wall time of a bare tokenizer process (Python start, spaCy
   import, `spacy.blank("de")`, tokenise every text), then of `lagebild extract --format jsonl` with `--jobs 1` and
   `--jobs 2` on the same articles. Ratios are against the tokenizer process; the speed-up is jobs 1 over jobs 2.
+- startup: one short 10kGNAD test article (the shortest of the first 50), so that the process is nearly all start-up
+  (Python start, imports, pipeline loading, what is loaded on first use): the tokenizer process and `lagebild
+  extract` on it (and on `--before-src`), interleaved, `--repeats` rounds; medians of wall and CPU seconds.
 - scaling: articles of growing length (10kGNAD articles joined as paragraphs), each extracted in one process; the
   CPU milliseconds per 1,000 characters should stay flat.
 The machine is shared: the load average before and after each part is recorded beside the figures. Each extract
@@ -168,6 +171,38 @@ def corpus(texts: list[str], repeats: int, work: Path, jobs: bool = True, before
     }
 
 
+def startup(texts: list[str], repeats: int, work: Path, before: Path | None = None) -> dict[str, object]:
+    """Whole processes on one short article: what start-up costs, against the tokenizer process's start-up."""
+    text = min(texts[:50], key=len)
+    article = work / "one.jsonl"
+    article.write_text(json.dumps({"id": "gnad-short", "text": text, "lang": "de", "published": "2016-05"},
+                                  ensure_ascii=False) + "\n", encoding="utf-8")
+    env = one_thread_env()
+    extract = [str(BIN / "lagebild"), "extract", str(article), "--format", "jsonl", "-o", os.devnull]
+    commands = {"tokenizer_process": [sys.executable, "-c", TOKENIZER_SCRIPT, str(article)], "extract": extract}
+    envs = {name: env for name in commands}
+    if before is not None:
+        commands["extract_before"] = extract
+        envs["extract_before"] = {**env, "PYTHONPATH": str(before)}
+    seconds: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
+    load_before = load()
+    for _ in range(repeats):
+        for name, command in commands.items():
+            wall, used, _split = timed(command, envs[name])
+            seconds[name].append(round(wall, 2))
+            cpu[name].append(round(used, 2))
+    cpu_median = {name: statistics.median(values) for name, values in cpu.items()}
+    return {
+        "chars": len(text), "load_before": load_before, "load_after": load(), "seconds": seconds,
+        "median_s": {name: statistics.median(values) for name, values in seconds.items()},
+        "cpu_seconds": cpu, "cpu_median_s": cpu_median,
+        "before_over_now_cpu": round(cpu_median["extract_before"] / cpu_median["extract"], 2) if before else None,
+        "before_minus_now_cpu_s": round(cpu_median["extract_before"] - cpu_median["extract"], 2) if before else None,
+        "before_src": str(before) if before else None,
+    }
+
+
 LOOP = "n = 0\nfor i in range(30_000_000):\n    n += i & 7\n"
 
 
@@ -240,7 +275,7 @@ def main() -> None:
     parser.add_argument("--parts", default="corpus,scaling")
     parser.add_argument("--lengths", default=DEFAULT_LENGTHS, help="article lengths in characters, for scaling")
     parser.add_argument("--no-jobs", action="store_true", help="corpus part without --jobs 2 (and without the flag)")
-    parser.add_argument("--before-src", type=Path, help="corpus part: also time extract on this src (PYTHONPATH)")
+    parser.add_argument("--before-src", type=Path, help="corpus and startup parts: also time extract on this src (PYTHONPATH)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     source = Settings.from_env().data_dir / "10kgnad_de" / "test.csv"
@@ -259,6 +294,9 @@ def main() -> None:
             result["corpus"] = corpus(texts[: args.docs], args.repeats, Path(tmp), jobs=not args.no_jobs,
                                       before=args.before_src)
             print(json.dumps(result["corpus"], indent=1), flush=True)
+        if "startup" in parts:
+            result["startup"] = startup(texts, args.repeats, Path(tmp), before=args.before_src)
+            print(json.dumps(result["startup"], indent=1), flush=True)
         if "scaling" in parts:
             lengths = [int(n) for n in args.lengths.split(",")]
             result["scaling"] = scaling(texts, lengths, args.repeats, Path(tmp))

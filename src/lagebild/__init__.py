@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .config import Settings
-from .model import Article, Report
+from .lean_import import defer_spacy_cli
+
+defer_spacy_cli()  # before any lagebild module imports spaCy: skip spaCy's command line (about a quarter of its import)
+
+from .config import Settings  # noqa: E402
+from .model import Article, Report  # noqa: E402
 
 if TYPE_CHECKING:
     from .pipeline import Extractor

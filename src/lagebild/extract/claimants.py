@@ -14,10 +14,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jsonschema  # type: ignore[import-untyped]
-
-from ..errors import DataError
 from ..lang import LANG_DIR, language_data
+from .datacheck import load_validated
 from .names import canonical_key
 
 LANGUAGE_DATA: tuple[str, ...] = ("claimants.json",)
@@ -95,12 +93,7 @@ class ClaimantLexicon:
 
 @functools.cache
 def _load(lang: str) -> ClaimantLexicon:
-    path = Path(language_data(lang, "claimants.json"))
-    data = json.loads(path.read_text("utf-8"))
-    try:
-        jsonschema.validate(data, claimant_schema())
-    except jsonschema.ValidationError as err:
-        raise DataError(f"{path}: {err.message}") from None
+    data = load_validated(Path(language_data(lang, "claimants.json")), SCHEMA_PATH)  # DataError if invalid
     return ClaimantLexicon.from_dict(data)
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.attrs import IS_ALPHA, LEMMA, LOWER
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from ..lang import language_data
@@ -147,11 +149,12 @@ class EventExtractor:
         events: list[dict] = []
         # each token's word and lemma ids and whether it is alphabetic, without making Token objects
         words = doc.to_array([LOWER, LEMMA, IS_ALPHA]).tolist()
-        strings = doc.vocab.strings
-        rumored = att.modality_words.get("rumored", ())
+        # the rumour markers' word ids: a token's lower-case text is one of them exactly when its LOWER id is
+        rumored = frozenset(get_string_id(w) for w in att.modality_words.get("rumored", ()))
+        rumors = [i for i, (lower, _, _) in enumerate(words) if lower in rumored]
         for si, sent in enumerate(sents):
             seen: dict[str, dict] = {}
-            rumor_at = [i for i in range(sent.start, sent.end) if strings[words[i][0]] in rumored]
+            rumor_at = rumors[bisect_left(rumors, sent.start):bisect_left(rumors, sent.end)] if rumors else []
             for i in range(sent.start, sent.end):
                 lower, lemma, alpha = words[i]
                 if not alpha or self._forms.get((lower, lemma), True) is None:  # a known non-trigger

@@ -26,7 +26,7 @@ from ..lang import language_data
 if TYPE_CHECKING:
     from .places import PlaceIndex, PlaceRecord, PlaceResolver
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: with the first words of names of several words (`PlaceIndex.starts`)
 log = logging.getLogger(__name__)
 
 
@@ -104,7 +104,7 @@ class StoredNames(MutableMapping[str, list["PlaceRecord"]]):
 
 
 def dump_index(index: PlaceIndex) -> bytes:
-    """The index as plain values: record rows, name -> row numbers, blocked names."""
+    """The index as plain values: record rows, name -> row numbers, blocked names, first words of long names."""
     numbers: dict[int, int] = {}
     rows: list[tuple[Any, ...]] = []
     ids: dict[str, list[int]] = {}
@@ -114,7 +114,11 @@ def dump_index(index: PlaceIndex) -> bytes:
                 numbers[id(record)] = len(rows)
                 rows.append(astuple(record))
         ids[key] = [numbers[id(record)] for record in records]
-    return pickle.dumps((CACHE_FORMAT, rows, ids, sorted(index.blocked)), protocol=pickle.HIGHEST_PROTOCOL)
+    from .places import name_starts_of
+
+    starts = index.starts if index.starts is not None else name_starts_of(index.names)
+    return pickle.dumps((CACHE_FORMAT, rows, ids, sorted(index.blocked), sorted(starts)),
+                        protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def load_index(data: bytes) -> PlaceIndex:
@@ -124,13 +128,14 @@ def load_index(data: bytes) -> PlaceIndex:
     paused = gc.isenabled()
     gc.disable()  # some 190,000 fresh lists and tuples, none garbage: collecting while reading them only costs time
     try:
-        fmt, rows, ids, blocked = _PlainUnpickler(io.BytesIO(data)).load()
+        fmt, *parts = _PlainUnpickler(io.BytesIO(data)).load()
     finally:
         if paused:
             gc.enable()
     if fmt != CACHE_FORMAT:
         raise ValueError(f"place cache format {fmt}, expected {CACHE_FORMAT}")
-    return PlaceIndex(names=StoredNames(ids, rows), blocked=set(blocked))
+    rows, ids, blocked, starts = parts
+    return PlaceIndex(names=StoredNames(ids, rows), blocked=set(blocked), starts=frozenset(starts))
 
 
 def read_cached(path: Path) -> PlaceIndex | None:

@@ -101,6 +101,7 @@ class PlaceIndex:
 
     names: MutableMapping[str, list[PlaceRecord]] = field(default_factory=dict)
     blocked: set[str] = field(default_factory=set)
+    starts: frozenset[str] | None = None  # `name_starts_of(names)`, when read with the names from the cache
 
     def add(self, name: str, record: PlaceRecord) -> None:
         """Index a record under one more name."""
@@ -370,12 +371,8 @@ class PlaceResolver:
     @cached_property
     def name_starts(self) -> frozenset[str]:
         """The first words (one or more, folded) of every indexed name of several words."""
-        starts: set[str] = set()
-        for key in self.index.names:
-            if " " in key:
-                parts = key.split(" ")
-                starts.update(" ".join(parts[:k]) for k in range(1, len(parts)))
-        return frozenset(starts)
+        index = self.index
+        return index.starts if index.starts is not None else name_starts_of(index.names)
 
     def prominent(self, key: str, candidates: list[PlaceRecord], strong_only: bool) -> PlaceRecord | None:
         """The candidate that stands out without context, or None."""
@@ -395,6 +392,16 @@ class PlaceResolver:
             return top
         primary = [c for c in candidates if fold_place(c.name) == key.removesuffix("|q")]
         return primary[0] if len(primary) == 1 else None
+
+
+def name_starts_of(names: Iterable[str]) -> frozenset[str]:
+    """The first words (one or more, folded) of every name of several words among `names`."""
+    starts: set[str] = set()
+    for key in names:
+        if " " in key:
+            parts = key.split(" ")
+            starts.update(" ".join(parts[:k]) for k in range(1, len(parts)))
+    return frozenset(starts)
 
 
 def _unique(records: Iterable[PlaceRecord]) -> list[PlaceRecord]:

@@ -12,10 +12,8 @@ import json
 import re
 from dataclasses import dataclass
 
-import jsonschema  # type: ignore[import-untyped]
-
-from ..errors import DataError
 from ..lang import LANG_DIR, language_data
+from .datacheck import load_validated
 
 CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]")
 LEVELS = {"country": "nation", "capital": "city", "city": "city", "town": "city", "village": "city",
@@ -49,11 +47,7 @@ def _load(lang: str) -> ScopeLexicon | None:
     path = language_data(lang, "scopes.json")
     if not path.exists():
         return None
-    data = json.loads(path.read_text("utf-8"))
-    try:
-        jsonschema.validate(data, scope_schema())
-    except jsonschema.ValidationError as err:
-        raise DataError(f"{path}: {err.message}") from None
+    data = load_validated(path, LANG_DIR / "scopes.schema.json")  # DataError if invalid
     groups = sorted(((s.lower(), g) for g, stems in data["groups"].items() for s in stems), key=lambda x: -len(x[0]))
     return ScopeLexicon(tuple(w.lower() for w in data["nation_words"]), tuple(groups))
 

@@ -13,6 +13,7 @@ from .. import extract  # noqa: F401  (registers the Doc extensions)
 from ..accurate import component  # noqa: F401  (registers the accurate entity recogniser)
 from ..config import EXTRACTOR_MODULES, MODELS, Settings
 from ..errors import BadOption, ConfigError
+from .array_sentences import use_array_sentences
 from .greedy_ner import use_numpy_ner
 from .lean_layers import use_lean_layers
 from .lemmas import use_cached_lemmas
@@ -86,6 +87,7 @@ class Pipelines:
         nlp = base_pipeline(lang)
         use_cached_lemmas(nlp)  # the same lemmas, each edit tree applied once per word
         use_lean_layers(nlp)  # the same layer norms and maxouts, with fewer temporary arrays
+        use_array_sentences(nlp)  # the same sentence starts, read from arrays instead of a Token per word
         if self.settings.model not in MODELS:
             raise BadOption(f"unknown model {self.settings.model!r}; choose from {', '.join(MODELS)}")
         if self.settings.model == "accurate":
