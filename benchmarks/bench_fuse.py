@@ -239,7 +239,7 @@ def alternate(sizes: list[int], runs: int, before: Path, generator: str, out: Pa
     import sys
 
     codes = {"before": {**os.environ, "PYTHONPATH": str(before.resolve())},
-             "this checkout": {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}}
+             "this checkout": {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}}
     rows = []
     for size in sizes:
         got: dict[str, list[dict]] = {name: [] for name in codes}
