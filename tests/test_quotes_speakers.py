@@ -201,3 +201,15 @@ def test_reported_sentence_rests_on_the_pronoun_that_names_its_speaker(nlp: Lang
     assert quote["speaker_text"] == "Bürgermeister Karl Huber"
     pronoun = text.index(" er mehr") + 1
     assert (pronoun, pronoun + 2) in doc._.quote_speaker_spans[quote["id"]]
+
+
+@pytest.mark.parametrize("text, content, speaker", [
+    ("Unter Berufung auf nicht näher genannte Quellen gab die Zeitung an, der Minister werde zurücktreten.",
+     "der Minister werde zurücktreten", "die Zeitung"),
+    ("Unter Berufung auf Diplomaten und interne Papiere berichtete die Zeitung, der Gipfel werde verschoben.",
+     "der Gipfel werde verschoben", "die Zeitung"),
+    ("Nach dem Treffen sagte der Minister, man sei sich einig.", "man sei sich einig", "der Minister"),
+])
+def test_a_phrase_in_a_fronted_prepositional_phrase_is_no_speaker(nlp: Language, text: str, content: str,
+                                                                  speaker: str) -> None:
+    assert speakers(nlp, text)[content] == speaker

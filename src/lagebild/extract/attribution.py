@@ -310,6 +310,15 @@ def _reported_after(doc: Doc, ce: int, sent: Span, lex: AttributionLexicon) -> b
         or infinitive_clause(doc, ce + 1, end, lex)
 
 
+def _governed(doc: Doc, np: tuple[int, int], floor: int, lex: AttributionLexicon) -> bool:
+    """The phrase stands in a prepositional phrase: a preposition right before it, past its modifiers."""
+    k = np[0] - 1
+    while k > floor and doc[k].lower_ not in lex.prepositions_before_np and (doc[k].pos_ in ("ADJ", "ADV", "DET", "PART") or (
+            doc[k].lower_ in lex.coordinators and k - 1 > floor and doc[k - 1].pos_ in ("NOUN", "PROPN"))):
+        k -= 2 if doc[k].lower_ in lex.coordinators else 1  # "auf Spekulationen und den schwachen Dollar"
+    return k >= floor and doc[k].lower_ in lex.prepositions_before_np
+
+
 def _agrees(verb: Token, np: tuple[int, int], doc: Doc) -> bool:
     """The phrase's head noun does not clash in number with the finite verb (unknown number agrees)."""
     head = next((doc[k] for k in range(np[1] - 1, np[0] - 1, -1) if doc[k].pos_ in ("NOUN", "PROPN")), None)
@@ -588,7 +597,9 @@ def _find_cues(doc: Doc, sent: Span, lex: AttributionLexicon, candidates: list[i
             after = _phrase_end(doc, sp[1], s1, lex) if sp else s1
             if sp and (after >= s1 or is_break(doc[after])):
                 cues.append(Cue(i, i + 1, tok.text, "so", sp, _before(doc, sent, i - 1)))
-        elif (tok.pos_ == "ADJ" and i + 1 < s1 and doc[i + 1].pos_ in ("NOUN", "PROPN")) or tok.pos_ in ("DET", "PRON") \
+        elif (tok.pos_ == "ADJ" and i + 1 < s1 and (doc[i + 1].pos_ in ("NOUN", "PROPN") or (
+                _is_quote_mark(doc[i + 1]) and i + 2 < s1 and doc[i + 2].pos_ in ("NOUN", "PROPN", "ADJ")))) \
+                or tok.pos_ in ("DET", "PRON") \
                 or (tok.pos_ in ("NOUN", "PROPN") and tok.text[:1].isupper() and i > s0):
             continue  # "nicht näher bezeichnete Quellen", "meinen Geist", "Berichten zufolge": a cue word used otherwise
         elif "Inf" in tok.morph.get("VerbForm", []) and i > s0 and doc[i - 1].pos_ == "PART":
@@ -778,7 +789,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     elif i > cs and doc[i - 1].lower_ in lex.coordinators:
         speaker = first_np(doc, s0, i - 1, lex, s0)  # "X sprach von … und forderte, …"
     else:
-        speaker = bwd or fwd
+        speaker = fwd if fwd and bwd and _governed(doc, bwd, cs, lex) else bwd or fwd  # "Unter Berufung auf Quellen gab X an"
         if fwd and j == i + 1 and fwd[1] - fwd[0] == 1 and doc[fwd[0]].lower_ in lex.person_pronouns \
                 and not (bwd and lex.bare_complementizer):  # "the minister said he was …": he opens the content
             speaker = fwd  # "Die Bürger forderte er auf, …": a pronoun right after the verb is its subject
