@@ -165,3 +165,51 @@ def test_a_pronoun_with_no_person_before_it_is_the_sentence_subject(nlp: Languag
             "„Wann kommen die Kinder endlich nach Hause?“")
     found = speakers(nlp, text)
     assert found == {"„Wann kommen die Kinder endlich nach Hause?“": "Der Lehrer"}
+
+
+# round 5: the subject before a verb-first reporting clause, and a pronoun that names the speaker again
+
+def test_apposition_with_a_quoted_name_keeps_the_subject_before_it(nlp: Language) -> None:
+    text = ("Paul Weber, ein Sprecher der Naturschutzgruppe „Grüne Welle“, kommentierte die Entscheidung mit "
+            "folgenden Worten: „Das ist ein schwarzer Tag für die Küste.“")
+    assert speakers(nlp, text)["„Das ist ein schwarzer Tag für die Küste.“"] == "Paul Weber"
+
+
+def test_subject_with_a_relative_clause_before_the_verb(nlp: Language) -> None:
+    text = "Der Verband, der die Liste seit Jahren führt, begründete die Schritte damit, dass die Kosten gestiegen seien."
+    assert speakers(nlp, text)["dass die Kosten gestiegen seien"] == "Der Verband"
+
+
+def test_fronted_plural_object_with_a_relative_clause_is_no_speaker(nlp: Language) -> None:
+    text = "Die Mönche, die vor dem Tempel demonstriert hatten, beschrieb die Agentur als „aggressiv und sehr laut“."
+    assert speakers(nlp, text)["„aggressiv und sehr laut“"] == "die Agentur"
+
+
+def test_subject_phrase_after_a_finished_clause(nlp: Language) -> None:
+    text = ("Die Ministerin wies den Vorwurf zurück, die Sprecherin der Fraktion, Anna Berg (SPD), erklärte: "
+            "„Wir sehen keinen Grund für Eile.“")
+    found = speakers(nlp, text)
+    assert found["„Wir sehen keinen Grund für Eile.“"] == "die Sprecherin der Fraktion"
+    assert "Die Ministerin wies den Vorwurf zurück" not in found
+
+
+def test_reported_sentence_rests_on_the_pronoun_that_names_its_speaker(nlp: Language) -> None:
+    text = ("Der Bürgermeister Karl Huber stellte am Montag den neuen Haushalt vor. Er verteidigte die Kürzungen bei "
+            "den Bädern. In Zukunft wolle er mehr Geld in die Schulen stecken.")
+    doc = nlp(text)
+    quote = next(q for q in claims(doc)["quotes"] if q["text"].startswith("In Zukunft"))
+    assert quote["speaker_text"] == "Bürgermeister Karl Huber"
+    pronoun = text.index(" er mehr") + 1
+    assert (pronoun, pronoun + 2) in doc._.quote_speaker_spans[quote["id"]]
+
+
+@pytest.mark.parametrize("text, content, speaker", [
+    ("Unter Berufung auf nicht näher genannte Quellen gab die Zeitung an, der Minister werde zurücktreten.",
+     "der Minister werde zurücktreten", "die Zeitung"),
+    ("Unter Berufung auf Diplomaten und interne Papiere berichtete die Zeitung, der Gipfel werde verschoben.",
+     "der Gipfel werde verschoben", "die Zeitung"),
+    ("Nach dem Treffen sagte der Minister, man sei sich einig.", "man sei sich einig", "der Minister"),
+])
+def test_a_phrase_in_a_fronted_prepositional_phrase_is_no_speaker(nlp: Language, text: str, content: str,
+                                                                  speaker: str) -> None:
+    assert speakers(nlp, text)[content] == speaker

@@ -310,6 +310,53 @@ def _reported_after(doc: Doc, ce: int, sent: Span, lex: AttributionLexicon) -> b
         or infinitive_clause(doc, ce + 1, end, lex)
 
 
+def _governed(doc: Doc, np: tuple[int, int], floor: int, lex: AttributionLexicon) -> bool:
+    """The phrase stands in a prepositional phrase: a preposition right before it, past its modifiers."""
+    k = np[0] - 1
+    while k > floor and doc[k].lower_ not in lex.prepositions_before_np and (doc[k].pos_ in ("ADJ", "ADV", "DET", "PART") or (
+            doc[k].lower_ in lex.coordinators and k - 1 > floor and doc[k - 1].pos_ in ("NOUN", "PROPN"))):
+        k -= 2 if doc[k].lower_ in lex.coordinators else 1  # "auf Spekulationen und den schwachen Dollar"
+    return k >= floor and doc[k].lower_ in lex.prepositions_before_np
+
+
+def _agrees(verb: Token, np: tuple[int, int], doc: Doc) -> bool:
+    """The phrase's head noun does not clash in number with the finite verb (unknown number agrees)."""
+    head = next((doc[k] for k in range(np[1] - 1, np[0] - 1, -1) if doc[k].pos_ in ("NOUN", "PROPN")), None)
+    if head is None or np[1] - np[0] > 3 and head.i > np[0] + 2:
+        head = doc[np[0] + 1] if np[1] - np[0] > 1 and doc[np[0] + 1].pos_ in ("NOUN", "PROPN") else head
+    have = set(verb.morph.get("Number", [])) & set(head.morph.get("Number", [])) if head is not None else {"?"}
+    return head is None or not verb.morph.get("Number", []) or not head.morph.get("Number", []) or bool(have)
+
+
+def _phrase_after_clause(doc: Doc, s0: int, cs: int, lex: AttributionLexicon) -> tuple[int, int] | None:
+    """A phrase without a verb between the comma after a finished clause and the comma at cs - 1 ("X wies das zurück,
+    die Sprecherin der Fraktion, Anna Berg, erklärte: …"): the subject of the verb after cs - 1."""
+    last = next((k for k in range(cs - 2, s0 - 1, -1) if doc[k].pos_ in ("VERB", "AUX")), None)
+    if last is None or doc[cs - 1].text != ",":
+        return None
+    comma = next((k for k in range(last + 1, cs - 1) if doc[k].text == ","), None)
+    if comma is None or not no_verb(doc, comma + 1, cs - 1, quoted_names=True):
+        return None
+    np = first_np(doc, comma + 1, cs - 1, lex, s0)
+    if np is None or np[0] != comma + 1 or doc[np[0]].lower_ in lex.object_determiners:
+        return None
+    return np
+
+
+def _subject_with_relative(doc: Doc, s0: int, cs: int, lex: AttributionLexicon) -> tuple[int, int] | None:
+    """The phrase that opens the sentence when a relative clause after it fills the rest up to the comma at cs - 1
+    ("Der Verband, der die Liste führt, begründete …"): the subject of the verb right after that comma (a fronted
+    object would show its case: "Den Plan, den …")."""
+    np = first_np(doc, s0, cs, lex, s0)
+    if np is None or np[1] + 2 >= cs - 1 or doc[np[1]].text != "," or doc[np[1] + 1].tag_ not in lex.relative_tags:
+        return None
+    if doc[np[0]].lower_ in lex.object_determiners or lex.is_pronoun(doc[np[0]]) or doc[cs - 1].text != ",":
+        return None
+    if any(doc[k].pos_ in ("VERB", "AUX") for k in range(s0, np[0])) or doc[cs - 2].pos_ not in ("VERB", "AUX"):
+        return None  # the phrase must open the main clause, and the relative clause end in its verb
+    return np
+
+
 def _antecedent(doc: Doc, comma: int, floor: int, lex: AttributionLexicon) -> tuple[int, int] | None:
     """The noun phrase right before the comma that opens a relative clause, even inside a prepositional phrase."""
     j = comma
@@ -550,7 +597,9 @@ def _find_cues(doc: Doc, sent: Span, lex: AttributionLexicon, candidates: list[i
             after = _phrase_end(doc, sp[1], s1, lex) if sp else s1
             if sp and (after >= s1 or is_break(doc[after])):
                 cues.append(Cue(i, i + 1, tok.text, "so", sp, _before(doc, sent, i - 1)))
-        elif (tok.pos_ == "ADJ" and i + 1 < s1 and doc[i + 1].pos_ in ("NOUN", "PROPN")) or tok.pos_ in ("DET", "PRON") \
+        elif (tok.pos_ == "ADJ" and i + 1 < s1 and (doc[i + 1].pos_ in ("NOUN", "PROPN") or (
+                _is_quote_mark(doc[i + 1]) and i + 2 < s1 and doc[i + 2].pos_ in ("NOUN", "PROPN", "ADJ")))) \
+                or tok.pos_ in ("DET", "PRON") \
                 or (tok.pos_ in ("NOUN", "PROPN") and tok.text[:1].isupper() and i > s0):
             continue  # "nicht näher bezeichnete Quellen", "meinen Geist", "Berichten zufolge": a cue word used otherwise
         elif "Inf" in tok.morph.get("VerbForm", []) and i > s0 and doc[i - 1].pos_ == "PART":
@@ -693,6 +742,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         return None  # "no casualties were reported": a passive without its agent names no speaker
     speaker: tuple[int, int] | None
     local: tuple[int, int] | None = None
+    spliced: tuple[int, int] | None = None  # a subject phrase after a finished clause: that clause is no content
     if agent is not None:
         speaker = agent  # "wurde von Minister Stolpe als unrealistisch bezeichnet"
     elif impersonal:
@@ -717,16 +767,21 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         speaker = fwd
         if speaker is None and lex.bare_speakers and j < ce and (ce >= _content_end(sent) or doc[ce].text == "("):
             speaker = _bare_phrase(doc, j, ce, lex)  # "…, said superintendent of police k l n rao."
-        if cs > s0 and doc[cs].lower_ != lex.so_cue and (speaker is None or no_verb(doc, s0, cs - 1)):
+        if cs > s0 and doc[cs].lower_ != lex.so_cue and (speaker is None or no_verb(doc, s0, cs - 1, quoted_names=True)):
             # "Oberst Arslan, Kommandeur der Truppen, hat angekündigt, …": the subject stands before the apposition
-            before = first_np(doc, s0, cs, lex, s0)
+            spliced = _phrase_after_clause(doc, s0, cs, lex) if speaker is None else None
+            before = spliced or first_np(doc, s0, cs, lex, s0)
             if before is not None and _quoted(doc, before, cs):
                 before = None  # "…, eine echte Chance“, wird X zitiert": a phrase of the quotation is not its speaker
-            speaker = first_np(doc, _after_quote(doc, s0, cs), cs, lex, s0) or before or speaker
+            after = _after_quote(doc, s0, cs)
+            speaker = (first_np(doc, after, cs, lex, s0) if after > s0 else None) or before or speaker
+        elif cs > s0 and (subject := _subject_with_relative(doc, s0, cs, lex)) is not None and _agrees(tok, subject, doc) \
+                and (fwd is None or not _agrees(tok, fwd, doc)):
+            speaker = subject  # "Der Verband, der die Liste führt, begründete die Schritte damit, …"
     elif aux is not None and i - aux > 1 and (np := first_np(doc, aux + 1, i, lex, s0)
                                                if aux == cs or lex.is_pronoun(doc[aux + 1]) else first_np(doc, cs, aux, lex, s0)):
         speaker = np  # "hatte Konzernchef Brandt in einem Interview gesagt", "X hat anlässlich … erklärt"
-        if aux == cs and cs > s0 and doc[cs - 1].text == "," and no_verb(doc, s0, cs - 1):
+        if aux == cs and cs > s0 and doc[cs - 1].text == "," and no_verb(doc, s0, cs - 1, quoted_names=True):
             # "Der Fraktionschef, Paul Weber, hatte Lenz aufgefordert, …": the subject stands before the apposition
             speaker = first_np(doc, s0, cs, lex, s0) or speaker
     elif doc[cs].lower_ == lex.wie_cue and cs + 1 < i and doc[cs + 1].lower_ in lex.source_prepositions:
@@ -734,7 +789,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     elif i > cs and doc[i - 1].lower_ in lex.coordinators:
         speaker = first_np(doc, s0, i - 1, lex, s0)  # "X sprach von … und forderte, …"
     else:
-        speaker = bwd or fwd
+        speaker = fwd if fwd and bwd and _governed(doc, bwd, cs, lex) else bwd or fwd  # "Unter Berufung auf Quellen gab X an"
         if fwd and j == i + 1 and fwd[1] - fwd[0] == 1 and doc[fwd[0]].lower_ in lex.person_pronouns \
                 and not (bwd and lex.bare_complementizer):  # "the minister said he was …": he opens the content
             speaker = fwd  # "Die Bürger forderte er auf, …": a pronoun right after the verb is its subject
@@ -776,7 +831,8 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
                                      for m in range(a, stop)):
                 content = (a, stop)
     trailing = lex.trailing_cue_clause and speaker is not None and speaker == bwd and speaker[0] == cs
-    if content is None and cs > s0 and doc[cs - 1].text == "," and not no_verb(doc, s0, cs - 1) and (verb_first or trailing
+    if content is None and spliced is None and cs > s0 and doc[cs - 1].text == "," \
+            and not no_verb(doc, s0, cs - 1, quoted_names=True) and (verb_first or trailing
                                                                     or (cs > s0 + 1 and doc[cs].lower_ == lex.wie_cue)):
         a, b = s0, (wie - 1 if wie is not None else cs - 1)
         if speaker is not None and a < speaker[0] < b:
@@ -863,9 +919,16 @@ def _passive_document(doc: Doc, tok: Token, cs: int, ce: int, lex: AttributionLe
     return None
 
 
-def no_verb(doc: Doc, a: int, b: int) -> bool:
-    """No verb in [a, b) and a tagger ran: the range is a noun phrase with appositions, not a clause."""
-    return b > a and all(t.pos_ for t in doc[a:b]) and not any(t.pos_ in ("VERB", "AUX") or all(c in QUOTE_CHARS for c in t.text) for t in doc[a:b])
+def no_verb(doc: Doc, a: int, b: int, *, quoted_names: bool = False) -> bool:
+    """No verb in [a, b) and a tagger ran: the range is a noun phrase with appositions, not a clause (with
+    `quoted_names`, a quoted name in it is allowed: "Ada Roth, Sprecherin des Vereins „Nordwind“")."""
+    if b <= a or not all(t.pos_ for t in doc[a:b]) or any(t.pos_ in ("VERB", "AUX") for t in doc[a:b]):
+        return False
+    marks = [k for k in range(a, b) if all(c in QUOTE_CHARS for c in doc[k].text)]
+    if not marks:
+        return True
+    return quoted_names and len(marks) % 2 == 0 and marks[0] > a and all(
+        _quoted_name_start(doc, marks[m + 1], a) == marks[m] for m in range(0, len(marks), 2))
 
 
 def _wie_before(doc: Doc, s0: int, cs: int, lex: AttributionLexicon) -> int | None:

@@ -50,10 +50,19 @@ class Speaker:
     entity: str | None
     spans: list[tuple[int, int]]
     is_person: bool = False
+    root: Speaker | None = None  # the speaker this one names again at a local mention (one run of speech)
 
     def mentioned_at(self, span: tuple[int, int]) -> Speaker:
         """The same speaker, resting also on a local mention ("er", "Demnach", "eigenen Angaben")."""
         return Speaker(self.text, self.entity, [span] + self.spans, self.is_person)
+
+    def named_again_at(self, span: tuple[int, int]) -> Speaker:
+        """The same speaker in the same run of speech, named again in it ("Er sei …")."""
+        return Speaker(self.text, self.entity, [span] + self.spans, self.is_person, self.root or self)
+
+    def same_run(self, other: Speaker) -> bool:
+        """Both stand for one speaker object of a run of speech."""
+        return (self.root or self) is (other.root or other)
 
 
 Mention = tuple[int, int, str, str, str]  # start, end, entity id, label, text
@@ -263,17 +272,17 @@ class QuoteExtractor:
                 elif active is not None and has_konjunktiv(doc, sent.start, sent.end, lex) and self._can_speak(active):
                     # "Beobachter werten den Sieg als Erfolg, da … sei": an indicative sentence speaks for its subject
                     sp = self._indicative_subject(doc, sent, mentions, state) or active
-                    items.append((sent.start_char, sent.end_char, "indirect", sp, None))
+                    items.append((sent.start_char, sent.end_char, "indirect", self._named_in(doc, sent, sp, mentions, state), None))
                     state["active"] = sp
                 elif recent is not None and has_konjunktiv(doc, sent.start, sent.end, lex, strong=True):
                     # Konjunktiv I after an indicative aside still reports the same speaker
                     sp = self._indicative_subject(doc, sent, mentions, state) or recent
-                    items.append((sent.start_char, sent.end_char, "indirect", sp, None))
+                    items.append((sent.start_char, sent.end_char, "indirect", self._named_in(doc, sent, sp, mentions, state), None))
                     state["active"] = sp
                 elif si > 0 and self._konjunktiv_one(doc, sent) and \
                         (sp := self._framing_subject(doc, sents[si - 1], mentions, state)):
                     # Konjunktiv I after a sentence without a cue ("X verteidigte den Plan. Er sei …"): its subject
-                    items.append((sent.start_char, sent.end_char, "indirect", sp, None))
+                    items.append((sent.start_char, sent.end_char, "indirect", self._named_in(doc, sent, sp, mentions, state), None))
                     state["active"] = sp
                 elif self._reportative_perfect(doc, sent):
                     # "soll … geflohen sein": reported by someone, the running speaker if there is one
@@ -306,9 +315,13 @@ class QuoteExtractor:
         text = doc_text(doc)
         for item in items:
             if out and item[2] == out[-1][2] == "indirect" and item[4] is None and out[-1][4] is None \
-                    and item[3] is out[-1][3] and item[0] >= out[-1][1] and _same_paragraph_gap(text[out[-1][1]:item[0]]):
+                    and item[3].same_run(out[-1][3]) and item[0] >= out[-1][1] and _same_paragraph_gap(text[out[-1][1]:item[0]]):
                 first = out.pop()
-                item = (first[0], item[1], "indirect", first[3], None)
+                sp = first[3]
+                if item[3] is not sp:  # a mention of the speaker in the later sentence counts for the whole run
+                    sp = Speaker(sp.text, sp.entity, sp.spans + [m for m in item[3].spans if m not in sp.spans],
+                                 sp.is_person, sp.root or sp)
+                item = (first[0], item[1], "indirect", sp, None)
             out.append(item)
         return out
 
@@ -751,6 +764,25 @@ class QuoteExtractor:
             state["person"] = sp
         return sp
 
+
+    def _named_in(self, doc: Doc, sent: Span, sp: Speaker, mentions: Mentions, state: dict) -> Speaker:
+        """A person's uncued reported sentence that names the person again by a pronoun ("In Zukunft wolle er …")
+        rests on that pronoun too, when the pronoun resolves to the same person."""
+        lex = self.lex
+        assert lex is not None
+        if not sp.is_person or not sp.spans:
+            return sp
+        pronoun = next((t for t in sent if t.lower_ in lex.person_pronouns
+                        and "Plur" not in t.morph.get("Number", []) and "Nom" in t.morph.get("Case", ["Nom"])), None)
+        if pronoun is None:
+            return sp
+        cs, ce = char_range(doc, pronoun.i, pronoun.i + 1)
+        if any(a <= cs < b for a, b in sp.spans):
+            return sp
+        meant = self._speaker(doc, (pronoun.i, pronoun.i + 1), mentions, dict(state))
+        if not ((sp.entity is not None and meant.entity == sp.entity) or (meant.text and meant.text == sp.text)):
+            return sp
+        return sp.named_again_at((cs, ce))
 
     def _subject_before(self, doc: Doc, a: int, cs: int, ce: int) -> Speaker | None:
         """With no person named before it, a pronoun stands for the first noun phrase of its sentence, or of the sentence
