@@ -597,9 +597,7 @@ def _find_cues(doc: Doc, sent: Span, lex: AttributionLexicon, candidates: list[i
             after = _phrase_end(doc, sp[1], s1, lex) if sp else s1
             if sp and (after >= s1 or is_break(doc[after])):
                 cues.append(Cue(i, i + 1, tok.text, "so", sp, _before(doc, sent, i - 1)))
-        elif (tok.pos_ == "ADJ" and i + 1 < s1 and (doc[i + 1].pos_ in ("NOUN", "PROPN") or (
-                _is_quote_mark(doc[i + 1]) and i + 2 < s1 and doc[i + 2].pos_ in ("NOUN", "PROPN", "ADJ")))) \
-                or tok.pos_ in ("DET", "PRON") \
+        elif (tok.pos_ == "ADJ" and i + 1 < s1 and doc[i + 1].pos_ in ("NOUN", "PROPN")) or tok.pos_ in ("DET", "PRON") \
                 or (tok.pos_ in ("NOUN", "PROPN") and tok.text[:1].isupper() and i > s0):
             continue  # "nicht näher bezeichnete Quellen", "meinen Geist", "Berichten zufolge": a cue word used otherwise
         elif "Inf" in tok.morph.get("VerbForm", []) and i > s0 and doc[i - 1].pos_ == "PART":
