@@ -42,7 +42,7 @@ def main() -> None:
     articles = [Article(id=f"gnad-{i}", text=t, lang="de") for i, t in enumerate(texts)]
     extractor = Extractor(Settings.from_env(model="accurate"))
     extractor.report(articles[0])
-    tagger = shared_tagger()
+    tagger = shared_tagger(MODEL_DIR)  # the key the pipeline component uses
     sessions = {"packaged": tagger.session, "other": _session(args.other, 1)}
     tagger_s = [0.0]
     run = tagger.run
