@@ -11,7 +11,8 @@ Seven bits, not eight: ONNX Runtime's u8 x s8 kernel on AVX2 (no VNNI) adds prod
 saturation, so uint8 activations near 255 against large int8 weights overflow. With q <= 127 a pair stays below
 32,767 and the integer product is exact on every CPU. The row's zero point is taken out after the integer product
 (the CPU MatMulInteger takes one activation zero point per tensor); ONNX Runtime fuses MatMulInteger, Cast and the
-scale Mul into MatMulIntegerToFloat with the per-row scale. Each row's result then depends on that row alone.
+scale Mul into MatMulIntegerToFloat with the per-row scale; the Sub before the bias Add keeps it from fusing the
+bias too, which ONNX Runtime 1.32 gets wrong with a per-row scale. Each row's result depends on that row alone.
 """
 
 from __future__ import annotations
