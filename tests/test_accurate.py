@@ -49,6 +49,37 @@ def test_pinned_entities_on_our_own_sentences(tagger: AccurateTagger, sentence: 
     assert expected <= entities(tagger, sentence)
 
 
+BATCH_NEIGHBOURS = [
+    "Kurz gesagt .",
+    "Am Dienstag sprach die Ministerin Petra Lindqvist in Rostock mit Vertretern der Gewerkschaft Nordmetall über "
+    "Löhne , Arbeitszeiten und die Zukunft der Werft , bevor sie am Abend nach Schwerin weiterreiste .",
+    "The mayor of Lagos , Amina Bello , met officials from the World Bank on Monday .",
+    "In Tiflis und Batumi demonstrierten Tausende .",
+]
+
+
+def test_a_doc_gets_the_same_entities_alone_and_in_any_batch(tagger: AccurateTagger) -> None:
+    """Activations are quantised per token, so neighbours and padding in a batch change nothing."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from lagebild.accurate.component import AccurateNER
+
+    nlp, ner = spacy.blank("de"), AccurateNER(tagger)
+
+    def ents(texts: list[str]) -> list[list[tuple[int, int, str]]]:
+        docs = ner.pipe([Doc(nlp.vocab, words=text.split()) for text in texts])
+        return [[(e.start, e.end, e.label_) for e in doc.ents] for doc in docs]
+
+    alone = [ents([text])[0] for text in BATCH_NEIGHBOURS]
+    assert all(alone[1:])  # the longer sentences have entities
+    assert ents(BATCH_NEIGHBOURS) == alone
+    assert ents(BATCH_NEIGHBOURS[::-1]) == alone[::-1]
+    chunks = [c for i, text in enumerate(BATCH_NEIGHBOURS) for c in tagger.chunks(i, text.split())]
+    for chunk, batched in zip(chunks, tagger.run(chunks)):
+        assert np.array_equal(tagger.run([chunk])[0], batched)  # bit for bit, padded or not
+
+
 def test_every_word_gets_pieces_in_order(tagger: AccurateTagger) -> None:
     words = ["Dschalal-Abad", "„Zitat“", "1½", "ﬁnal", "\u200b", "", " ", "Straße"]
     encoded = tagger.encoder.encode(words)
@@ -242,3 +273,51 @@ def test_silver_labels_keep_gold_and_fill_names_around_it() -> None:
     assert merge(gold, spans_in) == ["B-ORG", "O", "O", "B-ORG", "I-ORG", "O", "B-LOC"]
     assert merge(gold, spans_in, frozenset({"MISC"})) == gold
     assert trim(["the", "council"], 0, 2, "ORG") is None
+
+
+def test_requantise_gives_each_row_its_own_scale(tmp_path: Path) -> None:
+    """The export's rewrite: a row's output no longer depends on the other rows, and stays close to float32."""
+    onnx = pytest.importorskip("onnx")
+    import onnxruntime
+    from onnx import TensorProto, helper, numpy_helper
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from lagebild.train.accurate_requant import requantise_file
+
+    rng = np.random.default_rng(0)
+    weight, bias = rng.standard_normal((16, 8)).astype(np.float32), rng.standard_normal(8).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["xw"]), helper.make_node("Add", ["xw", "b"], ["y"])], "tiny",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", "length", 16])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", "length", 8])],
+        [numpy_helper.from_array(weight, "w"), numpy_helper.from_array(bias, "b")])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(tmp_path / "fp32.onnx"))
+    quantize_dynamic(str(tmp_path / "fp32.onnx"), str(tmp_path / "int8.onnx"), weight_type=QuantType.QInt8,
+                     per_channel=True)
+    assert requantise_file(tmp_path / "int8.onnx", tmp_path / "row.onnx") == 1
+    assert requantise_file(tmp_path / "row.onnx", tmp_path / "again.onnx") == 0  # a second run changes nothing
+    session = onnxruntime.InferenceSession(str(tmp_path / "row.onnx"), providers=["CPUExecutionProvider"])
+    x = rng.standard_normal((2, 5, 16)).astype(np.float32)
+    x[1] *= 50.0  # a batch neighbour with a much larger range
+    (alone,) = session.run(None, {"x": x[:1]})
+    (batched,) = session.run(None, {"x": x})
+    assert np.array_equal(alone[0], batched[0])
+    assert np.abs(batched - (x @ weight + bias)).max() < 0.05 * np.abs(x @ weight).max()
+
+
+def test_the_optimised_encoder_computes_what_the_graph_says(tagger: AccurateTagger) -> None:
+    """ONNX Runtime's fusions must keep the per-row scales right (1.32 gets a bias fused after them wrong)."""
+    import onnxruntime
+
+    words = BATCH_NEIGHBOURS[1].split()
+    ids = np.asarray([[tagger.encoder.bos, *tagger.encoder.encode(words).ids, tagger.encoder.eos]])
+    feed = {"hidden": tagger.embeddings(ids).astype(np.float32), "mask": np.ones(ids.shape, np.float32)}
+    options = onnxruntime.SessionOptions()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    plain = onnxruntime.InferenceSession(str(MODEL_DIR / "encoder.onnx"), options, providers=["CPUExecutionProvider"])
+    (expected,) = plain.run(["logits"], feed)
+    (got,) = tagger.session.run(["logits"], feed)
+    # fused float ops round differently and flip a few activation steps (logits differ by up to ~0.35); a wrongly
+    # fused bias is off by whole units and changes the tags
+    assert np.abs(got - expected).max() < 1.0
+    assert np.mean(got.argmax(-1) == expected.argmax(-1)) >= 0.9

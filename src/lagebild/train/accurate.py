@@ -328,6 +328,10 @@ def run(recipe: Recipe, stages: Sequence[str] = ("prepare", "fit", "export")) ->
             accurate_fit.fit(recipe)
         if "export" in stages:
             accurate_fit.export(recipe)
+    if "requantise" in stages:  # export does it too; alone, it rewrites an existing model directory in place
+        from .accurate_requant import requantise
+
+        print(f"per-row activation quantisation: {requantise(recipe.out_dir)} MatMuls rewritten")
     if "score" in stages:
         print_scores(recipe)
     return recipe.out_dir

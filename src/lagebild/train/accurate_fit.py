@@ -19,6 +19,7 @@ from ..accurate.embed import EmbeddingTable
 from ..accurate.image import dequantise
 from ..accurate.labels import IGNORE, TAGS, spans, viterbi
 from .accurate_recipe import Recipe
+from .accurate_requant import requantise
 
 SAMPLE_STEPS = 12  # a recipe check, not a model
 LAYER_PARTS = {"q": "query", "k": "key", "v": "value", "ao": "attn_out", "fi": "ffn_in", "fo": "ffn_out"}
@@ -126,7 +127,8 @@ def load_onnx(model: Tagger, path: Path) -> None:
         module = node.output[0].lstrip("/").split("/MatMul")[0].replace("/", ".") + ".weight"
         if node.op_type == "MatMulInteger":
             weight = node.input[1].removesuffix("_quantized")
-            q = inits[node.input[1]].astype(np.float32) - inits[node.input[3]].astype(np.float32)
+            zero = inits[node.input[3]].astype(np.float32) if len(node.input) > 3 and node.input[3] else 0.0
+            q = inits[node.input[1]].astype(np.float32) - zero  # per-row graphs (accurate_requant) have no zero point
             params[module].data = torch.from_numpy((q * inits[weight + "_scale"]).T.copy())
             loaded.add(module)
         elif node.op_type == "MatMul" and node.input[1] in inits:  # a layer the export kept float32
@@ -353,7 +355,7 @@ def _fit_settings(recipe: Recipe) -> dict[str, object]:
 
 
 def export(recipe: Recipe) -> Path:
-    """Write the model directory: int8 ONNX encoder, pruned pieces and embeddings, meta.json."""
+    """Write the model directory: int8 ONNX encoder (per-row activation quantisation), pieces, embeddings, meta.json."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     base = recipe.work_dir / "base"
@@ -381,4 +383,5 @@ def export(recipe: Recipe) -> Path:
             "sentences": prepared["sentences"], "pieces_kept": prepared["pieces_kept"],
             "dev_history": fit_state.get("history", [])}
     (recipe.out_dir / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+    requantise(recipe.out_dir)  # per-row activation scales: a sentence's tags do not depend on its batch
     return recipe.out_dir

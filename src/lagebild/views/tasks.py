@@ -30,7 +30,7 @@ class Target(str, Enum):
     accurate = "accurate"
 
 
-STAGES = ("prepare", "fit", "export", "score")
+STAGES = ("prepare", "fit", "export", "requantise", "score")
 
 
 def evaluate(
@@ -116,7 +116,8 @@ def train(
     work: Path = typer.Option(Path("build/accurate"), "--work", help="accurate: work directory (checkpoints; a "
                                                                         "stopped fit resumes from here)"),
     stage: Optional[list[str]] = typer.Option(None, "--stage", help="accurate: run only these stages of "
-                                                                     "prepare, fit, export, score [default: all]"),
+                                                                     "prepare, fit, export, requantise, score "
+                                                                     "[default: all]"),
     device: str = typer.Option("cpu", "--device", help="accurate: torch device for the fit (cpu, cuda)"),
     epochs: int = typer.Option(5, "--epochs", min=1, help="accurate: passes over the training data"),
     start_from: Optional[str] = typer.Option(None, "--start-from", help="accurate: continue from a model directory "
@@ -163,12 +164,14 @@ def _train_accurate(recipe: Recipe, out: Optional[Path], stages: list[str]) -> P
     unknown = sorted(set(stages) - set(STAGES))
     if unknown:
         raise BadOption(f"unknown stage {', '.join(unknown)}; choose from {', '.join(STAGES)}")
-    if {"fit", "export"} & set(stages):
+    if {"fit", "export", "requantise"} & set(stages):
         try:
             import onnx  # noqa: F401
-            import torch  # noqa: F401
+            if {"fit", "export"} & set(stages):
+                import torch  # noqa: F401
         except ImportError:
-            raise BadOption("the fit and export need the training extras: pip install -e '.[train-accurate]'") from None
+            raise BadOption("the fit, export and requantise stages need the training extras: "
+                            "pip install -e '.[train-accurate]'") from None
     if recipe.teacher and "prepare" in stages:
         try:
             __import__(recipe.teacher)
