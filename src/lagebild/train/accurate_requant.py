@@ -24,15 +24,17 @@ from typing import Any
 
 import numpy as np
 
+from ..accurate.image import ModelFileError
+
 QUANT_LEVELS = 127.0  # 7 bits: u8 x s8 pairs stay within int16 (module docstring)
 TINY_SCALE = 1e-30  # a row of zeros: any positive scale quantises it to zero exactly
 OPSET = 17  # ReduceMax/ReduceMin take `axes` as an attribute up to opset 17
 
 
-class RequantError(ValueError):
-    """The graph is not the `quantize_dynamic` pattern this rewrite knows (code ACC-REQUANT)."""
+class RequantError(ModelFileError):
+    """E041: the encoder graph is not the `quantize_dynamic` pattern this rewrite knows."""
 
-    code = "ACC-REQUANT"
+    code = "E041"
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ def per_row(model: Any) -> int:
     """Replace every DynamicQuantizeLinear (one scale per tensor) by per-row quantisation, in place."""
     graph = model.graph
     if any(o.domain in ("", "ai.onnx") and o.version != OPSET for o in model.opset_import):
-        raise RequantError(f"{RequantError.code}: expected opset {OPSET}")
+        raise RequantError(f"expected opset {OPSET}")
     inits = {t.name: t for t in graph.initializer}
     producers = {out: node for node in graph.node for out in node.output}
     consumers: dict[str, list[Any]] = {}
@@ -122,20 +124,20 @@ def _group(matmul: Any, quant: Any, producers: dict[str, Any], consumers: dict[s
     from onnx import numpy_helper
 
     if matmul.op_type != "MatMulInteger" or len(matmul.input) != 4 or matmul.input[2] != quant.output[2]:
-        raise RequantError(f"{RequantError.code}: {matmul.name} is not a dynamically quantised MatMul")
+        raise RequantError(f"{matmul.name} is not a dynamically quantised MatMul")
     weight, weight_zero = matmul.input[1], matmul.input[3]
     if weight not in inits or numpy_helper.to_array(inits[weight]).dtype != np.int8:
-        raise RequantError(f"{RequantError.code}: {matmul.name}: weights are not an int8 initializer")
+        raise RequantError(f"{matmul.name}: weights are not an int8 initializer")
     if np.any(numpy_helper.to_array(inits[weight_zero]) != 0):
-        raise RequantError(f"{RequantError.code}: {matmul.name}: weight zero points are not 0")
+        raise RequantError(f"{matmul.name}: weight zero points are not 0")
     (cast,) = consumers[matmul.output[0]]
     (output_mul,) = consumers[cast.output[0]]
     scale_mul = producers[next(i for i in output_mul.input if i != cast.output[0])]
     if cast.op_type != "Cast" or output_mul.op_type != "Mul" or scale_mul.op_type != "Mul" \
             or list(scale_mul.input[:1]) != [quant.output[1]] or scale_mul.input[1] not in inits:
-        raise RequantError(f"{RequantError.code}: {matmul.name}: unexpected rescaling nodes")
+        raise RequantError(f"{matmul.name}: unexpected rescaling nodes")
     if len(consumers[scale_mul.output[0]]) != 1:
-        raise RequantError(f"{RequantError.code}: {matmul.name}: the scale product is shared")
+        raise RequantError(f"{matmul.name}: the scale product is shared")
     return QuantisedMatMul(matmul, cast, scale_mul, output_mul, weight, scale_mul.input[1], output_mul.output[0])
 
 
