@@ -81,12 +81,12 @@ class LanguageRules:
 
     def role_at(self, words: list[str], start: int) -> tuple[int, str] | None:
         """(end, group) of the longest role form starting at `words[start]`, or None."""
-        for length in range(min(self.longest_role, len(words) - start), 0, -1):
-            form = tuple(w.casefold() for w in words[start:start + length])
-            if form in self.role_forms:
-                return start + length, self.role_forms[form]
-        word = words[start].casefold() if start < len(words) else ""
-        if len(word) > 4 and any(word.endswith(suffix) for suffix in self.role_suffixes):
+        folded = [w.casefold() for w in words[start:start + self.longest_role]]
+        for length in range(len(folded), 0, -1):
+            group = self.role_forms.get(tuple(folded[:length]))
+            if group is not None:
+                return start + length, group
+        if folded and len(folded[0]) > 4 and folded[0].endswith(self.role_suffixes):
             return start + 1, ""
         return None
 

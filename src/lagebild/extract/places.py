@@ -280,7 +280,7 @@ class PlaceResolver:
     def is_adjectival(self, text: str, lang: str) -> bool:
         """Whether a word looks like a derived adjective ("kirgisische"), which is not a place."""
         last = text.split()[-1].lower() if text.split() else ""
-        return any(last.endswith(suffix) for suffix in self.grammar(lang).get("adjective_suffixes", []))
+        return last.endswith(tuple(self.grammar(lang).get("adjective_suffixes", ())))
 
     def candidates(self, text: str, lang: str) -> list[PlaceRecord]:
         """Records a place mention may mean, with the language's genitive endings undone."""

@@ -322,7 +322,7 @@ class QuantityTagger:
     def _known_noun(self, lowered: str) -> bool:
         """A counted noun from the lexicon (for languages whose nouns are not capitalised)."""
         return (lowered in self.lex.person_nouns or lowered in self.lex.units
-                or any(lowered.endswith(n) for c in self.lex.categories for n in c.nouns))
+                or any(lowered.endswith(c.nouns) for c in self.lex.categories))
 
     @staticmethod
     def _skip_space(text: str, position: int) -> int:
@@ -391,7 +391,7 @@ class QuantityTagger:
     def _category_of_noun(self, noun: str) -> Category | None:
         lowered = noun.lower()
         for category in self.lex.categories:
-            if any(lowered.endswith(n) for n in category.nouns):
+            if lowered.endswith(category.nouns):
                 return category
         return None
 
