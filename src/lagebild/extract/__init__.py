@@ -6,10 +6,11 @@ plain dicts shaped like the schema items into `claims(doc)[<list name>]`.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 REPORT_LISTS = ("entities", "times", "quantities", "quotes", "events", "claims")
 TEXT_KEY = "lagebild.text"  # doc.user_data key of the cached text
+SENTS_KEY = "lagebild.sents"  # doc.user_data key of the cached sentence spans
 
 if not Doc.has_extension("article"):
     Doc.set_extension("article", default=None)
@@ -23,6 +24,15 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[TEXT_KEY] = doc.text
     return text
+
+
+def doc_sents(doc: Doc) -> list[Span]:
+    """The Doc's sentences, made once: spaCy makes new Span objects on every `Doc.sents` (extractors only, which
+    run after the sentence boundaries are set)."""
+    sents = doc.user_data.get(SENTS_KEY)
+    if sents is None:
+        sents = doc.user_data[SENTS_KEY] = list(doc.sents)
+    return sents
 
 
 def claims(doc: Doc) -> dict[str, list[dict]]:

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from ..ids import content_id
 from ..lang import LANG_DIR, language_data
-from . import claims, doc_text
+from . import claims, doc_sents, doc_text
 from .attribution import AttributionLexicon, Cue, clause_window, find_cues, modality, source_kind
 from .claimants import ClaimantKeys
 from .quotes import char_range
@@ -81,7 +81,7 @@ class ClaimBuilder:
         one_event_per_figure(found, self.categories, verbs)
         if self.att is not None:
             mark_denials(found, self.att)
-        assign_scopes(doc_text(doc), found, self.lang, [(s.start_char, s.end_char) for s in doc.sents])
+        assign_scopes(doc_text(doc), found, self.lang, [(s.start_char, s.end_char) for s in doc_sents(doc)])
         found["claims"] = self.build(doc, found, getattr(article, "source", None))
         first_claim_on_events(found)
         assign_content_ids(found, aid, doc)

@@ -15,7 +15,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from ..lang import language_data
-from . import claims, doc_text
+from . import claims, doc_sents, doc_text
 from .attribution import AttributionLexicon, clause_window, modality, source_kind
 
 # Files in lang/<code>/ this extractor needs; a language without them runs without it.
@@ -145,7 +145,7 @@ class EventExtractor:
         times = sorted(found.get("times") or [], key=lambda t: t["start"])
         quantities = sorted(found.get("quantities") or [], key=lambda q: q["start"])
         quotes = found.get("quotes") or []
-        sents = list(doc.sents)
+        sents = doc_sents(doc)
         events: list[dict] = []
         # each token's word and lemma ids and whether it is alphabetic, without making Token objects
         words = doc.to_array([LOWER, LEMMA, IS_ALPHA]).tolist()

@@ -181,7 +181,7 @@ class QuantityTagger:
 
     def extract(self, doc: Doc) -> list[dict]:
         """The quantities of a Doc as schema dicts, in text order."""
-        sentences = SentenceIndex(doc)
+        sentences = SentenceIndex.of(doc)
         text = sentences.text
         times = [(t["start"], t["end"], t.get("granularity")) for t in (doc._.claims or {}).get("times", [])]
         taken: list[tuple[int, int]] = []

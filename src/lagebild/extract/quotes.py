@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..lang import language_data
-from . import claims, doc_text
+from . import claims, doc_sents, doc_text
 from .attribution import (
     AttributionLexicon,
     Cue,
@@ -201,7 +201,7 @@ class QuoteExtractor:
         items: list[Item] = []
         state: dict[str, Speaker | None] = {"last": None, "active": None, "person": None, "recent": None}
         done_direct: set[int] = set()
-        sents = list(doc.sents)
+        sents = doc_sents(doc)
         recent_speaker: Speaker | None = None
         recent_si, recent_end = -1, None
         direct_starts, direct_ends = [d[2] for d in directs], [d[3] for d in directs]  # both ascending

@@ -227,7 +227,7 @@ class TimeTagger:
         dct = (published.earliest, published.latest) if published is not None else None
         last: Resolved | None = None
         last_sentence = -1
-        sentences = SentenceIndex(doc)
+        sentences = SentenceIndex.of(doc)
         text = sentences.text
         out: list[dict] = []
         kinds: TenseKinds | None = None
