@@ -16,6 +16,7 @@ import pytest
 
 from lagebild.config import Settings
 from lagebild.extract.entities import whole_word_uses
+from lagebild.extract.guards import LoweredScan
 from lagebild.extract.quotes import Mentions
 from lagebild.extract.times import TimeLexicon, _matches_at
 from lagebild.ingest import RecordBuilder, read_inputs
@@ -111,8 +112,10 @@ def test_one_pass_time_scan_finds_every_match_of_every_pattern(lang):
     lexicon = TimeLexicon(language_data(lang, "times.json"))
     texts = [a.text for a in example_articles()]
     texts.append("Am 3. März 2023 um 14 Uhr, zwei Tage später und im vergangenen Jahr; on Friday, March 3, 2023.")
+    texts += ["AM MONTAGABEND UND AM 4. MAI; ON MONDAY MORNING, IN MARCH 2020", "Am Montag Morgen; on Monday, March 2"]
+    texts += [text + suffix for text in texts[-3:] for suffix in (" Dienſtag", " Mıttwoch", " ΣΑΒΒΑΤΟ", " İstanbul")]
     for text in texts:
-        starts = [m.start() for m in lexicon.starts.finditer(text)]
+        starts = lexicon.starts.starts(text, text.lower())
         for _, pattern in lexicon.patterns:
             plain = [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
             assert [(m.span(), m.groupdict()) for m in _matches_at(pattern, text, starts)] == plain
@@ -176,3 +179,20 @@ def test_ingest_with_two_jobs_stores_what_one_job_stores_across_store_batches(tm
         assert again == {"stored": 0, "unchanged": len(records) + 2, "rejected": 2}
     assert stored[2] == stored[1]
     assert stored[1][0] == {"stored": len(records), "unchanged": 2, "rejected": 2}
+
+
+def test_lowered_scan_finds_what_the_case_insensitive_scan_finds():
+    scan = LoweredScan(r"(?<!\w)(?=(?:am|im)\s+(?-i:Morgen|(?=[A-Z])[a-z]+)|\d+\.\s*mai)")
+    assert scan.lowered is not None
+    for text in ["Am Morgen", "IM Westen", "am morgen", "3. MAI und 4.Mai", "", "ſ im Osten", "İm Morgen", "Σ am X"]:
+        expected = {m.start() for m in scan.pattern.finditer(text)}
+        assert expected <= set(scan.starts(text, text.lower())), text
+    assert scan.starts("am morgen", "am morgen") == [0]  # more offsets: case-sensitive groups ignore case here
+    assert scan.unusual.search("Mıttag") and scan.unusual.search("ΣΑΒΒΑΤΟ") and not scan.unusual.search("Dienſtag")
+
+
+def test_lowered_scan_needs_lower_case_patterns():
+    assert LoweredScan(r"(?<!\w)Mai").lowered is None
+    assert LoweredScan(r"(a)\1").lowered is None
+    assert LoweredScan(r"[\x80-\U0010ffff]").lowered is None
+    assert LoweredScan(r"(?<!\w)mai(?i:X)").lowered is not None

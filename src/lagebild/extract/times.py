@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 
 from ..lang import language_data
 from . import claims
-from .guards import first_guard, word_trie
+from .guards import LoweredScan, first_guard, word_trie
 from .sentences import SentenceIndex
 from .timex_values import UNIT_GRANULARITY, Resolved, duration_value, mask, resolved, shift_value
 
@@ -76,9 +76,9 @@ class TimeLexicon:
         # every pattern as one zero-width alternative: one scan finds each offset where any pattern can start
         # (each behind a guard on its first character, so that most alternatives fail at once; the word-start check
         # the bodies begin with is made once, outside)
-        self.starts = re.compile(r"(?<!\w)(?=" + "|".join(
-            f"(?:{first_guard(b)}{NAMED_GROUP.sub('(?:', b.removeprefix(WORD_START))})" for b in bodies) + ")",
-            re.IGNORECASE)
+        starts = r"(?<!\w)(?=" + "|".join(
+            f"(?:{first_guard(b)}{NAMED_GROUP.sub('(?:', b.removeprefix(WORD_START))})" for b in bodies) + ")"
+        self.starts = LoweredScan(starts)  # may admit more offsets: each pattern is then matched there on the text
         # leading prepositions/articles dropped from an expression (the German list unless the language gives one)
         self.strip = re.compile(data["strip_signals"], re.IGNORECASE) if "strip_signals" in data else STRIP_SIGNALS
         self.clock = re.compile(data["clock"], re.IGNORECASE) if "clock" in data else CLOCK  # a clock time after "today"
@@ -201,10 +201,10 @@ class TimeTagger:
         claims(doc)["times"] = self.extract(doc)
         return doc
 
-    def candidates(self, text: str) -> list[tuple[int, int, int, int, re.Match[str]]]:
-        """Non-overlapping matches, longest first: (start, end, t_start, t_end, match)."""
+    def candidates(self, text: str, lowered: str = "") -> list[tuple[int, int, int, int, re.Match[str]]]:
+        """Non-overlapping matches, longest first: (start, end, t_start, t_end, match); `lowered` is `text.lower()`."""
         found = []
-        starts = [m.start() for m in self.lex.starts.finditer(text)]
+        starts = self.lex.starts.starts(text, lowered or text.lower())
         for order, (_, pattern) in enumerate(self.lex.patterns):
             for match in _matches_at(pattern, text, starts):
                 span = match.span("t") if "t" in pattern.groupindex and match.group("t") else match.span()
@@ -231,7 +231,7 @@ class TimeTagger:
         text = sentences.text
         out: list[dict] = []
         kinds: TenseKinds | None = None
-        for _, _, t_start, t_end, match in self.candidates(text):
+        for _, _, t_start, t_end, match in self.candidates(text, sentences.lowered):
             t_start, t_end = self._strip(self.lex.strip, text, t_start, t_end)
             kinds = kinds or self._tense_kinds(doc)
             tense, initial, sentence = self._sentence_info(doc, sentences, t_start, t_end, kinds)
