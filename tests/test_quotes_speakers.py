@@ -213,3 +213,55 @@ def test_reported_sentence_rests_on_the_pronoun_that_names_its_speaker(nlp: Lang
 def test_a_phrase_in_a_fronted_prepositional_phrase_is_no_speaker(nlp: Language, text: str, content: str,
                                                                   speaker: str) -> None:
     assert speakers(nlp, text)[content] == speaker
+
+
+# -- round 6 (issue 11): patterns from the train split's wrong speakers, on sentences written for this test ----------
+
+
+def speaker_spans(nlp: Language, text: str) -> dict[str, list[str]]:
+    """The texts each quote's speaker rests on, by the quote's text."""
+    doc = nlp(text)
+    spans = doc._.quote_speaker_spans or {}
+    return {q["text"]: [text[a:b] for a, b in spans.get(q["id"], [])] for q in claims(doc)["quotes"]}
+
+
+def test_verb_that_ends_a_quotation_leaves_the_so_cue_after_it(nlp: Language) -> None:
+    text = "Die Halle brannte am Abend aus. „Die Ursache wird in einer defekten Leitung vermutet“, so der Sprecher der Feuerwehr."
+    assert speakers(nlp, text)["„Die Ursache wird in einer defekten Leitung vermutet“"] == "der Sprecher der Feuerwehr"
+
+
+def test_the_latter_names_the_last_person_and_rests_on_its_own_mention(nlp: Language) -> None:
+    text = ("Die Ärztin Lena Vogt und der Pfleger Tim Graf sprachen mit den Angehörigen. „Wir haben alles versucht, was "
+            "möglich war“, so letzterer.")
+    assert speaker_spans(nlp, text)["„Wir haben alles versucht, was möglich war“"] == ["letzterer", "Tim Graf"]
+
+
+def test_pronoun_after_a_quote_does_not_mean_a_person_named_inside_it(nlp: Language) -> None:
+    text = ("Die Richterin Eva Brandt sagte am Morgen: „Der Angeklagte Paul Sommer hat die Tat gestanden.“ „Das Urteil "
+            "gegen ihn ist nun endgültig“, betonte sie.")
+    assert "Eva Brandt" in (speakers(nlp, text)["„Das Urteil gegen ihn ist nun endgültig“"] or "")
+
+
+def test_reporting_verb_right_after_a_quote_without_its_comma(nlp: Language) -> None:
+    text = "„Wir bauen die Schule bis zum Sommer aus.“ erklärte Bürgermeisterin Hanna Lutz am Montag."
+    assert speakers(nlp, text)["„Wir bauen die Schule bis zum Sommer aus.“"] == "Bürgermeisterin Hanna Lutz"
+
+
+def test_nach_bewertung_names_a_source(nlp: Language) -> None:
+    text = "Der Vorfall ist nach Bewertung der Staatsanwaltschaft „kein Fall für ein Strafverfahren“ gewesen."
+    assert speakers(nlp, text)["„kein Fall für ein Strafverfahren“"] == "Staatsanwaltschaft"
+
+
+def test_name_particle_opening_a_sentence_is_no_preposition(nlp: Language) -> None:
+    found = speakers(nlp, "Zu Löwenstein hatte zuvor Fehler eingeräumt und erklärt, er habe zu schnell gearbeitet.")
+    assert set(found.values()) == {"Zu Löwenstein"}
+
+
+def test_focus_particle_between_verb_and_subject(nlp: Language) -> None:
+    text = "Von den Vereinen der Stadt erklärten nur die Schwimmclubs, sie wollten nicht an dem Turnier teilnehmen."
+    assert list(speakers(nlp, text).values()) == ["die Schwimmclubs"]
+
+
+def test_adverb_inside_the_adjective_of_a_source_phrase(nlp: Language) -> None:
+    text = "„Wir werden den Standort nicht schließen“, heißt es in einer gestern veröffentlichten Mitteilung."
+    assert list(speakers(nlp, text).values()) == ["einer gestern veröffentlichten Mitteilung"]

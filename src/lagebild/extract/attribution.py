@@ -72,6 +72,7 @@ class AttributionLexicon:
     anaphoric_cues: frozenset[str] = frozenset()  # "Demnach …" opening a sentence: according to the source just named
     pronoun_tags: frozenset[str] = frozenset()  # the tagger's tags for pronouns that stand for a speaker ("Dieser sagte")
     thing_pronouns: frozenset[str] = frozenset()  # pronouns of those tags that stand for a thing ("Dies teilte X mit")
+    latter_pronouns: frozenset[str] = frozenset()  # "so letztere": the one named last, like a demonstrative
     subject_determiners: frozenset[str] = frozenset()  # "Ein Sprecher sagte Reuters": a phrase they open is no dative
     coordinators: frozenset[str] = frozenset()  # "und": a second verb shares the first one's subject
     source_prepositions: frozenset[str] = frozenset()  # "In einer Erklärung … heißt es": where an impersonal cue's source stands
@@ -111,8 +112,8 @@ class AttributionLexicon:
 
     def is_pronoun(self, tok: Token) -> bool:
         """A pronoun that can stand for a speaker: listed ("er") or tagged so ("Dieser bestätigte")."""
-        return tok.lower_ in self.person_pronouns or tok.lower_ in self.plural_pronouns or (
-            bool(tok.tag_) and tok.tag_ in self.pronoun_tags and tok.lower_ not in self.thing_pronouns)
+        return tok.lower_ in self.person_pronouns or tok.lower_ in self.plural_pronouns or tok.lower_ in self.latter_pronouns \
+            or (bool(tok.tag_) and tok.tag_ in self.pronoun_tags and tok.lower_ not in self.thing_pronouns)
 
     @classmethod
     def load(cls, lang: str) -> AttributionLexicon:
@@ -271,6 +272,9 @@ def forward_np(doc: Doc, i: int, limit: int, lex: AttributionLexicon, sent_start
             if adj is None or any(is_break(doc[m]) for m in range(j, adj)):
                 break
             j = adj
+        elif j > i and j + 1 < limit and doc[j - 1].lower_ in lex.determiners and doc[j].pos_ == "ADV" \
+                and doc[j + 1].pos_ == "ADJ" and not is_break(doc[j]):
+            j += 1  # "einer gestern verbreiteten Erklärung": an adverb inside the adjective's phrase
         elif _np_word(doc[j], lex, sent_start) and not (j > i and _starts_next_np(doc, j, lex)):
             j += 1
         else:
@@ -640,8 +644,14 @@ def _agrees_with_plural(verb: Token, name: Token) -> bool:
 
 
 def _quote_follows(doc: Doc, k: int, end: int) -> bool:
-    """A colon or quotation mark after token k in the sentence: the verb announces a quote."""
-    return any(doc[m].text == ":" or _is_quote_mark(doc[m]) for m in range(k, end))
+    """A colon or an opening quotation mark after token k in the sentence: the verb announces a quote (a mark
+    followed by punctuation or the sentence end closes the quotation the verb stands in: "… vermutet“, so X")."""
+    return any(doc[m].text == ":" or (_is_quote_mark(doc[m]) and not _closing_mark(doc, m, end)) for m in range(k, end))
+
+
+def _closing_mark(doc: Doc, m: int, end: int) -> bool:
+    """The quotation mark at m closes a quotation: punctuation or the sentence end follows it."""
+    return m + 1 >= end or (doc[m + 1].is_punct and not _is_quote_mark(doc[m + 1]))
 
 
 def _phrase_end(doc: Doc, k: int, limit: int, lex: AttributionLexicon) -> int:
@@ -973,11 +983,18 @@ def dateline_end(doc: Doc, start: int, limit: int) -> int:
     return k + 1 if start < k < limit and doc[k].text in DASHES else start
 
 
+def _opens_name(tok: Token) -> bool:
+    """A word that the entity recogniser put at the start of a person's name ("Zu Guttenberg", "Von der Leyen")."""
+    return tok.ent_iob_ == "B" and tok.ent_type_ == "PER" and not tok.text.islower()
+
+
 def first_np(doc: Doc, a: int, b: int, lex: AttributionLexicon, s0: int) -> tuple[int, int] | None:
     """The first noun phrase in [a, b) that is not governed by a preposition (an opening dateline is skipped)."""
     p = dateline_end(doc, a, b) if a == s0 else a
     while p < b:
         tok = doc[p]
+        if _opens_name(tok) and (name := forward_np(doc, p + 1, b, lex, s0)) is not None and name[0] == p + 1:
+            return p, name[1]  # "Zu Guttenberg hatte eingeräumt": a name particle, not a preposition
         if tok.lower_ in lex.prepositions_before_np:
             governed = forward_np(doc, p + 1, b, lex, s0)  # skip the whole prepositional phrase
             p = governed[1] if governed else p + 2

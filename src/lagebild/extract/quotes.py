@@ -77,6 +77,12 @@ class Mentions:
         self.starts = [m[0] for m in items]
         self.longest = max((m[1] - m[0] for m in items), default=0)
         self._by_labels: dict[tuple[str, ...], tuple[list[Mention], list[int]]] = {}
+        self.quoted: list[tuple[int, int]] = []  # char spans of direct quotes, in text order, none inside another
+
+    def in_quote(self, at: int) -> bool:
+        """Character `at` stands inside a direct quote."""
+        k = bisect_right(self.quoted, (at, at + 1)) - 1
+        return k >= 0 and self.quoted[k][0] < at < self.quoted[k][1]
 
     def starting_in(self, lo: int, hi: int) -> list[Mention]:
         """Mentions that start in [lo, hi)."""
@@ -87,13 +93,15 @@ class Mentions:
         return [m for m in self.starting_in(lo - self.longest, hi) if m[0] < hi and lo < m[1]]
 
     def last_ending_by(self, end: int, labels: tuple[str, ...]) -> Mention | None:
-        """The last mention in sort order with one of `labels` that ends at or before `end`."""
+        """The last mention in sort order with one of `labels` that ends at or before `end`; from outside a direct
+        quote, not one inside a quote ("…“, betonte sie" does not mean a person the quote names)."""
         if labels not in self._by_labels:
             chosen = [m for m in self.items if m[3] in labels]
             self._by_labels[labels] = (chosen, [m[0] for m in chosen])
         chosen, starts = self._by_labels[labels]
+        outside = not self.in_quote(end)
         for k in range(bisect_right(starts, end) - 1, -1, -1):  # one that ends by `end` starts before it
-            if chosen[k][1] <= end:
+            if chosen[k][1] <= end and not (outside and self.in_quote(chosen[k][0])):
                 return chosen[k]
         return None
 
@@ -198,6 +206,7 @@ class QuoteExtractor:
             if span is None or (words < lex.min_direct_words and not self._lowercase_inside(doc_text(doc)[cs:ce])):
                 continue
             directs.append((cs, ce, span.start, span.end))
+        mentions.quoted = [(d[0], d[1]) for d in directs]
         items: list[Item] = []
         state: dict[str, Speaker | None] = {"last": None, "active": None, "person": None, "recent": None}
         done_direct: set[int] = set()
@@ -409,8 +418,11 @@ class QuoteExtractor:
         k = te
         while k < len(doc) and doc[k].is_space:
             k += 1
-        if k + 2 >= len(doc) or doc[k].text != "," or doc[k + 1].pos_ not in ("VERB", "AUX"):
-            return None
+        if k + 1 < len(doc) and doc[k].text != "," and doc[k].pos_ == "VERB" and doc[k].text.islower() \
+                and doc[k].lower_ in lex.cue_verbs:
+            k -= 1  # "„…“ erklärte X": a reporting verb in lower case right after the quote, its comma left out
+        elif k + 2 >= len(doc) or doc[k].text != "," or not (doc[k + 1].pos_ in ("VERB", "AUX") or doc[k + 1].lower_ == lex.so_cue):
+            return None  # "„…“, so X" where the sentence splitter cut after the comma: the so-cue's own sentence
         np = forward_np(doc, k + 2, doc[k + 1].sent.end, lex, doc[k + 1].sent.start)
         if np is None or (np[1] - np[0] == 1 and not lex.is_pronoun(doc[np[0]]) and doc[np[0]].pos_ not in ("NOUN", "PROPN")):
             return None
