@@ -18,6 +18,7 @@ from ..lang import language_data
 
 PUNCT_BREAKS = frozenset({",", ";", ":", "(", ")", "–", "—"})
 QUOTE_CHARS = frozenset("„“”»«\"‚‘›‹'")
+QUOTE_STRING = "".join(sorted(QUOTE_CHARS))  # for str.strip: a text of quote marks only strips to nothing
 SENT_END = frozenset({".", "!", "?"})
 MODALITY_LISTS = ("reportative", "future_markers", "perfect_aux", "clause_breaks", "konjunktiv_substitutes")
 TAG_LISTS = ("pronoun_tags", "relative_tags", "infinitive_tags", "subordinator_tags")  # the tagger's tags, not words
@@ -182,7 +183,8 @@ class Cue:
 
 def is_break(tok: Token) -> bool:
     """True for punctuation that ends a clause or a noun phrase."""
-    return tok.text in PUNCT_BREAKS or tok.text in SENT_END or all(c in QUOTE_CHARS for c in tok.text)
+    text = tok.text
+    return text in PUNCT_BREAKS or text in SENT_END or not text.strip(QUOTE_STRING)
 
 
 def _is_quote_mark(tok: Token) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -121,11 +122,14 @@ def direct_spans(text: str, pairs: tuple[tuple[str, str], ...]) -> list[tuple[in
     for a, b in pairs:
         closers.setdefault(a, []).append(b)
     out: list[tuple[int, int]] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch in closers and _can_open(text, i):
-            end = _find_close(text, i, closers[ch])
+    if not closers:
+        return out
+    opener = re.compile("[" + re.escape("".join(closers)) + "]")
+    i = 0
+    while (found := opener.search(text, i)) is not None:
+        i = found.start()
+        if _can_open(text, i):
+            end = _find_close(text, i, closers[text[i]])
             if end is not None:
                 out.append((i, end))
                 i = end
