@@ -181,14 +181,19 @@ class Cue:
     local: tuple[int, int] | None = None  # a phrase in the cue that refers to the speaker ("eigenen Angaben")
 
 
+def quote_marks_only(text: str) -> bool:
+    """Whether a token's text is quotation marks only."""
+    return not text.strip(QUOTE_STRING)
+
+
 def is_break(tok: Token) -> bool:
     """True for punctuation that ends a clause or a noun phrase."""
     text = tok.text
-    return text in PUNCT_BREAKS or text in SENT_END or not text.strip(QUOTE_STRING)
+    return text in PUNCT_BREAKS or text in SENT_END or quote_marks_only(text)
 
 
 def _is_quote_mark(tok: Token) -> bool:
-    return all(c in QUOTE_CHARS for c in tok.text)
+    return quote_marks_only(tok.text)
 
 
 def _is_cap(tok: Token) -> bool:
@@ -218,7 +223,7 @@ def _mistagged_name(tok: Token) -> bool:
     """A capitalised word inside a sentence tagged as adverb or verb: a name the tagger did not know ("so Elshorst")."""
     return tok.pos_ in ("ADV", "VERB") and tok.text[:1].isupper() and not tok.is_sent_start and tok.i > 0 \
         and not (tok.doc[tok.i - 1].is_space or tok.doc[tok.i - 1].text in SENT_END
-                 or all(c in QUOTE_CHARS for c in tok.doc[tok.i - 1].text))
+                 or quote_marks_only(tok.doc[tok.i - 1].text))
 
 
 def _np_word(tok: Token, lex: AttributionLexicon, sent_start: int) -> bool:
@@ -427,7 +432,7 @@ def _quoted_predicate_start(doc: Doc, close: int, first: int, lex: AttributionLe
 
 def _content_end(sent: Span) -> int:
     e = sent.end
-    while e > sent.start and (doc_text := sent.doc[e - 1].text) and (doc_text in SENT_END or all(c in QUOTE_CHARS for c in doc_text)):
+    while e > sent.start and (doc_text := sent.doc[e - 1].text) and (doc_text in SENT_END or quote_marks_only(doc_text)):
         e -= 1
     return e
 
@@ -673,7 +678,7 @@ def _rest(doc: Doc, sent: Span, a: int, b: int, lex: AttributionLexicon) -> tupl
     """Content of a phrase cue: the sentence without the cue phrase [a, b) when it opens or closes the sentence."""
     end = _content_end(sent)
     s = sent.start
-    while s < end and all(c in QUOTE_CHARS for c in doc[s].text):
+    while s < end and quote_marks_only(doc[s].text):
         s += 1
     if a <= s:
         rng = (b + 1 if b < end and doc[b].text == "," else b, end)
@@ -726,7 +731,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
         bwd = backward_np(doc, o, cs, lex, s0)  # "Die Ministerin Anna Berg (SPD) äußerte …"
     if bwd is None and b - 1 > cs and _is_quote_mark(doc[b - 1]) and (o := _quoted_predicate_start(doc, b - 1, cs, lex)) is not None:
         bwd = first_np(doc, cs, o, lex, s0)  # "…, weil die Regierung das Land als „…“ bezeichnet": the clause's subject
-    opens = cs == s0 or doc[cs - 1].text in PUNCT_BREAKS or all(c in QUOTE_CHARS for c in doc[cs - 1].text)
+    opens = cs == s0 or doc[cs - 1].text in PUNCT_BREAKS or quote_marks_only(doc[cs - 1].text)
     if bwd is None and lex.bare_speakers and opens and i > cs and doc[i - 1].lower_ not in lex.auxiliaries:
         bwd = _bare_phrase(doc, cs, i, lex)  # "jaitley said police arrested …", "…, tuteja said."
     if bwd is None and b < i:
@@ -820,7 +825,7 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
     content: tuple[int, int] | None = None
     if ce < end and doc[ce].text in (",", ":"):
         a = ce + 1
-        if a < end and not all(c in QUOTE_CHARS for c in doc[a].text):
+        if a < end and not quote_marks_only(doc[a].text):
             has_conj = doc[a].lower_ in lex.complementizers or has_konjunktiv(doc, a, end, lex) \
                 or infinitive_clause(doc, a, end, lex)
             clause_final = max(toks) == ce - 1 or (speaker is not None and speaker[1] == ce)
@@ -849,9 +854,9 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
             b = speaker[0]  # "„…“, wird X, Leiter der Y, zitiert": the content ends before the speaker
             while b > a and (is_break(doc[b - 1]) and not _is_quote_mark(doc[b - 1]) or doc[b - 1].lower_ in lex.auxiliaries):
                 b -= 1
-        while a < b and all(c in QUOTE_CHARS for c in doc[a].text):
+        while a < b and quote_marks_only(doc[a].text):
             a += 1
-        while b > a and all(c in QUOTE_CHARS for c in doc[b - 1].text):
+        while b > a and quote_marks_only(doc[b - 1].text):
             b -= 1
         if b - a >= 3:
             content = (a, b)
@@ -864,10 +869,10 @@ def _verb_cue(doc: Doc, sent: Span, tok: Token, lex: AttributionLexicon) -> Cue 
 
 def infinitive_clause(doc: Doc, a: int, end: int, lex: AttributionLexicon) -> bool:
     """The clause from token a is an infinitive with "zu" ("…, die Grenze zu schließen"): what the cue asks or decides."""
-    for k in range(a, end):
-        if is_break(doc[k]):
+    for tok in doc[a:end]:
+        if is_break(tok):
             return False
-        if doc[k].tag_ in lex.infinitive_tags:
+        if tok.tag_ in lex.infinitive_tags:
             return True
     return False
 
@@ -934,7 +939,7 @@ def no_verb(doc: Doc, a: int, b: int, *, quoted_names: bool = False) -> bool:
     `quoted_names`, a quoted name in it is allowed: "Ada Roth, Sprecherin des Vereins „Nordwind“")."""
     if b <= a or not all(t.pos_ for t in doc[a:b]) or any(t.pos_ in ("VERB", "AUX") for t in doc[a:b]):
         return False
-    marks = [k for k in range(a, b) if all(c in QUOTE_CHARS for c in doc[k].text)]
+    marks = [k for k in range(a, b) if quote_marks_only(doc[k].text)]
     if not marks:
         return True
     return quoted_names and len(marks) % 2 == 0 and marks[0] > a and all(
@@ -1041,12 +1046,16 @@ def source_kind(text: str, lex: AttributionLexicon, *, is_person: bool = False) 
 def clause_window(doc: Doc, i: int, sent: Span, lex: AttributionLexicon) -> tuple[int, int]:
     """The clause around token i for modality: bounded by commas, colons, 'dass' and the like."""
     s = i
-    while s > sent.start and doc[s - 1].lower_ not in lex.clause_breaks and not all(c in QUOTE_CHARS for c in doc[s - 1].text):
+    while s > sent.start and not _clause_edge(doc[s - 1], lex):
         s -= 1
     e = i + 1
-    while e < sent.end and doc[e].lower_ not in lex.clause_breaks and not all(c in QUOTE_CHARS for c in doc[e].text):
+    while e < sent.end and not _clause_edge(doc[e], lex):
         e += 1
     return s, e
+
+
+def _clause_edge(tok: Token, lex: AttributionLexicon) -> bool:
+    return tok.lower_ in lex.clause_breaks or quote_marks_only(tok.text)
 
 
 def modality(doc: Doc, i: int, sent: Span, lex: AttributionLexicon, *, attributed: bool, rumor: bool,

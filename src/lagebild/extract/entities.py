@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -402,11 +403,13 @@ class EntityLinker:
             return
         in_entity = {t.i for ent in doc.ents for t in ent}
         i = 0
-        while i < len(doc):
-            phrase = self.role_phrase_at(doc, i, rules)
-            if phrase is None or any(j in in_entity for j in range(i, phrase[0] + 1)):
-                i += 1
+        for start in _determiner_positions(doc, rules):  # where a role phrase can begin
+            if start < i:
                 continue
+            phrase = self.role_phrase_at(doc, start, rules)
+            if phrase is None or any(j in in_entity for j in range(start, phrase[0] + 1)):
+                continue
+            i = start
             end, group = phrase
             start_char = doc[i].idx
             holders = {id(c): c for pos, g, c in introductions if g == group and pos < start_char}
@@ -460,6 +463,20 @@ class EntityLinker:
         return {"id": entity_id, "label": cluster.label, "name": name, "aliases": aliases,
                 "mentions": [{"start": m.start, "end": m.end, "text": m.text} for m in mentions],
                 "place": cluster.place.to_place() if cluster.place else None}
+
+
+def _determiner_positions(doc: Doc, rules: LanguageRules) -> list[int]:
+    """The tokens that are determiners, each distinct word looked up once (without making Token objects)."""
+    strings = doc.vocab.strings
+    known: dict[int, bool] = {}
+    positions = []
+    for i, orth in enumerate(doc.to_array(ORTH).tolist()):
+        found = known.get(orth)
+        if found is None:
+            found = known[orth] = strings[orth].casefold() in rules.determiners
+        if found:
+            positions.append(i)
+    return positions
 
 
 def _is_adjective(token: Token) -> bool:
