@@ -217,7 +217,7 @@ def fresh(sizes: list[int], runs: int, generator: str, out: Path) -> None:
                         for name in FIGURES}})
     result = {"benchmark": "fuse per mention, each size in its own new process, sizes interleaved in each round",
               "command": f"python benchmarks/bench_fuse.py --scale {','.join(map(str, sizes))} --runs {runs} --fresh"
-                         + ("" if generator == "fixed" else f" --synthetic {generator}"),
+                         + ("" if generator == "fixed" else f" --synthetic {generator}") + f" --out {out}",
               "synthetic": GENERATORS[generator], "load_average_per_round": loads, "sizes": rows,
               "largest_to_smallest": {name: round(rows[-1][f"median_{name}_per_mention"]
                                                   / rows[0][f"median_{name}_per_mention"], 2) for name in FIGURES},
@@ -259,7 +259,7 @@ def alternate(sizes: list[int], runs: int, before: Path, generator: str, out: Pa
     result = {"benchmark": "fuse per mention, the code before and this checkout alternating, one process each run",
               "command": f"python benchmarks/bench_fuse.py --alternate {before} --scale "
                          f"{','.join(map(str, sizes))} --runs {runs}"
-                         + ("" if generator == "fixed" else f" --synthetic {generator}"),
+                         + ("" if generator == "fixed" else f" --synthetic {generator}") + f" --out {out}",
               "synthetic": GENERATORS[generator], "sizes": rows,
               "largest_to_smallest": {name: round(rows[-1][name]["median_cpu_us_per_mention"]  # type: ignore[index]
                                                   / rows[0][name]["median_cpu_us_per_mention"], 2)  # type: ignore[index]

@@ -116,3 +116,22 @@ def test_a_copy_that_negates_its_original_is_not_attached():
     original = mention("a1", "ev1", country="KG", mode="riot")
     denial = mention("c1", "ev1", group="a1", country="KG", mode="riot", negated=True)
     assert len(cluster_mentions([original, denial])) == 2
+
+
+def test_a_mention_without_place_or_actors_joins_the_smallest_cluster_of_its_mode():
+    # open clusters of one mode in several countries and places: all score the same for a mention without place
+    seeds = [mention(f"s{i}", "ev1", country=f"K{i % 3}", geonames=100 + i, mode="riot") for i in range(12)]
+    seeds.append(mention("t1", "ev1", country="KG", mode="demonstrate"))  # another mode: may not be joined
+    unplaced = mention("u1", "ev1", mode="riot")
+    clusters = cluster_mentions([*seeds, unplaced])
+    assert partition(clusters) == partition(cluster_mentions([*seeds, unplaced], ScanAll))
+    home = next(c for c in clusters if ("u1", "ev1") in [m.key for m in c.members])
+    assert home.id == min(c.id for c in clusters if c.mode == "riot" and c.members[0].article_id.startswith("s"))
+    assert home.reasons[-1]["score"] == 3 and home.reasons[-1]["mode"] == "same mode riot"
+
+
+def test_reasons_of_one_cluster_name_its_first_member():
+    first, second, third = (mention(f"a{i}", "ev1", country="KG", geonames=1527534, mode="riot") for i in range(3))
+    (cluster,) = cluster_mentions([third, first, second])
+    assert [r.get("with") for r in cluster.reasons] == [None] + [{"article_id": "a0", "event_id": "ev1"}] * 2
+    assert [r["joined"] for r in cluster.reasons] == ["first mention", "merged", "merged"]

@@ -116,23 +116,29 @@ class OpenClusters:
         """Take a cluster out of the index (its dates are past)."""
         self._shelf(cluster.type, cluster.negated).file(cluster, _drop)
 
-    def join(self, cluster: Cluster, mention: Mention, reason: dict[str, Any]) -> None:
+    def join(self, cluster: Cluster, mention: Mention, reason: dict[str, Any], same: Any = None) -> None:
         """Add the mention to the cluster and file the cluster under what its profile gained."""
         shelf = self._shelf(cluster.type, cluster.negated)
         country, geonames, mode = cluster.country, cluster.geonames_id, cluster.mode
-        actors = mention.actors - cluster.actors
-        sources = () if mention.source in cluster.groups else (mention.source,)
+        actors = mention.actors - cluster.actors if mention.actors else ()
+        source = mention.group or mention.article_id
+        sources = () if source in cluster.groups else (source,)
         if country is None and mention.country:  # leaves the countryless files: re-file it whole
             shelf.file(cluster, _drop)
-            cluster.add(mention, reason)
+            cluster.add(mention, reason, same)
             shelf.file(cluster, _put)
             return
-        cluster.add(mention, reason)
+        cluster.add(mention, reason, same)
         if geonames != cluster.geonames_id and country:
             _drop(shelf.place, (country, geonames), cluster)
             _put(shelf.place, (country, cluster.geonames_id), cluster)
         if actors or sources or mode != cluster.mode:
             shelf.file(cluster, _put, mode=mode != cluster.mode, actors=actors, sources=sources, place=False)
+
+    def same_mode(self, mention: Mention) -> Bucket | None:
+        """Every open cluster of the mention's type, negation and mode (keyed by cluster id), or None."""
+        shelf = self._shelves.get((mention.type, mention.modality == "negated"))
+        return shelf.mode.get(mention.mode) if shelf is not None and mention.mode else None
 
     def candidates(self, mention: Mention) -> Iterable[Cluster]:
         """The open clusters this mention might join (a superset of those `match` accepts), each once."""

@@ -26,6 +26,9 @@ the same clusters. A cluster's id is a hash of its first member's (article_id, e
 filed in an index (`candidates.OpenClusters`) so a mention is matched only against the clusters it could join,
 and leave it as soon as their common interval ends before the day the next mention starts (`Expiry`: a list of
 clusters per day, with an entry for every end the interval had); only the chosen cluster's reason is written out.
+A mention without place or actors takes the open cluster of its mode with the smallest id without scoring each
+(`_same_mode`: they all score the same). Open clusters hold one object per equal date, country and place, and the
+reasons of one clustering share their strings and, within a cluster, the `with` dict naming its first member.
 The fuse store keeps the ids of earlier runs (`fuse/store.py`: persistent ids and redirects).
 """
 
@@ -126,31 +129,43 @@ class Cluster:
     actors: set[str] = field(default_factory=set)
     groups: set[str] = field(default_factory=set)
     closed: bool = False
+    origin: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # the first member's key
 
     @classmethod
-    def seed(cls, mention: Mention) -> Cluster:
-        """A new cluster holding one mention."""
+    def seed(cls, mention: Mention, same: dict[Any, Any] | None = None) -> Cluster:
+        """A new cluster holding one mention (`same`: equal values already held, to keep one object of each)."""
         reason: dict[str, Any] = {"joined": "split by user" if mention.pinned else "first mention"}
+        earliest, latest = mention.earliest or date.min, mention.latest or date.min
+        country, geonames_id = mention.country, mention.geonames_id if mention.local_place else None
+        if same is not None:
+            earliest, latest = same.setdefault(earliest, earliest), same.setdefault(latest, latest)
+            country, geonames_id = same.setdefault(country, country), same.setdefault(geonames_id, geonames_id)
         return cls(id=cluster_id(mention), type=mention.type, members=[mention], reasons=[reason],
-                   mode=mention.mode, negated=mention.modality == "negated",
-                   earliest=mention.earliest or date.min, latest=mention.latest or date.min,
-                   country=mention.country, geonames_id=mention.geonames_id if mention.local_place else None,
-                   actors=set(mention.actors), groups={mention.source},
-                   closed=mention.pinned is not None or mention.earliest is None)
+                   mode=mention.mode, negated=mention.modality == "negated", earliest=earliest, latest=latest,
+                   country=country, geonames_id=geonames_id, actors=set(mention.actors), groups={mention.source},
+                   closed=mention.pinned is not None or mention.earliest is None,
+                   origin={"article_id": mention.article_id, "event_id": mention.event_id})
 
-    def add(self, mention: Mention, reason: dict[str, Any]) -> None:
-        """Add a compatible mention and narrow the profile."""
+    def add(self, mention: Mention, reason: dict[str, Any], same: dict[Any, Any] | None = None) -> None:
+        """Add a compatible mention and narrow the profile (`same` as in `seed`)."""
         self.members.append(mention)
         self.reasons.append(reason)
         self.mode = self.mode or mention.mode
-        assert mention.earliest is not None and mention.latest is not None  # compatible() admits dated mentions only
-        self.earliest = max(self.earliest, mention.earliest)
-        self.latest = min(self.latest, mention.latest)
-        self.country = self.country or mention.country
+        earliest, latest = mention.earliest, mention.latest
+        assert earliest is not None and latest is not None  # compatible() admits dated mentions only
+        if earliest > self.earliest:
+            self.earliest = earliest if same is None else same.setdefault(earliest, earliest)
+        if latest < self.latest:
+            self.latest = latest if same is None else same.setdefault(latest, latest)
+        if not self.country:
+            country = mention.country
+            self.country = country if same is None else same.setdefault(country, country)
         if mention.local_place:
-            self.geonames_id = mention.geonames_id
-        self.actors |= mention.actors
-        self.groups.add(mention.source)
+            geonames_id = mention.geonames_id
+            self.geonames_id = geonames_id if same is None else same.setdefault(geonames_id, geonames_id)
+        if mention.actors:
+            self.actors |= mention.actors
+        self.groups.add(mention.group or mention.article_id)
 
     def attach(self, mention: Mention, reason: dict[str, Any]) -> None:
         """Add a wire copy's mention: a member, but not a new source, and the profile stays as it is."""
@@ -165,53 +180,62 @@ class Cluster:
 
 def score(cluster: Cluster, mention: Mention) -> int | None:
     """How well `mention` fits `cluster` (higher is better), or None if it may not join: the merging rules."""
-    if cluster.closed or mention.pinned or mention.earliest is None or mention.latest is None:
+    earliest, latest = mention.earliest, mention.latest
+    if cluster.closed or mention.pinned or earliest is None or latest is None:
         return None
     if mention.type != cluster.type or (mention.modality == "negated") != cluster.negated:
         return None
-    if cluster.mode and mention.mode and cluster.mode != mention.mode:
+    mode, cluster_mode = mention.mode, cluster.mode
+    if cluster_mode and mode and cluster_mode != mode:
         return None
-    if max(cluster.earliest, mention.earliest) > min(cluster.latest, mention.latest):
+    if max(cluster.earliest, earliest) > min(cluster.latest, latest):
         return None
     points = 1
     strong = False
-    if cluster.mode and mention.mode:
+    if cluster_mode and mode:
         strong = True
         points += 2
-    if mention.actors and cluster.actors:
-        if mention.actors.isdisjoint(cluster.actors):
+    actors = mention.actors
+    if actors and cluster.actors:
+        if actors.isdisjoint(cluster.actors):
             return None
         strong = True
         points += 2
-    if mention.country and cluster.country:
-        if mention.country != cluster.country:
+    country = mention.country
+    if country and cluster.country:
+        if country != cluster.country:
             return None
-        if mention.local_place and cluster.geonames_id is not None:
-            if mention.geonames_id != cluster.geonames_id:
+        geonames_id = mention.geonames_id
+        if geonames_id is not None and cluster.geonames_id is not None \
+                and (mention.place_kind or "") not in COUNTRY_KINDS:  # a local place on both sides
+            if geonames_id != cluster.geonames_id:
                 return None
             return points + 3
         return points + 1
-    if strong or mention.source in cluster.groups:
+    if strong or (mention.group or mention.article_id) in cluster.groups:
         return points
     return None
 
 
-def match(cluster: Cluster, mention: Mention) -> dict[str, Any] | None:
-    """Why `mention` may join `cluster` (with its `score`), or None if it may not."""
+def match(cluster: Cluster, mention: Mention, texts: dict[Any, str] | None = None) -> dict[str, Any] | None:
+    """Why `mention` may join `cluster` (with its `score`), or None if it may not.
+
+    `texts`, kept over one clustering, holds each text already written, so that equal reasons share their strings.
+    """
     points = score(cluster, mention)
     if points is None:
         return None
     assert mention.earliest is not None and mention.latest is not None  # score() admits dated mentions only
+    known = {} if texts is None else texts
     low, high = max(cluster.earliest, mention.earliest), min(cluster.latest, mention.latest)
-    reason: dict[str, Any] = {"joined": "merged", "type": f"same type {mention.type}"}
+    reason: dict[str, Any] = {"joined": "merged", "type": _text(known, ("type", mention.type))}
     strong: list[str] = []
     if cluster.mode and mention.mode:
-        reason["mode"] = f"same mode {mention.mode}"
+        reason["mode"] = _text(known, ("mode", mention.mode))
         strong.append("mode")
     else:
         reason["mode"] = "mode missing on one side"
-    reason["dates"] = f"overlap {low.isoformat()}..{high.isoformat()}" + (
-        "" if mention.dated else " (mention undated: inferred from publication)")
+    reason["dates"] = _text(known, ("dates", low, high, mention.dated))
     if mention.actors and cluster.actors:
         reason["actors"] = f"shared actor keys {sorted(mention.actors & cluster.actors)}"
         strong.append("actors")
@@ -219,15 +243,38 @@ def match(cluster: Cluster, mention: Mention) -> dict[str, Any] | None:
         reason["actors"] = "no actors on one side"
     if mention.country and cluster.country:
         if mention.local_place and cluster.geonames_id is not None:
-            reason["place"] = f"same place {mention.place_name} (geonames {mention.geonames_id})"
+            reason["place"] = _text(known, ("place", mention.place_name, mention.geonames_id))
         else:
-            reason["place"] = f"same country {mention.country}; one side names only the country"
+            reason["place"] = _text(known, ("country", mention.country))
     elif strong:
         reason["place"] = f"place missing on one side; strong match on {' and '.join(strong)}"
     else:
         reason["place"] = f"place missing on one side; placed by the same article {mention.source}"
     reason["score"] = points
     return reason
+
+
+def _text(known: dict[Any, str], key: tuple) -> str:
+    """The text of one part of a reason (`key`: its kind and values), written once per clustering."""
+    text = known.get(key)
+    if text is None:
+        text = known[key] = _write(key)
+    return text
+
+
+def _write(key: tuple) -> str:
+    """Write the text of a reason part."""
+    kind = key[0]
+    if kind == "type":
+        return f"same type {key[1]}"
+    if kind == "mode":
+        return f"same mode {key[1]}"
+    if kind == "dates":
+        return f"overlap {key[1].isoformat()}..{key[2].isoformat()}" + (
+            "" if key[3] else " (mention undated: inferred from publication)")
+    if kind == "place":
+        return f"same place {key[1]} (geonames {key[2]})"
+    return f"same country {key[1]}; one side names only the country"
 
 
 def cluster_mentions(mentions: Iterable[Mention], index: Callable[[], Any] = OpenClusters) -> list[Cluster]:
@@ -239,7 +286,9 @@ def cluster_mentions(mentions: Iterable[Mention], index: Callable[[], Any] = Ope
     originals: list[Mention] = []
     keys: list[Any] = []
     copies: list[Mention] = []
+    grouped = False  # whether a user merged any of the mentions
     for mention in mentions:  # one pass: the input is read once, in its own order, and keyed for the sort
+        grouped = grouped or mention.merge_group is not None
         if mention.copy and not mention.pinned:
             copies.append(mention)
         else:
@@ -250,7 +299,8 @@ def cluster_mentions(mentions: Iterable[Mention], index: Callable[[], Any] = Ope
     try:
         clusters = _cluster(originals, index(), keys)
         leftover = _attach_copies(clusters, copies)
-        return _merge_groups(clusters + _cluster(leftover, index()) if leftover else clusters)
+        clusters = clusters + _cluster(leftover, index()) if leftover else clusters
+        return _merge_groups(clusters) if grouped else clusters  # no need to read every member again if none
     finally:
         if collecting:
             gc.enable()
@@ -260,20 +310,22 @@ def _cluster(mentions: list[Mention], open_clusters: Any, keys: list[Any] | None
     """The merging rules, applied in canonical order, each mention against the open clusters it could join."""
     clusters: list[Cluster] = []
     expiry = Expiry(open_clusters)
+    same: dict[Any, Any] = {}  # one object for each date, country and place the open clusters hold
+    texts: dict[Any, str] = {}  # one string for each text the reasons hold
     for mention in _in_order(mentions, [_order_key(m) for m in mentions] if keys is None else keys):
         if mention.earliest is not None:
             expiry.before(mention.earliest)
         chosen = _best(open_clusters, mention) if mention.earliest is not None and not mention.pinned else None
         if chosen is not None:
-            chosen_reason = match(chosen, mention)
+            chosen_reason = match(chosen, mention, texts)
             assert chosen_reason is not None
-            first, latest = chosen.members[0], chosen.latest
-            chosen_reason["with"] = {"article_id": first.article_id, "event_id": first.event_id}
-            open_clusters.join(chosen, mention, chosen_reason)  # adds it, and files what the profile gained
+            latest = chosen.latest
+            chosen_reason["with"] = chosen.origin  # one dict per cluster: the first member's key
+            open_clusters.join(chosen, mention, chosen_reason, same)  # adds it, files what the profile gained
             if chosen.latest < latest:  # the common interval now ends earlier: so does the cluster
                 expiry.add(chosen)
             continue
-        new = Cluster.seed(mention)
+        new = Cluster.seed(mention, same)
         clusters.append(new)
         if not new.closed:
             open_clusters.add(new)
@@ -316,6 +368,10 @@ class Expiry:
 
 def _best(open_clusters: Any, mention: Mention) -> Cluster | None:
     """The open cluster the mention joins: the highest score, ties to the smaller cluster id; None if none fits."""
+    if not mention.country and not mention.actors and mention.mode:
+        chosen = _same_mode(open_clusters, mention)
+        if chosen is not None:
+            return chosen
     best_points, chosen = 0, None
     for candidate in open_clusters.candidates(mention):
         points = score(candidate, mention)
@@ -324,6 +380,24 @@ def _best(open_clusters: Any, mention: Mention) -> Cluster | None:
         if points > best_points or chosen is None or candidate.id < chosen.id:
             best_points, chosen = points, candidate
     return chosen
+
+
+MODE_ONLY = 3  # the score of a strong match on mode alone: the most a mention without place or actors can get
+
+
+def _same_mode(open_clusters: Any, mention: Mention) -> Cluster | None:
+    """For a mention without country or actors: the open cluster of its mode with the smallest id, if any.
+
+    Such a mention scores at most `MODE_ONLY` (no actor or place points), and exactly that with every open cluster
+    of its type, negation and mode (dates: clusters still open end on or after the mention's first day, and began
+    on or before it), so the best is the smallest id among them: no need to score each (there are many: the
+    placeless mentions meet every open cluster of their type and mode). The chosen one is scored to be sure.
+    """
+    bucket = open_clusters.same_mode(mention)
+    if not bucket:
+        return None
+    chosen: Cluster = bucket[min(bucket)]
+    return chosen if score(chosen, mention) == MODE_ONLY else None
 
 
 def _order_key(m: Mention) -> Any:
@@ -407,11 +481,15 @@ class ScanAll:
     def remove(self, cluster: Cluster) -> None:
         self._open.get(cluster.type, {}).pop(cluster.id, None)
 
-    def join(self, cluster: Cluster, mention: Mention, reason: dict[str, Any]) -> None:
-        cluster.add(mention, reason)
+    def join(self, cluster: Cluster, mention: Mention, reason: dict[str, Any], same: Any = None) -> None:
+        cluster.add(mention, reason, same)
 
     def candidates(self, mention: Mention) -> list[Cluster]:
         return list(self._open.get(mention.type, {}).values())
+
+    def same_mode(self, mention: Mention) -> None:
+        """No clusters filed by mode here: every one is scored."""
+        return None
 
 
 def shift(day: date | None, days: int) -> date | None:
