@@ -3,6 +3,7 @@ and each shortcut (one-pass time scan, substring name search, windowed mention l
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import random
@@ -196,3 +197,33 @@ def test_lowered_scan_needs_lower_case_patterns():
     assert LoweredScan(r"(a)\1").lowered is None
     assert LoweredScan(r"[\x80-\U0010ffff]").lowered is None
     assert LoweredScan(r"(?<!\w)mai(?i:X)").lowered is not None
+
+
+def test_extraction_leaves_no_reference_cycles():
+    from lagebild.pipeline import Extractor
+
+    extractor = Extractor(Settings.from_env())
+    articles = example_articles()
+    list(extractor.reports(articles))  # loads what is loaded on first use (both languages' pipelines)
+    gc.collect()
+    gc.disable()
+    try:
+        reports = list(extractor.reports(articles))
+        assert reports and gc.collect() == 0  # every Doc was freed by refcounting when its report was built
+    finally:
+        gc.enable()
+
+
+def test_only_a_settling_extractor_freezes_what_it_loaded_after_its_first_batch():
+    from lagebild.pipeline import GC_YOUNG_THRESHOLD, Extractor
+
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()  # other tests' forking extractors freeze too
+    settings = Settings.from_env(batch_size=2)
+    assert len(list(Extractor(settings).reports(example_articles()[:3]))) == 3
+    assert gc.get_freeze_count() == frozen and gc.get_threshold() == threshold
+    try:
+        reports = list(Extractor(settings, settle_heap=True).reports(example_articles()[:3]))
+        assert len(reports) == 3 and gc.get_freeze_count() > frozen and gc.get_threshold()[0] == GC_YOUNG_THRESHOLD
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)

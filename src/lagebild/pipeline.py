@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -17,14 +18,20 @@ from .lang import Pipelines
 from .malloc import keep_freed_memory
 from .model import Article, Report
 
+GC_YOUNG_THRESHOLD = 10_000  # allocations between young collections (Python's default: 700)
+
 
 class Extractor:
-    """Runs articles through the per-language pipelines, in batches, keeping input order."""
+    """Runs articles through the per-language pipelines, in batches, keeping input order.
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    `settle_heap`: for a process that does little else (the command line), after the first batch `settle_heap()`.
+    """
+
+    def __init__(self, settings: Settings | None = None, settle_heap: bool = False) -> None:
         self.settings = settings or Settings.from_env()
         keep_freed_memory()  # the CNN's per-batch arrays reuse freed heap instead of fresh pages (same results)
         self.pipelines = Pipelines(self.settings)
+        self._unsettled = settle_heap
 
     def generator(self, lang: str) -> dict:
         """What the reports of `lang` record as their generator (lagebild version, model, lexicon hash)."""
@@ -41,6 +48,9 @@ class Extractor:
         iterator = iter(items)
         while batch := list(islice(iterator, self.settings.batch_size)):
             yield from self._run_batch(batch)
+            if self._unsettled:  # the pipelines, lexicons and place index the batch needed are loaded now
+                self._unsettled = False
+                settle_heap()
 
     def lines(self, items: Iterable[Article | Reject]) -> Iterator[str | Reject]:
         """The reports of a stream as JSON lines (`Report.to_json_line`); rejects pass through in place."""
@@ -81,3 +91,15 @@ class Extractor:
         except Exception as err:  # noqa: BLE001
             return Reject(f"id {article.id}", RejectCode.EXTRACTION_FAILED,
                           f"internal error while extracting ({type(err).__name__}: {err}); please report it")
+
+
+def settle_heap() -> None:
+    """Keep what is loaded so far out of the cyclic collector's passes and collect young objects less often.
+
+    A process-wide setting, for a process that extracts many articles and does little else: extraction leaves no
+    reference cycles behind (each Doc is freed when its report is built), so the collector's passes over the loaded
+    pipelines, lexicons and place index are wasted work (about 4 % of a long run's CPU).
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, 10, 10)

@@ -123,7 +123,7 @@ def _extractor(settings: Settings, jobs: int) -> Extractor | ParallelExtractor:
         return ParallelExtractor(settings, jobs)
     from ..pipeline import Extractor
 
-    return Extractor(settings)
+    return Extractor(settings, settle_heap=True)
 
 
 def _extracted(paths: list[str], settings: Settings, rejects: RejectLog, lang: Optional[str] = None,
