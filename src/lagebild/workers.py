@@ -6,7 +6,7 @@ caller that only writes them out, each report already serialised as one JSON lin
 for almost nothing, so the parent process, which shares the cores with the workers, only reads and writes.
 Where the platform can fork (Linux), the parent loads the pipelines of the first chunk's languages once, runs its
 first article to load what is loaded on first use, freezes the garbage collector's view of those objects
-(`gc.freeze`) and forks the workers: they start with the pipelines in memory, share their pages copy-on-write
+(`gc.freeze`, `pipeline.settle_heap`) and forks the workers: they start with the pipelines in memory, share their pages copy-on-write
 (one copy of the weights and lexicons in the caches instead of one per worker) and spend no CPU loading them.
 Elsewhere, or with LAGEBILD_WORKER_START=spawn, or when numpy is already imported (its BLAS threads are fixed),
 each worker is a fresh (spawned) process that loads its own pipelines. Either way a worker uses one BLAS thread.
@@ -44,7 +44,7 @@ def _start(settings: Settings) -> None:
     from .pipeline import Extractor
 
     global _extractor
-    _extractor = Extractor(settings)
+    _extractor = Extractor(settings, settle_heap=True)  # a worker does nothing else
 
 
 def _extract(articles: list[Article]) -> list[Report | Reject]:
@@ -91,6 +91,7 @@ class ParallelExtractor:
         self.start = start_method()
         self._pool: Pool | None = None
         self._closed = False
+        self._threshold = gc.get_threshold()  # the collector's, restored on close after forking changed it
         if self.start == "spawn":  # start now: the workers load their pipelines while the parent reads
             limits = _thread_limits()
             os.environ.update(limits)  # spawned workers inherit this environment, so BLAS loads with one thread
@@ -107,8 +108,10 @@ class ParallelExtractor:
         os.environ.update(limits)  # numpy loads now, its BLAS with one thread; the workers inherit both
         try:
             _extractor = _loaded_extractor(self.settings, first)  # type: ignore[assignment]
-            gc.collect()
-            gc.freeze()  # the objects loaded so far stay out of the collector's passes: their pages stay shared
+            from .pipeline import settle_heap
+
+            self._threshold = gc.get_threshold()
+            settle_heap()  # the objects loaded so far stay out of the collector's passes: their pages stay shared
             return multiprocessing.get_context("fork").Pool(self.jobs)
         finally:
             for name in limits:
@@ -155,6 +158,7 @@ class ParallelExtractor:
             if self.start == "fork":  # the parent's copy served only to be forked: let it go
                 _extractor = None
                 gc.unfreeze()
+                gc.set_threshold(*self._threshold)
 
     def __enter__(self) -> ParallelExtractor:
         return self
