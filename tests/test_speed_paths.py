@@ -17,9 +17,9 @@ import pytest
 
 from lagebild.config import Settings
 from lagebild.extract.entities import whole_word_uses
-from lagebild.extract.guards import LoweredScan
+from lagebild.extract.guards import LoweredScan, matches_at
 from lagebild.extract.quotes import Mentions
-from lagebild.extract.times import TimeLexicon, _matches_at
+from lagebild.extract.times import TimeLexicon
 from lagebild.ingest import RecordBuilder, read_inputs
 from lagebild.lang import language_data
 from lagebild.model import Article
@@ -119,7 +119,7 @@ def test_one_pass_time_scan_finds_every_match_of_every_pattern(lang):
         starts = lexicon.starts.starts(text, text.lower())
         for _, pattern in lexicon.patterns:
             plain = [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
-            assert [(m.span(), m.groupdict()) for m in _matches_at(pattern, text, starts)] == plain
+            assert [(m.span(), m.groupdict()) for m in matches_at(pattern, text, starts)] == plain
 
 
 def test_mention_windows_equal_the_full_scans():

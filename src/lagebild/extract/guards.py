@@ -9,7 +9,7 @@ ever admits more than its pattern (unknown constructs give no guard), so adding 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from re import _casefix  # type: ignore[attr-defined]
 from typing import Any
 
@@ -105,6 +105,17 @@ def _trie_body(node: dict[str, dict]) -> str:
         return body
     return ("(?:" + body + ")" if len(branches) == 1 else body) + "?"
 
+
+def matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """What `pattern.finditer(text)` yields, trying only the offsets where some pattern can start."""
+    resume = 0
+    for start in starts:
+        if start < resume:
+            continue
+        match = pattern.match(text, start)
+        if match is not None:
+            yield match
+            resume = max(match.end(), start + 1)
 
 
 class LoweredScan:

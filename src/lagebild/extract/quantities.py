@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Token
 
 from ..lang import language_data
 from . import claims
-from .guards import first_guard, word_trie
+from .guards import LoweredScan, first_guard, matches_at, word_trie
 from .sentences import SentenceIndex
 
 # Files in lang/<code>/ this extractor needs; a language without them runs without it.
@@ -126,6 +126,8 @@ class QuantityLexicon:
         span = rf"{number}\s*(?:{_alternation(data['range_words'])})\s*{number2}{scale}"
         self.finders = [re.compile(rf"(?<![\w.,/-]){first_guard(pattern)}(?:{pattern})(?![\w])", re.IGNORECASE)
                         for pattern in (between, span, qual + vague, qual + number + scale)]
+        # where each finder can match: one zero-width scan of the lower-cased text (`LoweredScan`), then the finder
+        self.finder_starts = [LoweredScan(f"(?={finder.pattern})") for finder in self.finders]
 
     def parse_word_number(self, text: str) -> float | None:
         """The value of a (compound) number word such as 'zweihundertfünfzig', or None."""
@@ -186,8 +188,8 @@ class QuantityTagger:
         times = [(t["start"], t["end"], t.get("granularity")) for t in (doc._.claims or {}).get("times", [])]
         taken: list[tuple[int, int]] = []
         found: list[dict] = []
-        for finder in self.lex.finders:
-            for match in finder.finditer(text):
+        for finder, scan in zip(self.lex.finders, self.lex.finder_starts):
+            for match in matches_at(finder, text, scan.starts(text, sentences.lowered)):
                 start, end = match.span()
                 if any(start < e and s < end for s, e in taken):
                     continue

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 
 from ..lang import language_data
 from . import claims
-from .guards import LoweredScan, first_guard, word_trie
+from .guards import LoweredScan, first_guard, matches_at, word_trie
 from .sentences import SentenceIndex
 from .timex_values import UNIT_GRANULARITY, Resolved, duration_value, mask, resolved, shift_value
 
@@ -176,18 +176,6 @@ def nearest_year(day: date, month: int, dom: int | None, direction: int | None) 
     return day.year
 
 
-def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
-    """What `pattern.finditer(text)` yields, trying only the offsets where some pattern can start."""
-    resume = 0
-    for start in starts:
-        if start < resume:
-            continue
-        match = pattern.match(text, start)
-        if match is not None:
-            yield match
-            resume = max(match.end(), start + 1)
-
-
 class TimeTagger:
     """Finds and normalises temporal expressions; writes `claims(doc)["times"]`."""
 
@@ -206,7 +194,7 @@ class TimeTagger:
         found = []
         starts = self.lex.starts.starts(text, lowered or text.lower())
         for order, (_, pattern) in enumerate(self.lex.patterns):
-            for match in _matches_at(pattern, text, starts):
+            for match in matches_at(pattern, text, starts):
                 span = match.span("t") if "t" in pattern.groupindex and match.group("t") else match.span()
                 found.append((match.start(), match.end(), span[0], span[1], order, match))
         found.sort(key=lambda f: (-(f[1] - f[0]), f[4], f[0]))
