@@ -197,6 +197,7 @@ def test_lowered_scan_needs_lower_case_patterns():
     assert LoweredScan(r"(a)\1").lowered is None
     assert LoweredScan(r"[\x80-\U0010ffff]").lowered is None
     assert LoweredScan(r"(?<!\w)mai(?i:X)").lowered is not None
+    assert LoweredScan(r"m(?<=(?=mai)(?s:.))").lowered is not None  # other inline flags are fine
 
 
 def test_extraction_leaves_no_reference_cycles():

@@ -106,6 +106,14 @@ def _trie_body(node: dict[str, dict]) -> str:
     return ("(?:" + body + ")" if len(branches) == 1 else body) + "?"
 
 
+def first_char_checked(pattern: str) -> str:
+    """`pattern` behind a check of its first character that consumes it and steps back (a lookbehind holding the
+    pattern as a lookahead): an alternation skips such a branch at once where the character does not fit, while a
+    branch that opens with a lookahead guard is entered at every offset. `pattern` itself when it has no guard."""
+    guard = first_guard(pattern)
+    return f"{guard[3:-1]}(?<=(?={pattern})(?s:.))" if guard else pattern
+
+
 def matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
     """What `pattern.finditer(text)` yields, trying only the offsets where some pattern can start."""
     resume = 0
@@ -174,8 +182,9 @@ def _collect(items: list[tuple[Any, Any]], named: set[str]) -> bool:
             ok = True
         elif name == "IN":
             ok = all(_collect_member(str(kind), value, named) for kind, value in arg)
-        elif name == "SUBPATTERN":
-            ok = arg[1] == re.IGNORECASE and not arg[2] or not arg[1] and not arg[2] and _collect(arg[3].data, named)
+        elif name == "SUBPATTERN":  # (group, flags added, flags removed, pattern)
+            insensitive, sensitive = arg[1] & re.IGNORECASE, arg[2] & re.IGNORECASE
+            ok = not sensitive and (bool(insensitive) or _collect(arg[3].data, named))
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
             ok = _collect(arg[2].data, named)
         elif name == "BRANCH":

@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 
 from ..lang import language_data
 from . import claims
-from .guards import LoweredScan, first_guard, matches_at, word_trie
+from .guards import LoweredScan, first_char_checked, matches_at, word_trie
 from .sentences import SentenceIndex
 from .timex_values import UNIT_GRANULARITY, Resolved, duration_value, mask, resolved, shift_value
 
@@ -77,7 +77,7 @@ class TimeLexicon:
         # (each behind a guard on its first character, so that most alternatives fail at once; the word-start check
         # the bodies begin with is made once, outside)
         starts = r"(?<!\w)(?=" + "|".join(
-            f"(?:{first_guard(b)}{NAMED_GROUP.sub('(?:', b.removeprefix(WORD_START))})" for b in bodies) + ")"
+            f"(?:{first_char_checked(NAMED_GROUP.sub('(?:', b.removeprefix(WORD_START)))})" for b in bodies) + ")"
         self.starts = LoweredScan(starts)  # may admit more offsets: each pattern is then matched there on the text
         # leading prepositions/articles dropped from an expression (the German list unless the language gives one)
         self.strip = re.compile(data["strip_signals"], re.IGNORECASE) if "strip_signals" in data else STRIP_SIGNALS
