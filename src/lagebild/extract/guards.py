@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import cached_property
 from re import _casefix  # type: ignore[attr-defined]
 from typing import Any
 
@@ -137,11 +138,16 @@ class LoweredScan:
     """
 
     def __init__(self, pattern: str) -> None:
-        self.pattern = re.compile(pattern, re.IGNORECASE)
+        self.source = pattern
         lowered = pattern.replace("(?-i:", "(?i:")
         named = _lowercase_chars(lowered)
         self.lowered = re.compile(lowered) if named is not None else None
         self.unusual = re.compile("[" + re.escape("".join(sorted(_unusual_partners(named or set())))) + "]")
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The pattern with IGNORECASE (compiled on first use: most texts take the lowered scan)."""
+        return re.compile(self.source, re.IGNORECASE)
 
     def starts(self, text: str, lowered: str) -> list[int]:
         """Where the pattern matches `text` (`lowered` is `text.lower()`); with the lowered scan maybe more."""
