@@ -34,7 +34,7 @@ class Settings:
     languages: tuple[str, ...] = SUPPORTED_LANGUAGES
     default_language: str = "de"
     extractors: tuple[str, ...] = DEFAULT_EXTRACTORS
-    model: str = "accurate"  # meets the speed floor of 3 articles/s on one core, barely (benchmarks/results/models_1028.json)
+    model: str = "accurate"  # meets the speed floor of 3 articles/s on one core (benchmarks/results/models_1028_round7.json)
     batch_size: int = 64
     store_batch_size: int = 500
     max_text_chars: int = 1_000_000
