@@ -53,10 +53,11 @@ class MoodRules:
     def __call__(self, doc: Doc) -> Doc:
         """Annotate finite verbs in place."""
         tags = doc.to_array(TAG).tolist()
-        finite = {tag for tag in set(tags) if doc.vocab.strings[tag] in self.finite_tags}
+        names = {tag: doc.vocab.strings[tag] for tag in set(tags)}  # each distinct tag's string made once
+        finite = {tag for tag, name in names.items() if name in self.finite_tags}
         chosen = [i for i, tag in enumerate(tags) if tag in finite]  # no Token objects for the other tokens
         if self.clause.enabled:
-            chosen = sorted(chosen + self.clause.finite(doc, [doc.vocab.strings[t] for t in tags]))
+            chosen = sorted(chosen + self.clause.finite(doc, [names[t] for t in tags]))
         for i in chosen:
             token = doc[i]
             feats = token.morph.to_dict()
@@ -110,11 +111,13 @@ class ClauseRule:
         out: list[int] = []
         found: list[tuple[int, bool]] = []  # (token, its clause has an opener word) in the current sentence
         start = sentence = 0
-        for end in range(len(tags) + 1):
-            if end == len(tags) or tags[end] in self.boundary_tags:
+        last = len(tags)
+        for end in range(last + 1):
+            tag = tags[end] if end < last else None
+            if tag is None or tag in self.boundary_tags:
                 found.extend(self._in_clause(doc, tags, start, end))
                 start = end + 1
-            if end == len(tags) or tags[end] in self.sentence_end_tags:
+            if tag is None or tag in self.sentence_end_tags:
                 verbless = self.finite_tags and not any(tags[i] in self.finite_tags for i in range(sentence, end))
                 out.extend(i for i, opener in found if opener or not verbless)  # verbless: a headline, a fragment
                 found, sentence = [], end + 1
