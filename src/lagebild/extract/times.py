@@ -59,6 +59,7 @@ class Tense:
     perfect_aux: frozenset[str]
     participle: re.Pattern[str]
     morph_past: str
+    participle_tags: frozenset[str] = frozenset()  # tags of past participles ("VVPP" in STTS)
 
 
 class TimeLexicon:
@@ -84,7 +85,7 @@ class TimeLexicon:
         self.clock = re.compile(data["clock"], re.IGNORECASE) if "clock" in data else CLOCK  # a clock time after "today"
         cues = data["tense"]
         self.tense = Tense(frozenset(cues["future"]), frozenset(cues["past"]), frozenset(cues["perfect_aux"]),
-                           re.compile(cues["participle"]), cues["morph_past"])
+                           re.compile(cues["participle"]), cues["morph_past"], frozenset(cues.get("participle_tags", ())))
 
     @staticmethod
     def key(text: str) -> str:
@@ -278,7 +279,7 @@ class TimeTagger:
                 self._kind_memo[key] = "future"
             elif word in cues.past or cues.morph_past in str(doc[i].morph):
                 self._kind_memo[key] = "past"
-            elif cues.participle.match(word) or strings[tag] == "VVPP":
+            elif cues.participle.match(word) or strings[tag] in cues.participle_tags:
                 self._kind_memo[key] = "aux"
             else:
                 self._kind_memo[key] = None
