@@ -23,7 +23,6 @@ SENT_END = frozenset({".", "!", "?"})
 MODALITY_LISTS = ("reportative", "future_markers", "perfect_aux", "clause_breaks", "konjunktiv_substitutes")
 TAG_LISTS = ("pronoun_tags", "relative_tags", "infinitive_tags", "subordinator_tags")  # the tagger's tags, not words
 FACTS_KEY = "lagebild.attribution"  # doc.user_data key: per lexicon, the token facts and cues found in the doc
-WEAK_KONJUNKTIV = ("würde", "würden", "wäre", "wären")  # Konjunktiv II forms that mark no reported speech (strong=True)
 
 
 @dataclass(frozen=True)
@@ -55,6 +54,7 @@ class AttributionLexicon:
     source_kinds: tuple[tuple[str, frozenset[str], tuple[str, ...]], ...]
     konjunktiv_forms: frozenset[str]
     konjunktiv_strong: frozenset[str]
+    weak_konjunktiv: frozenset[str]  # Konjunktiv II forms that mark no reported speech on their own ("würde")
     modality_words: dict[str, frozenset[str]]
     reportative: frozenset[str]
     future_markers: frozenset[str]
@@ -148,12 +148,12 @@ class AttributionLexicon:
             min_direct_words=int(d.get("min_direct_words", 3)),
             cue_particles={k: frozenset(v) for k, v in d.get("cue_particles", {}).items()},
             nach_cue_suffixes=tuple(d.get("nach_cue_suffixes", [])),
-            nach_word=d.get("nach_word", "nach"),
+            nach_word=d.get("nach_word", ""),
             so_cue=d.get("so_cue", ""),
             wie_cue=d.get("wie_cue", ""),
             source_kinds=kinds,
             modality_words={k: frozenset(v["words"]) for k, v in mod.items() if isinstance(v, dict)},
-            np_adjective_endings=tuple(d.get("np_adjective_endings", ("e", "en", "er", "es", "em"))),
+            np_adjective_endings=tuple(d.get("np_adjective_endings", ())),
             trailing_cue_clause=bool(d.get("trailing_cue_clause", False)),
             bare_complementizer=bool(d.get("bare_complementizer", False)),
             bare_speakers=bool(d.get("bare_speakers", False)),
@@ -485,7 +485,7 @@ def _word_flags(lex: AttributionLexicon, low: str) -> int:
     cue = low in lex.preposition_cues or low in lex.postposition_cues or low == lex.nach_word or low == lex.so_cue \
         or low in lex.cue_verbs
     return (cue and CUE_WORD) | (low in lex.konjunktiv_forms and KONJ_FORM) \
-        | (low in lex.konjunktiv_strong and KONJ_STRONG) | (low in WEAK_KONJUNKTIV and WEAK_FORM) | (low == "," and COMMA) \
+        | (low in lex.konjunktiv_strong and KONJ_STRONG) | (low in lex.weak_konjunktiv and WEAK_FORM) | (low == "," and COMMA) \
         | ((low in lex.anaphoric_cues or low in lex.konjunktiv_anaphoric_cues or low in lex.possessive_determiners)
            and POINTER)
 

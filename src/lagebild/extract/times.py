@@ -42,12 +42,10 @@ from .timex_values import UNIT_GRANULARITY, Resolved, duration_value, mask, reso
 LANGUAGE_DATA: tuple[str, ...] = ("times.json",)
 
 Interval = tuple[date, date]
-CLOCK = re.compile(r"\d{1,2}(?:[.:]\d{2})?\s*(?:uhr|h)\b", re.IGNORECASE)
+NO_MATCH = re.compile(r"(?!)")  # a language without the list or pattern
 TENSE_MEMO_SIZE = 200_000  # (word, morph, tag) judgements kept before the memo starts afresh (a long-running process)
 WORD_START = r"(?<!\w)"  # what every time pattern begins with
 NAMED_GROUP = re.compile(r"\(\?P<\w+>")  # "(?P<name>" in a pattern, made anonymous for the one-pass scan
-STRIP_SIGNALS = re.compile(r"(?:(?:im|in|am|an|zum|zur|vom|von|seit|ab|bis|des|der|den|dem|die|das|über|übers|"
-                           r"während|gegen)\s+)+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -80,9 +78,9 @@ class TimeLexicon:
         starts = r"(?<!\w)(?=" + "|".join(
             f"(?:{first_char_checked(NAMED_GROUP.sub('(?:', b.removeprefix(WORD_START)))})" for b in bodies) + ")"
         self.starts = LoweredScan(starts)  # may admit more offsets: each pattern is then matched there on the text
-        # leading prepositions/articles dropped from an expression (the German list unless the language gives one)
-        self.strip = re.compile(data["strip_signals"], re.IGNORECASE) if "strip_signals" in data else STRIP_SIGNALS
-        self.clock = re.compile(data["clock"], re.IGNORECASE) if "clock" in data else CLOCK  # a clock time after "today"
+        # leading prepositions/articles dropped from an expression, and a clock time after "today"
+        self.strip = re.compile(data["strip_signals"], re.IGNORECASE) if "strip_signals" in data else NO_MATCH
+        self.clock = re.compile(data["clock"], re.IGNORECASE) if "clock" in data else NO_MATCH
         cues = data["tense"]
         self.tense = Tense(frozenset(cues["future"]), frozenset(cues["past"]), frozenset(cues["perfect_aux"]),
                            re.compile(cues["participle"]), cues["morph_past"], frozenset(cues.get("participle_tags", ())))
