@@ -98,7 +98,7 @@ def settle_heap() -> None:
 
     A process-wide setting, for a process that extracts many articles and does little else: extraction leaves no
     reference cycles behind (each Doc is freed when its report is built), so the collector's passes over the loaded
-    pipelines, lexicons and place index are wasted work (about 4 % of a long run's CPU).
+    pipelines, lexicons and place index are wasted work.
     """
     gc.collect()
     gc.freeze()
