@@ -96,7 +96,7 @@ class AttributionLexicon:
     future_auxiliaries: frozenset[str] = frozenset()  # "werde … schicken": with a clause-final infinitive, planned
     plural_pronouns: frozenset[str] = frozenset()  # "they said": the last group named before
     contrast_words: frozenset[str] = frozenset()  # "…, while Y said 27": a second claim, not the first one's content
-    np_adjective_endings: tuple[str, ...] = ("e", "en", "er", "es", "em")  # lowercase adjectives inside a phrase
+    np_adjective_endings: tuple[str, ...] = ()  # endings of lowercase adjectives inside a phrase
     trailing_cue_clause: bool = False  # "…, the ministry said": content before the comma even when not verb-first
     bare_complementizer: bool = False  # "said on Sunday that …": a complementizer opens the content without a comma
     bare_speakers: bool = False  # lower-cased archives: the plain words between a clause start and the cue speak

@@ -23,7 +23,6 @@ LANGUAGE_DATA: tuple[str, ...] = ("events.json", "attribution.json")
 
 
 FORMS_MEMO_SIZE = 200_000  # (word, lemma) pairs remembered by `_trigger_forms` (then it starts afresh)
-DETERMINERS = frozenset({"der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "the", "a", "an"})
 
 
 @dataclass(frozen=True)
@@ -187,7 +186,7 @@ class EventExtractor:
         # source: the quote the trigger sits in, else the sentence's rumour marker, else the author
         quote = next((q for q in quotes if q["start"] <= tc < q["end"]), None)
         if quote is not None and quote.get("speaker_text"):
-            kind = source_kind(quote["speaker_text"], att, is_person=_is_person(quote, mentions))
+            kind = source_kind(quote["speaker_text"], att, is_person=_is_person(quote, mentions, att.determiners))
             source = {"kind": kind, "entity": quote.get("speaker"), "text": quote["speaker_text"]}
         elif rumor:
             source = {"kind": "rumor", "entity": None, "text": None}
@@ -257,12 +256,12 @@ class EventExtractor:
         return [min(near, key=lambda q: abs(q["start"] - tc))["id"]]
 
 
-def _is_person(quote: dict, mentions: list) -> bool:
+def _is_person(quote: dict, mentions: list, determiners: frozenset[str]) -> bool:
     ent = quote.get("speaker")
     if ent is not None:
         return any(m[2] == ent and m[3] == "PER" for m in mentions)
     words = (quote.get("speaker_text") or "").split()
-    return len(words) >= 2 and all(w[:1].isupper() and w.lower() not in DETERMINERS for w in words[-2:])
+    return len(words) >= 2 and all(w[:1].isupper() and w.lower() not in determiners for w in words[-2:])
 
 
 def _prev_word(doc: Doc, char: int) -> str:
