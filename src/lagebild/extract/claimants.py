@@ -21,7 +21,6 @@ from .names import canonical_key
 LANGUAGE_DATA: tuple[str, ...] = ("claimants.json",)
 SCHEMA_PATH = LANG_DIR / "claimants.schema.json"
 WORD = re.compile(r"[\w'’-]+", re.UNICODE)
-ADJ_ENDINGS = ("", "e", "en", "er", "es", "em")
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,7 @@ class ClaimantLexicon:
     person_pronouns: frozenset[str]
     group_pronouns: frozenset[str]
     longest: int = 1
+    modifier_endings: frozenset[str] = frozenset({""})  # what may follow a modifier stem ("staatlich" + "e")
 
     @classmethod
     def load(cls, lang: str) -> ClaimantLexicon:
@@ -50,6 +50,7 @@ class ClaimantLexicon:
         return cls(
             determiners=frozenset(w.lower() for w in d["determiners"]),
             modifiers=tuple(sorted((w.lower() for w in d["modifiers"]), key=len, reverse=True)),
+            modifier_endings=frozenset(d.get("modifier_endings", [""])),
             suffixes=tuple(sorted(d["inflection_suffixes"], key=len, reverse=True)),
             forms=forms,
             anaphors={k.lower(): frozenset(v) for k, v in d["anaphors"].items()},
@@ -67,7 +68,7 @@ class ClaimantLexicon:
         return words
 
     def _modifier(self, word: str) -> bool:
-        return any(word.startswith(m) and word[len(m):] in ADJ_ENDINGS for m in self.modifiers)
+        return any(word.startswith(m) and word[len(m):] in self.modifier_endings for m in self.modifiers)
 
     def stems(self, word: str) -> list[str]:
         """The word and the forms left by stripping each inflection ending."""
