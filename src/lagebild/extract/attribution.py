@@ -55,6 +55,7 @@ class AttributionLexicon:
     konjunktiv_forms: frozenset[str]
     konjunktiv_strong: frozenset[str]
     weak_konjunktiv: frozenset[str]  # Konjunktiv II forms that mark no reported speech on their own ("würde")
+    before_skipped_name: frozenset[str]  # after such a word a capitalised one is no speaker ("am Montag")
     modality_words: dict[str, frozenset[str]]
     reportative: frozenset[str]
     future_markers: frozenset[str]
@@ -102,6 +103,7 @@ class AttributionLexicon:
     bare_speakers: bool = False  # lower-cased archives: the plain words between a clause start and the cue speak
     report_source_links: frozenset[str] = frozenset()  # "nach Angaben aus Khartum": the source follows this word
     finite_verb_suffixes: tuple[str, ...] = ()  # with bare_complementizer: endings that show a clause after the cue
+    negation_prefixes: tuple[str, ...] = ()  # a trigger word that starts with one is negated ("nichtöffentlich")
     infinitive_governors: frozenset[str] = frozenset()  # lemmas that frame an infinitive clause as said ("forderte X auf, … zu …")
     purpose_conjunctions: frozenset[str] = frozenset()  # "um … zu": an infinitive clause of purpose, not of speech
     konjunktiv_anaphoric_cues: frozenset[str] = frozenset()  # "Danach habe …": points back to a source with Konjunktiv I only
@@ -158,6 +160,7 @@ class AttributionLexicon:
             bare_complementizer=bool(d.get("bare_complementizer", False)),
             bare_speakers=bool(d.get("bare_speakers", False)),
             finite_verb_suffixes=tuple(d.get("finite_verb_suffixes", ())),
+            negation_prefixes=tuple(d.get("negation_prefixes", ())),
             untagged_verb_suffixes=tuple(d.get("untagged_verb_suffixes", ())),
             document_suffixes=tuple(d.get("document_suffixes", ())),
             claim_noun_suffixes=tuple(d.get("claim_noun_suffixes", ())),
@@ -667,7 +670,7 @@ def _phrase_end(doc: Doc, k: int, limit: int, lex: AttributionLexicon) -> int:
     while k < limit:
         if doc[k].lower_ in lex.prepositions_before_np and (pp := forward_np(doc, k + 1, limit, lex, doc[k].sent.start)):
             k = pp[1]
-        elif doc[k].lower_ in lex.skip_after_cue or (doc[k - 1].lower_ == "am" and _is_cap(doc[k])):
+        elif doc[k].lower_ in lex.skip_after_cue or (doc[k - 1].lower_ in lex.before_skipped_name and _is_cap(doc[k])):
             k += 1
         else:
             break
@@ -1068,7 +1071,7 @@ def modality(doc: Doc, i: int, sent: Span, lex: AttributionLexicon, *, attribute
     trig = doc[i].lower_
     mw = lex.modality_words
     neutral = _neutral_negation(doc, s, i, lex)
-    if not neutral and (_negates(doc, s, i, lex) or trig.startswith(("nicht", "kein"))):
+    if not neutral and (_negates(doc, s, i, lex) or lex.negation_prefixes and trig.startswith(lex.negation_prefixes)):
         return "negated"
     if _denied_evidence(doc, s, sent, lex):
         return "negated"  # "es gebe keinen Hinweis darauf, dass … getötet worden sind"
