@@ -104,6 +104,7 @@ class AttributionLexicon:
     report_source_links: frozenset[str] = frozenset()  # "nach Angaben aus Khartum": the source follows this word
     finite_verb_suffixes: tuple[str, ...] = ()  # with bare_complementizer: endings that show a clause after the cue
     negation_prefixes: tuple[str, ...] = ()  # a trigger word that starts with one is negated ("nichtöffentlich")
+    np_chain_endings: tuple[str, ...] = ()  # a lowercase word before such an adjective that continues the phrase
     infinitive_governors: frozenset[str] = frozenset()  # lemmas that frame an infinitive clause as said ("forderte X auf, … zu …")
     purpose_conjunctions: frozenset[str] = frozenset()  # "um … zu": an infinitive clause of purpose, not of speech
     konjunktiv_anaphoric_cues: frozenset[str] = frozenset()  # "Danach habe …": points back to a source with Konjunktiv I only
@@ -161,6 +162,7 @@ class AttributionLexicon:
             bare_speakers=bool(d.get("bare_speakers", False)),
             finite_verb_suffixes=tuple(d.get("finite_verb_suffixes", ())),
             negation_prefixes=tuple(d.get("negation_prefixes", ())),
+            np_chain_endings=tuple(d.get("np_chain_endings", ())),
             untagged_verb_suffixes=tuple(d.get("untagged_verb_suffixes", ())),
             document_suffixes=tuple(d.get("document_suffixes", ())),
             claim_noun_suffixes=tuple(d.get("claim_noun_suffixes", ())),
@@ -248,7 +250,7 @@ def _np_word(tok: Token, lex: AttributionLexicon, sent_start: int) -> bool:
         return False
     doc = tok.doc
     prev_ok = tok.i > 0 and (doc[tok.i - 1].lower_ in lex.determiners or doc[tok.i - 1].lower_ in lex.genitive_links
-                             or (not _is_cap(doc[tok.i - 1]) and doc[tok.i - 1].lower_.endswith(("e", "en", "er"))))
+                             or (not _is_cap(doc[tok.i - 1]) and doc[tok.i - 1].lower_.endswith(lex.np_chain_endings)))
     next_ok = tok.i + 1 < len(doc) and _is_cap(doc[tok.i + 1]) and not is_break(doc[tok.i + 1])
     return prev_ok or next_ok
 
