@@ -12,7 +12,8 @@ untimed run) how many open clusters a mention is scored against on average. With
 that code instead (recorded as "code"), for before/after figures. --synthetic span keeps events per day constant
 (the days grow with the size) instead of the original two years at every size; it writes fuse_scale_span.json.
 --fresh (with --scale): each size and run in its own new process, sizes interleaved, with the group-by with the
-collector on and off beside it (fuse_scale_fresh.json). --alternate DIR (with --scale): the code in DIR (the src
+collector on and off beside it (fuse_scale_fresh.json); --order store gives the mentions as the store loads them
+(sorted, each built in that order) instead of shuffled. --alternate DIR (with --scale): the code in DIR (the src
 of an older commit) and this checkout, each run in its own process, alternating,
 so both see the same load: CPU per mention and the group-by's, medians of --runs.
 """
@@ -28,6 +29,7 @@ import random
 import statistics
 import time
 import zlib
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -72,6 +74,28 @@ def synthetic(n: int, seed: int = 7, generator: str = "fixed") -> list[Mention]:
             country=country if rng.random() > 0.1 else None, place_kind="city" if local else "country",
             published=published))
     return mentions
+
+
+ORDERS = {
+    "shuffled": "the mentions in a random order, each where the generator made it in memory",
+    "store": "the mentions as `fuse.store.load_mentions` gives them: in the canonical order (DuckDB sorts them), "
+             "each built with its own values in that order, so they lie in memory as the clustering reads them",
+}
+
+
+def as_loaded(mentions: list[Mention]) -> list[Mention]:
+    """The mentions in canonical order, each rebuilt with new values, as rows read from the store are."""
+    def text(value: str | None) -> str | None:
+        return None if value is None else "".join(value)  # a new string object (join of a str's characters)
+
+    def day(value: date | None) -> date | None:
+        return None if value is None else date.fromordinal(value.toordinal())
+
+    return [replace(m, article_id=text(m.article_id), event_id=text(m.event_id), type=text(m.type),
+                    mode=text(m.mode), modality=text(m.modality), earliest=day(m.earliest), latest=day(m.latest),
+                    place_name=text(m.place_name), country=text(m.country), place_kind=text(m.place_kind),
+                    actors=frozenset(m.actors), published=day(m.published))
+            for m in sorted(mentions, key=lambda m: m.order)]
 
 
 def baseline(mentions: list[Mention]) -> int:
@@ -174,10 +198,13 @@ def scale(sizes: list[int], runs: int, scan_up_to: int, out: Path, generator: st
     print(json.dumps(result, indent=1))
 
 
-def time_one(size: int, generator: str, seed: int = 1) -> None:
-    """Print the CPU microseconds per mention of one clustering of `size` shuffled mentions, and of the group-by
-    (with the cyclic collector on, as it runs, and off: then it measures only reading mentions spread over memory)."""
-    mentions = random.Random(seed).sample(synthetic(size, generator=generator), size)
+def time_one(size: int, generator: str, seed: int = 1, order: str = "shuffled") -> None:
+    """Print the CPU microseconds per mention of one clustering of `size` mentions in `order` (`ORDERS`), and of the
+    group-by (with the cyclic collector on, as it runs, and off: then it measures only reading mentions spread over
+    memory)."""
+    made = synthetic(size, generator=generator)
+    mentions = random.Random(seed).sample(made, size) if order == "shuffled" else as_loaded(made)
+    del made
     _, base_off, _ = cpu_timed(_without_gc, mentions)
     _, cpu_seconds, got = cpu_timed(cluster_mentions, mentions)
     _, base_cpu, _ = cpu_timed(baseline, mentions)
@@ -194,7 +221,7 @@ def _without_gc(mentions: list[Mention]) -> int:
         gc.enable()
 
 
-def fresh(sizes: list[int], runs: int, generator: str, out: Path) -> None:
+def fresh(sizes: list[int], runs: int, generator: str, out: Path, order: str = "shuffled") -> None:
     """Each size in its own new process, sizes interleaved in every round, so all see the same load and a fresh heap."""
     import subprocess
     import sys
@@ -205,7 +232,7 @@ def fresh(sizes: list[int], runs: int, generator: str, out: Path) -> None:
         loads.append(round(os.getloadavg()[0], 1))
         for size in sizes:
             done = subprocess.run([sys.executable, __file__, "--time-one", str(size), "--synthetic", generator,
-                                   "--seed", str(run + 1)], check=True, capture_output=True, text=True)
+                                   "--seed", str(run + 1), "--order", order], check=True, capture_output=True, text=True)
             got[size].append(json.loads(done.stdout.strip().splitlines()[-1]))
             print(size, got[size][-1], flush=True)
     rows = []
@@ -217,8 +244,9 @@ def fresh(sizes: list[int], runs: int, generator: str, out: Path) -> None:
                         for name in FIGURES}})
     result = {"benchmark": "fuse per mention, each size in its own new process, sizes interleaved in each round",
               "command": f"python benchmarks/bench_fuse.py --scale {','.join(map(str, sizes))} --runs {runs} --fresh"
-                         + ("" if generator == "fixed" else f" --synthetic {generator}") + f" --out {out}",
-              "synthetic": GENERATORS[generator], "load_average_per_round": loads, "sizes": rows,
+                         + ("" if generator == "fixed" else f" --synthetic {generator}")
+                         + ("" if order == "shuffled" else f" --order {order}") + f" --out {out}",
+              "synthetic": GENERATORS[generator], "order": ORDERS[order], "load_average_per_round": loads, "sizes": rows,
               "largest_to_smallest": {name: round(rows[-1][f"median_{name}_per_mention"]
                                                   / rows[0][f"median_{name}_per_mention"], 2) for name in FIGURES},
               "note": "cpu_us: cluster_mentions; baseline_cpu_us: the dict group-by with the cyclic collector on; "
@@ -280,18 +308,22 @@ def main() -> None:
                                                              "alternating (writes fuse_scale_alternate.json)")
     parser.add_argument("--fresh", action="store_true", help="scale mode: each size and run in its own new process "
                                                                    "(writes fuse_scale_fresh.json)")
+    parser.add_argument("--order", choices=sorted(ORDERS), default="shuffled",
+                        help="with --fresh: shuffled mentions, or mentions as the store loads them (sorted, each "
+                             "built in that order)")
     parser.add_argument("--time-one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     if args.time_one:
-        time_one(args.time_one, args.synthetic, args.seed)
+        time_one(args.time_one, args.synthetic, args.seed, args.order)
         return
     if args.scale and args.fresh:
         sizes = [int(s) for s in args.scale.split(",")]
-        suffix = "" if args.synthetic == "fixed" else f"_{args.synthetic}"
+        suffix = ("" if args.synthetic == "fixed" else f"_{args.synthetic}") + (
+            "" if args.order == "shuffled" else f"_{args.order}")
         fresh(sizes, args.runs, args.synthetic, args.out or Path(__file__).parent / "results"
-              / f"fuse_scale_fresh{suffix}.json")
+              / f"fuse_scale_fresh{suffix}.json", args.order)
         return
     if args.scale and args.alternate:
         sizes = [int(s) for s in args.scale.split(",")]

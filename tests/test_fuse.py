@@ -9,6 +9,7 @@ import pytest
 
 from lagebild import fuse
 from lagebild.dates import parse_partial_date
+from lagebild.fuse import store as fuse_store
 from lagebild.fuse.cluster import Mention, cluster_mentions
 from lagebild.fuse.figures import summarise
 from lagebild.model import Article, Report
@@ -167,6 +168,15 @@ def test_cluster_mentions_ignores_input_order():
     first = [[m.key for m in c.members] for c in cluster_mentions(ms)]
     second = [[m.key for m in c.members] for c in cluster_mentions(ms[::-1])]
     assert first == second and len(first) == 1
+
+
+def test_stored_mentions_load_in_the_canonical_order(store):
+    store.write(corpus())
+    loaded = fuse_store.load_mentions(store.con, ["PROTEST", "COERCE"])
+    got = [m.key for m in loaded.mentions]
+    assert got == [m.key for m in sorted(loaded.mentions, key=lambda m: m.order)]
+    assert got[0] == ("a2", "ev1")  # undated: its interval starts 7 days before publication, before a1's day
+    assert len(got) == 6
 
 
 def test_re_running_changes_nothing(store):

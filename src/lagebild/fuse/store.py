@@ -52,6 +52,18 @@ LEFT JOIN entities loc ON loc.article_id = e.article_id AND loc.id = e.location
 LEFT JOIN entities src ON src.article_id = e.article_id AND src.id = e.source_entity
 WHERE e.type IN (SELECT unnest(?::VARCHAR[]))
 """
+# The clustering's canonical order (`Mention.order`), so that mentions are built in the order they are visited:
+# they then lie in memory as they are read, and the sort in `cluster_mentions` finds them sorted. An undated
+# mention starts `undated_lookback_days` (the second parameter) before its publication.
+MENTION_ORDER_SQL = f"""
+SELECT * EXCLUDE (order_earliest, order_latest) FROM (
+  SELECT m.*, CASE WHEN m.earliest IS NOT NULL THEN m.earliest ELSE m.published_earliest - ?::INTEGER END
+           AS order_earliest,
+         CASE WHEN m.earliest IS NOT NULL THEN m.latest ELSE m.published_latest END AS order_latest
+  FROM ({MENTION_SQL}) m)
+ORDER BY CASE WHEN order_earliest IS NULL OR order_latest IS NULL THEN 1 ELSE 0 END,
+         order_earliest, order_latest, type, coalesce(mode, ''), article_id, event_id
+"""
 
 
 @dataclass(frozen=True)
@@ -80,8 +92,8 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) 
 
 
 def load_mentions(con: duckdb.DuckDBPyConnection, types: Sequence[str], config: FuseConfig = FuseConfig()) -> Loaded:
-    """The stored mentions of these event types, with their pins."""
-    rows = _rows(con, MENTION_SQL, [list(types)])
+    """The stored mentions of these event types, with their pins, in the clustering's canonical order."""
+    rows = _rows(con, MENTION_ORDER_SQL, [config.undated_lookback_days, list(types)])
     articles = sorted({r["article_id"] for r in rows})
     names = {(r["article_id"], r["id"]): r["name"] for r in _rows(
         con, "SELECT article_id, id, name FROM entities WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
