@@ -45,6 +45,7 @@ QUALIFIER_WORD = re.compile(r"[A-ZÄÖÜ][^\W\d_]{2,}")
 
 
 WORD = re.compile(r"\w[\w-]*")
+NOTHING: tuple[frozenset[str], bool] = (frozenset(), False)  # a phrase that names no country and starts no name
 COUNTRY_MEMO_SIZE = 200_000  # phrases remembered per language by `countries_in_text` (then it starts afresh)
 WORLD_CITY = 1_000_000  # population from which a city is resolved even where the text names other countries
 
@@ -153,6 +154,7 @@ class PlaceResolver:
         self.min_dominant_population = min_dominant_population
         self._index: PlaceIndex | None = None
         self._grammar: dict[str, dict[str, Any]] = {}
+        self._suffixes: dict[str, tuple[str, ...]] = {}  # see `_adjective_suffixes`
         self._country_memo: dict[str, dict[str, tuple[frozenset[str], bool]]] = {}  # see `_countries_named`
 
     # ----- index -----------------------------------------------------------------------
@@ -279,17 +281,27 @@ class PlaceResolver:
 
     def is_adjectival(self, text: str, lang: str) -> bool:
         """Whether a word looks like a derived adjective ("kirgisische"), which is not a place."""
-        last = text.split()[-1].lower() if text.split() else ""
-        return last.endswith(tuple(self.grammar(lang).get("adjective_suffixes", ())))
+        words = text.split()
+        return bool(words) and words[-1].lower().endswith(self._adjective_suffixes(lang))
+
+    def _adjective_suffixes(self, lang: str) -> tuple[str, ...]:
+        """The language's adjective endings as a tuple (for `str.endswith`), made once."""
+        suffixes = self._suffixes.get(lang)
+        if suffixes is None:
+            suffixes = self._suffixes[lang] = tuple(self.grammar(lang).get("adjective_suffixes", ()))
+        return suffixes
 
     def candidates(self, text: str, lang: str) -> list[PlaceRecord]:
         """Records a place mention may mean, with the language's genitive endings undone."""
         text = text.strip()
         if not text or not text[0].isupper():
             return []
-        found = self.index.get(text)
-        if found or fold_place(text) in self.index.blocked or self.is_adjectival(text, lang):
-            return list(found)
+        key, index = fold_place(text), self.index
+        if key in index.blocked:
+            return []
+        found = index.names.get(key)
+        if found or self.is_adjectival(text, lang):
+            return list(found or ())
         for suffix in self.grammar(lang).get("genitive_suffixes", []):
             if text.endswith(suffix) and len(text) > len(suffix) + 2:
                 found = self.index.get(text[: -len(suffix)])
@@ -340,10 +352,14 @@ class PlaceResolver:
         """Countries the text names anywhere, entity or not ("Mosambiks", "in Kenya"): context for other names."""
         found: set[str] = set()
         words = WORD.findall(text)
+        known = self._country_memo.get(lang, {})
         for i, word in enumerate(words):
             if not word[0].isupper():  # `candidates` takes neither the word nor the pair it starts
                 continue
-            countries, pairs = self._countries_named(word, lang)
+            named = known.get(word) or self._countries_named(word, lang)  # most words: remembered as NOTHING
+            if named is NOTHING:
+                continue
+            countries, pairs = named
             found.update(countries)
             if pairs and i + 1 < len(words):
                 found.update(self._countries_named(f"{word} {words[i + 1]}", lang)[0])
@@ -362,10 +378,10 @@ class PlaceResolver:
             if len(known) >= COUNTRY_MEMO_SIZE:
                 known.clear()
             folded = fold_place(phrase)
-            remembered = known[phrase] = (
-                frozenset(record.country for record in self.candidates(phrase, lang)
-                          if record.kind == "country" and record.country),
-                not folded or folded in self.name_starts)
+            countries = frozenset(record.country for record in self.candidates(phrase, lang)
+                                  if record.kind == "country" and record.country)
+            starts = not folded or folded in self.name_starts
+            remembered = known[phrase] = (countries, starts) if countries or starts else NOTHING
         return remembered
 
     @cached_property
