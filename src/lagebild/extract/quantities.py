@@ -451,12 +451,14 @@ class QuantityTagger:
         span = doc.char_span(s_start, c_end, alignment_mode="contract")
         if span is not None:
             for token in span:
-                if not token.lemma_ or start <= token.idx < end:
+                lemma, idx = token.lemma_, token.idx
+                if not lemma or start <= idx < end:
                     continue
+                lemma = lemma.lower()
                 for category in self.lex.categories:
-                    if token.lemma_.lower() in category.lemmas:
-                        rank = after if token.idx >= end else (before if token.idx >= c_start else 2)
-                        hits.append((rank, abs(token.idx - start), category.name))
+                    if lemma in category.lemmas:
+                        rank = after if idx >= end else (before if idx >= c_start else 2)
+                        hits.append((rank, abs(idx - start), category.name))
         if not hits:
             return None
         hits.sort()

@@ -30,6 +30,7 @@ from typing import Any
 
 from spacy.attrs import LOWER, MORPH, TAG
 from spacy.language import Language
+from spacy.strings import StringStore
 from spacy.tokens import Doc
 
 from ..lang import language_data
@@ -258,31 +259,25 @@ class TimeTagger:
             aux_memo.clear()
         missing = set(keys).difference(memo)
         if missing:
-            self._judge(doc, keys, missing)
+            self._judge(doc.vocab.strings, missing)
         return TenseKinds(list(map(memo.__getitem__, keys)), list(map(aux_memo.__getitem__, columns[0])))
 
-    def _judge(self, doc: Doc, keys: list[tuple[int, int, int]], missing: set[tuple[int, int, int]]) -> None:
+    def _judge(self, strings: StringStore, missing: set[tuple[int, int, int]]) -> None:
         """The tense cue of each (word, morph, tag) in `missing`, and whether each of their words is a perfect
         auxiliary, into the memos."""
         cues = self.lex.tense
-        strings = doc.vocab.strings
-        for i, key in enumerate(keys):
-            if key not in missing:
-                continue
-            missing.discard(key)
-            lower, _, tag = key
+        for key in missing:
+            lower, morph, tag = key
             word = strings[lower]
             self._aux_memo[lower] = word in cues.perfect_aux
             if word in cues.future:
                 self._kind_memo[key] = "future"
-            elif word in cues.past or cues.morph_past in str(doc[i].morph):
+            elif word in cues.past or cues.morph_past in _features(strings, morph):
                 self._kind_memo[key] = "past"
             elif cues.participle.match(word) or strings[tag] in cues.participle_tags:
                 self._kind_memo[key] = "aux"
             else:
                 self._kind_memo[key] = None
-            if not missing:
-                return
 
     def _sentence_info(self, doc: Doc, sentences: SentenceIndex, start: int, end: int,
                        kinds: TenseKinds) -> tuple[str, bool, int]:
@@ -579,3 +574,12 @@ class TimeTagger:
 def make_times(nlp: Language, name: str, mode: str) -> TimeTagger:
     """The times component for `nlp.lang`; mode "news" (anchor on publication) or "narrative"."""
     return TimeTagger(TimeLexicon(language_data(str(nlp.lang), "times.json")), mode)
+
+
+EMPTY_FEATURES = "_"  # what the string store holds for a token without features (`str(token.morph)` gives "")
+
+
+def _features(strings: StringStore, morph: int) -> str:
+    """A MORPH hash's features as `str(token.morph)` gives them ("" when the token has none)."""
+    features = strings[morph] if morph else ""
+    return "" if features == EMPTY_FEATURES else features
