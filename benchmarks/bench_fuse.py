@@ -11,6 +11,8 @@ Scale mode: .venv/bin/python benchmarks/bench_fuse.py --scale 10000,100000,10000
 untimed run) how many open clusters a mention is scored against on average. With PYTHONPATH=<other src> it times
 that code instead (recorded as "code"), for before/after figures. --synthetic span keeps events per day constant
 (the days grow with the size) instead of the original two years at every size; it writes fuse_scale_span.json.
+--through-store (with --scale): the fuse stage on a DuckDB store built from the same mentions, `load_mentions`
+and `cluster_mentions` timed apart, each size and run in its own process (fuse_scale_store.json).
 --fresh (with --scale): each size and run in its own new process, sizes interleaved, with the group-by with the
 collector on and off beside it (fuse_scale_fresh.json); --order store gives the mentions as the store loads them
 (sorted, each built in that order) instead of shuffled. --alternate DIR (with --scale): the code in DIR (the src
@@ -21,6 +23,7 @@ so both see the same load: CPU per mention and the group-by's, medians of --runs
 from __future__ import annotations
 
 import argparse
+import csv
 import gc
 import json
 import os
@@ -96,6 +99,98 @@ def as_loaded(mentions: list[Mention]) -> list[Mention]:
                     place_name=text(m.place_name), country=text(m.country), place_kind=text(m.place_kind),
                     actors=frozenset(m.actors), published=day(m.published))
             for m in sorted(mentions, key=lambda m: m.order)]
+
+
+def stored(mentions: list[Mention], path: Path) -> None:
+    """A store at `path` holding the mentions as events, each in its own article (its dates, time and place)."""
+    from lagebild.fuse.store import ensure_tables
+    from lagebild.store import Store
+
+    rows = path.with_suffix(".csv")
+    with rows.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        for i, m in enumerate(mentions):
+            writer.writerow([f"a{i:07d}", m.type, m.mode or "", m.modality, _day(m.published),
+                             _day(m.earliest) if m.dated else "", _day(m.latest) if m.dated else "",
+                             m.place_name or "", m.country or "", m.geonames_id or "", m.place_kind or ""])
+    with Store(path) as store:
+        ensure_tables(store.con)
+        store.con.execute(f"""CREATE TEMP TABLE m AS SELECT * FROM read_csv('{rows}', header=false, all_varchar=true,
+            names=['aid','type','mode','modality','published','earliest','latest','place','country','geonames','kind'])""")
+        store.con.execute("""INSERT INTO articles (id, lang, source, published_earliest, published_latest)
+            SELECT aid, 'de', 'bench', published::DATE, published::DATE FROM m""")
+        store.con.execute("""INSERT INTO events (article_id, id, type, mode, actors, targets, location, time, quantities,
+            source_kind, modality) SELECT aid, 'ev1', type, nullif(mode, ''), '[]', '[]',
+            CASE WHEN place <> '' OR country <> '' THEN 'loc1' END, CASE WHEN earliest <> '' THEN 't1' END, '[]',
+            'author', modality FROM m""")
+        store.con.execute("""INSERT INTO times (article_id, id, earliest, latest)
+            SELECT aid, 't1', earliest::DATE, latest::DATE FROM m WHERE earliest <> ''""")
+        store.con.execute("""INSERT INTO entities (article_id, id, label, name, place_name, country, geonames_id,
+            place_kind) SELECT aid, 'loc1', 'LOC', place, nullif(place, ''), nullif(country, ''),
+            nullif(geonames, '')::BIGINT, nullif(kind, '') FROM m WHERE place <> '' OR country <> ''""")
+    rows.unlink()
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def time_store(size: int, generator: str, work: Path) -> None:
+    """Print the CPU microseconds per mention of loading the stored mentions (`load_mentions`) and of clustering
+    them, in a new process over a store built beforehand (untimed)."""
+    from lagebild.fuse.store import load_mentions
+    from lagebild.store import Store
+
+    path = work / f"fuse-{generator}-{size}.duckdb"
+    if not path.exists():
+        stored(synthetic(size, generator=generator), path)
+    with Store(path) as store:
+        _, load_cpu, loaded = cpu_timed(load_mentions, store.con, list(TYPES))
+        mentions = loaded.mentions  # type: ignore[attr-defined]
+        del loaded
+        _, cluster_cpu, got = cpu_timed(cluster_mentions, mentions)
+    print(json.dumps({"load_cpu_us": load_cpu / size * 1e6, "cluster_cpu_us": cluster_cpu / size * 1e6,
+                      "cpu_us": (load_cpu + cluster_cpu) / size * 1e6, "clusters": len(got)}))  # type: ignore[arg-type]
+
+
+def through_store(sizes: list[int], runs: int, generator: str, out: Path) -> None:
+    """The fuse stage as it runs on a store: load and cluster, each size and run in its own new process."""
+    import subprocess
+    import sys
+    import tempfile
+
+    got: dict[int, list[dict]] = {size: [] for size in sizes}
+    loads = []
+    with tempfile.TemporaryDirectory(prefix="bench-fuse-") as work:
+        for size in sizes:  # build each store once, untimed
+            subprocess.run([sys.executable, __file__, "--build-store", str(size), "--synthetic", generator,
+                            "--work", work], check=True)
+        for _ in range(runs):
+            loads.append(round(os.getloadavg()[0], 1))
+            for size in sizes:
+                done = subprocess.run([sys.executable, __file__, "--time-store", str(size), "--synthetic", generator,
+                                       "--work", work], check=True, capture_output=True, text=True)
+                got[size].append(json.loads(done.stdout.strip().splitlines()[-1]))
+                print(size, got[size][-1], flush=True)
+    names = ("load_cpu_us", "cluster_cpu_us", "cpu_us")
+    rows = [{"mentions": size, "clusters": [v["clusters"] for v in got[size]],
+             **{f"{name}_per_mention": [round(v[name], 2) for v in got[size]] for name in names},
+             **{f"median_{name}_per_mention": round(statistics.median(v[name] for v in got[size]), 2) for name in names}}
+            for size in sizes]
+    result = {"benchmark": "the fuse stage on a DuckDB store: load_mentions, then cluster_mentions; each size and run "
+                           "in its own new process, sizes interleaved in each round",
+              "command": f"python benchmarks/bench_fuse.py --scale {','.join(map(str, sizes))} --runs {runs} "
+                         "--through-store" + ("" if generator == "fixed" else f" --synthetic {generator}")
+                         + f" --out {out}",
+              "synthetic": GENERATORS[generator] + "; in the store each mention is one event of its own article",
+              "load_average_per_round": loads, "sizes": rows,
+              "largest_to_smallest": {name: round(rows[-1][f"median_{name}_per_mention"]
+                                                  / rows[0][f"median_{name}_per_mention"], 2) for name in names},
+              "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                          "note": "2 shared cores: medians"}}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1) + "\n")
+    print(json.dumps(result, indent=1))
 
 
 def baseline(mentions: list[Mention]) -> int:
@@ -311,12 +406,30 @@ def main() -> None:
     parser.add_argument("--order", choices=sorted(ORDERS), default="shuffled",
                         help="with --fresh: shuffled mentions, or mentions as the store loads them (sorted, each "
                              "built in that order)")
+    parser.add_argument("--through-store", action="store_true",
+                        help="scale mode: the fuse stage on a DuckDB store, load and cluster timed apart "
+                             "(writes fuse_scale_store.json)")
     parser.add_argument("--time-one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--build-store", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--time-store", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     if args.time_one:
         time_one(args.time_one, args.synthetic, args.seed, args.order)
+        return
+    if args.build_store:
+        stored(synthetic(args.build_store, generator=args.synthetic),
+               args.work / f"fuse-{args.synthetic}-{args.build_store}.duckdb")
+        return
+    if args.time_store:
+        time_store(args.time_store, args.synthetic, args.work)
+        return
+    if args.scale and args.through_store:
+        suffix = "" if args.synthetic == "fixed" else f"_{args.synthetic}"
+        through_store([int(x) for x in args.scale.split(",")], args.runs, args.synthetic,
+                      args.out or Path(__file__).parent / "results" / f"fuse_scale_store{suffix}.json")
         return
     if args.scale and args.fresh:
         sizes = [int(s) for s in args.scale.split(",")]

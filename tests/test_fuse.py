@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import date
 
@@ -177,6 +178,17 @@ def test_stored_mentions_load_in_the_canonical_order(store):
     assert got == [m.key for m in sorted(loaded.mentions, key=lambda m: m.order)]
     assert got[0] == ("a2", "ev1")  # undated: its interval starts 7 days before publication, before a1's day
     assert len(got) == 6
+
+
+def test_loading_and_clustering_leave_no_reference_cycles(store):
+    """Both run with the cyclic collector paused: that is safe only while they make no cycles."""
+    store.write(corpus())
+    gc.collect()
+    loaded = fuse_store.load_mentions(store.con, ["PROTEST", "COERCE"])
+    clusters = cluster_mentions(loaded.mentions)
+    assert len(clusters) == 3
+    del loaded, clusters
+    assert gc.collect() == 0
 
 
 def test_re_running_changes_nothing(store):

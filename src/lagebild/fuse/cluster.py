@@ -38,6 +38,7 @@ import gc
 import hashlib
 import heapq
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -294,13 +295,21 @@ def cluster_mentions(mentions: Iterable[Mention], index: Callable[[], Any] = Ope
         else:
             originals.append(mention)
             keys.append(_order_key(mention))
-    collecting = gc.isenabled()
-    gc.disable()  # no reference cycles are made here; the cyclic collector's passes would grow with the heap
-    try:
+    with paused_collector():
         clusters = _cluster(originals, index(), keys)
         leftover = _attach_copies(clusters, copies)
         clusters = clusters + _cluster(leftover, index()) if leftover else clusters
         return _merge_groups(clusters) if grouped else clusters  # no need to read every member again if none
+
+
+@contextmanager
+def paused_collector() -> Iterator[None]:
+    """The cyclic garbage collector off for a block that makes many objects but no reference cycles: its passes
+    over the whole heap, triggered by the new objects, would make the block's time grow faster than its work."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if collecting:
             gc.enable()

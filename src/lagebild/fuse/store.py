@@ -15,7 +15,7 @@ import duckdb
 import numpy as np
 
 from ..extract.names import canonical_key
-from .cluster import Cluster, FuseConfig, Mention, cluster_mentions, shift
+from .cluster import Cluster, FuseConfig, Mention, cluster_mentions, paused_collector, shift
 from .copies import ensure_tables as ensure_copy_tables
 from .figures import summarise
 
@@ -52,6 +52,7 @@ LEFT JOIN entities loc ON loc.article_id = e.article_id AND loc.id = e.location
 LEFT JOIN entities src ON src.article_id = e.article_id AND src.id = e.source_entity
 WHERE e.type IN (SELECT unnest(?::VARCHAR[]))
 """
+ARTICLES_OF_TYPES = "SELECT article_id FROM events WHERE type IN (SELECT unnest(?::VARCHAR[]))"  # the articles loaded
 # The clustering's canonical order (`Mention.order`), so that mentions are built in the order they are visited:
 # they then lie in memory as they are read, and the sort in `cluster_mentions` finds them sorted. An undated
 # mention starts `undated_lookback_days` (the second parameter) before its publication.
@@ -93,20 +94,24 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) 
 
 def load_mentions(con: duckdb.DuckDBPyConnection, types: Sequence[str], config: FuseConfig = FuseConfig()) -> Loaded:
     """The stored mentions of these event types, with their pins, in the clustering's canonical order."""
-    rows = _rows(con, MENTION_ORDER_SQL, [config.undated_lookback_days, list(types)])
-    articles = sorted({r["article_id"] for r in rows})
+    with paused_collector():
+        return _load_mentions(con, types, config)
+
+
+def _load_mentions(con: duckdb.DuckDBPyConnection, types: Sequence[str], config: FuseConfig) -> Loaded:
+    kinds = list(types)
+    rows = _rows(con, MENTION_ORDER_SQL, [config.undated_lookback_days, kinds])
     names = {(r["article_id"], r["id"]): r["name"] for r in _rows(
-        con, "SELECT article_id, id, name FROM entities WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-        [articles])}
+        con, f"SELECT article_id, id, name FROM entities WHERE article_id IN ({ARTICLES_OF_TYPES})", [kinds])}
     quantities = {(r["article_id"], r["id"]): r for r in _rows(
         con, "SELECT article_id, id, text, value, low, high, category, scope_place, scope_level, scope_group "
-             "FROM quantities WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [articles])}
+             f"FROM quantities WHERE article_id IN ({ARTICLES_OF_TYPES})", [kinds])}
     claims: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for c in _rows(con, "SELECT c.article_id, c.event_id, c.quantity_id, c.claimant_kind, c.claimant_key, "
                         "coalesce(ent.name, c.claimant_text) AS claimant_name, c.modality FROM claims c "
                         "LEFT JOIN entities ent ON ent.article_id = c.article_id AND ent.id = c.claimant_entity "
-                        "WHERE c.article_id IN (SELECT unnest(?::VARCHAR[])) AND c.quantity_id IS NOT NULL "
-                        "ORDER BY c.article_id, c.event_id, c.quantity_id", [articles]):
+                        f"WHERE c.article_id IN ({ARTICLES_OF_TYPES}) AND c.quantity_id IS NOT NULL "
+                        "ORDER BY c.article_id, c.event_id, c.quantity_id", [kinds]):
         claims.setdefault((c["article_id"], c["event_id"]), []).append(c)
     pins = {(r["article_id"], r["event_id"]): r["pin"] for r in _rows(
         con, "SELECT article_id, event_id, pin FROM cluster_pins ORDER BY pinned_at, pin")}
