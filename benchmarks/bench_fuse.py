@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gc
 import json
 import os
 import platform
@@ -36,6 +35,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
+from lagebild.collector import paused_collector
 from lagebild.fuse.candidates import OpenClusters
 from lagebild.fuse.cluster import Mention, ScanAll, cluster_mentions
 
@@ -309,11 +309,8 @@ def time_one(size: int, generator: str, seed: int = 1, order: str = "shuffled") 
 
 def _without_gc(mentions: list[Mention]) -> int:
     """The group-by with the cyclic garbage collector off."""
-    gc.disable()
-    try:
+    with paused_collector():
         return baseline(mentions)
-    finally:
-        gc.enable()
 
 
 def fresh(sizes: list[int], runs: int, generator: str, out: Path, order: str = "shuffled") -> None:

@@ -8,7 +8,6 @@ change to any of them builds a fresh one. Records are made on first lookup, not 
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import io
 import json
@@ -21,6 +20,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..collector import paused_collector
 from ..lang import language_data
 
 if TYPE_CHECKING:
@@ -125,13 +125,8 @@ def load_index(data: bytes) -> PlaceIndex:
     """An index from `dump_index`'s bytes."""
     from .places import PlaceIndex
 
-    paused = gc.isenabled()
-    gc.disable()  # some 190,000 fresh lists and tuples, none garbage: collecting while reading them only costs time
-    try:
+    with paused_collector():  # some 190,000 fresh lists and tuples, none garbage
         fmt, *parts = _PlainUnpickler(io.BytesIO(data)).load()
-    finally:
-        if paused:
-            gc.enable()
     if fmt != CACHE_FORMAT:
         raise ValueError(f"place cache format {fmt}, expected {CACHE_FORMAT}")
     rows, ids, blocked, starts = parts

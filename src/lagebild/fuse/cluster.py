@@ -34,15 +34,14 @@ The fuse store keeps the ids of earlier runs (`fuse/store.py`: persistent ids an
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import heapq
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from ..collector import paused_collector
 from .candidates import OpenClusters
 
 COUNTRY_KINDS = frozenset({"country"})
@@ -300,19 +299,6 @@ def cluster_mentions(mentions: Iterable[Mention], index: Callable[[], Any] = Ope
         leftover = _attach_copies(clusters, copies)
         clusters = clusters + _cluster(leftover, index()) if leftover else clusters
         return _merge_groups(clusters) if grouped else clusters  # no need to read every member again if none
-
-
-@contextmanager
-def paused_collector() -> Iterator[None]:
-    """The cyclic garbage collector off for a block that makes many objects but no reference cycles: its passes
-    over the whole heap, triggered by the new objects, would make the block's time grow faster than its work."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _cluster(mentions: list[Mention], open_clusters: Any, keys: list[Any] | None = None) -> list[Cluster]:

@@ -14,8 +14,9 @@ from typing import Any
 import duckdb
 import numpy as np
 
+from ..collector import paused_collector
 from ..extract.names import canonical_key
-from .cluster import Cluster, FuseConfig, Mention, cluster_mentions, paused_collector, shift
+from .cluster import Cluster, FuseConfig, Mention, cluster_mentions, shift
 from .copies import ensure_tables as ensure_copy_tables
 from .figures import summarise
 
